@@ -1,0 +1,8 @@
+//! Norma: a compiler and checker for a small language of norms, red lines,
+//! exceptions and incident reports. See ARCHITECTURE.md for the map.
+#![deny(unsafe_code)]
+
+pub mod diagnostics;
+pub mod span;
+pub mod syntax;
+pub mod time;

@@ -1,0 +1,577 @@
+//! The lexer: logos turns text into raw tokens; [`Lexer`] cooks them for
+//! the LALRPOP parser (literal values decoded, comments dropped, doc
+//! comments set aside by the offset of the token they document) and turns
+//! every lexical problem into a diagnostic instead of an error token, so
+//! the parser only ever sees well-formed tokens.
+//!
+//! Limits live here too: nesting deeper than [`MAX_NESTING`] brackets stops
+//! the token stream with one clear diagnostic, so nothing downstream ever
+//! recurses without bound.
+
+use std::collections::HashMap;
+
+use logos::Logos;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+use crate::time;
+
+/// Deepest bracket nesting accepted, `(`, `{` and `<` together.
+pub const MAX_NESTING: usize = 256;
+
+#[derive(Logos, Debug, Clone, PartialEq)]
+#[logos(skip r"[ \t\r\n\f]+")]
+enum Raw {
+    #[regex(r"//[^\n]*")]
+    Comment,
+    #[token("use")]
+    Use,
+    #[token("enum")]
+    Enum,
+    #[token("type")]
+    Type,
+    #[token("action")]
+    Action,
+    #[token("const")]
+    Const,
+    #[token("entity")]
+    Entity,
+    #[token("norm")]
+    Norm,
+    #[token("redline")]
+    Redline,
+    #[token("exception")]
+    Exception,
+    #[token("to")]
+    To,
+    #[token("overrides")]
+    Overrides,
+    #[token("report")]
+    Report,
+    #[token("event")]
+    Event,
+    #[token("expect")]
+    Expect,
+    #[token("as_of")]
+    AsOf,
+    #[token("at")]
+    At,
+    #[token("on")]
+    On,
+    #[token("when")]
+    When,
+    #[token("unless")]
+    Unless,
+    #[token("forbid")]
+    Forbid,
+    #[token("oblige")]
+    Oblige,
+    #[token("permit")]
+    Permit,
+    #[token("within")]
+    Within,
+    #[token("before")]
+    Before,
+    #[token("after")]
+    After,
+    #[token("exists")]
+    Exists,
+    #[token("source")]
+    Source,
+    #[token("severity")]
+    Severity,
+    #[token("response")]
+    Response,
+    #[token("and")]
+    And,
+    #[token("or")]
+    Or,
+    #[token("not")]
+    Not,
+    #[token("in")]
+    In,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
+    Ident,
+    #[regex(r"[0-9]+")]
+    Int,
+    /// `72h`, and also `72x` so that a bad unit is one clear error.
+    #[regex(r"[0-9]+[A-Za-z_][A-Za-z0-9_]*")]
+    Duration,
+    #[regex(r"[0-9]+-[0-9]+-[0-9]+(T[0-9]+:[0-9]+(:[0-9]+(\.[0-9]+)?)?([Zz]|[+-][0-9]+:[0-9]+)?)?")]
+    Time,
+    #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
+    Str,
+    #[regex(r#""([^"\\\n]|\\[^\n])*"#, priority = 0)]
+    UnterminatedStr,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("<")]
+    Lt,
+    #[token(">")]
+    Gt,
+    #[token("<=")]
+    Le,
+    #[token(">=")]
+    Ge,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    Ne,
+    #[token("=")]
+    Assign,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token(".")]
+    Dot,
+    #[token(",")]
+    Comma,
+    #[token(":")]
+    Colon,
+    #[token("::")]
+    ColonColon,
+    #[token(";")]
+    Semi,
+    #[token("?")]
+    Question,
+}
+
+/// A cooked token, as the grammar sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok<'a> {
+    Use,
+    Enum,
+    Type,
+    Action,
+    Const,
+    Entity,
+    Norm,
+    Redline,
+    Exception,
+    To,
+    Overrides,
+    Report,
+    Event,
+    Expect,
+    AsOf,
+    At,
+    On,
+    When,
+    Unless,
+    Forbid,
+    Oblige,
+    Permit,
+    Within,
+    Before,
+    After,
+    Exists,
+    Source,
+    Severity,
+    Response,
+    And,
+    Or,
+    Not,
+    In,
+    True,
+    False,
+    Ident(&'a str),
+    Int(i64),
+    /// Seconds.
+    Duration(i64),
+    /// Seconds since the epoch, UTC.
+    Time(i64),
+    Str(String),
+    LBrace,
+    RBrace,
+    LParen,
+    RParen,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    EqEq,
+    Ne,
+    Assign,
+    Plus,
+    Minus,
+    Dot,
+    Comma,
+    Colon,
+    ColonColon,
+    Semi,
+    Question,
+}
+
+impl std::fmt::Display for Tok<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Tok::Ident(s) => write!(f, "`{s}`"),
+            Tok::Int(i) => write!(f, "`{i}`"),
+            Tok::Duration(_) => f.write_str("a duration"),
+            Tok::Time(_) => f.write_str("a time"),
+            Tok::Str(_) => f.write_str("a string"),
+            other => write!(f, "`{}`", other.text()),
+        }
+    }
+}
+
+impl Tok<'_> {
+    fn text(&self) -> &'static str {
+        match self {
+            Tok::Use => "use",
+            Tok::Enum => "enum",
+            Tok::Type => "type",
+            Tok::Action => "action",
+            Tok::Const => "const",
+            Tok::Entity => "entity",
+            Tok::Norm => "norm",
+            Tok::Redline => "redline",
+            Tok::Exception => "exception",
+            Tok::To => "to",
+            Tok::Overrides => "overrides",
+            Tok::Report => "report",
+            Tok::Event => "event",
+            Tok::Expect => "expect",
+            Tok::AsOf => "as_of",
+            Tok::At => "at",
+            Tok::On => "on",
+            Tok::When => "when",
+            Tok::Unless => "unless",
+            Tok::Forbid => "forbid",
+            Tok::Oblige => "oblige",
+            Tok::Permit => "permit",
+            Tok::Within => "within",
+            Tok::Before => "before",
+            Tok::After => "after",
+            Tok::Exists => "exists",
+            Tok::Source => "source",
+            Tok::Severity => "severity",
+            Tok::Response => "response",
+            Tok::And => "and",
+            Tok::Or => "or",
+            Tok::Not => "not",
+            Tok::In => "in",
+            Tok::True => "true",
+            Tok::False => "false",
+            Tok::LBrace => "{",
+            Tok::RBrace => "}",
+            Tok::LParen => "(",
+            Tok::RParen => ")",
+            Tok::Lt => "<",
+            Tok::Gt => ">",
+            Tok::Le => "<=",
+            Tok::Ge => ">=",
+            Tok::EqEq => "==",
+            Tok::Ne => "!=",
+            Tok::Assign => "=",
+            Tok::Plus => "+",
+            Tok::Minus => "-",
+            Tok::Dot => ".",
+            Tok::Comma => ",",
+            Tok::Colon => ":",
+            Tok::ColonColon => "::",
+            Tok::Semi => ";",
+            Tok::Question => "?",
+            Tok::Ident(_) | Tok::Int(_) | Tok::Duration(_) | Tok::Time(_) | Tok::Str(_) => "",
+        }
+    }
+}
+
+/// The lexer never fails; problems become diagnostics.
+pub type Spanned<'a> = Result<(usize, Tok<'a>, usize), std::convert::Infallible>;
+
+/// Everything the lexer learned besides the tokens.
+#[derive(Debug, Default)]
+pub struct LexOutput {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Doc comment text, keyed by the start offset of the token it documents.
+    pub docs: HashMap<usize, String>,
+    /// The token stream was cut short at this offset (a limit was hit).
+    pub truncated_at: Option<usize>,
+}
+
+/// Lex a whole file into cooked tokens.
+pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput) {
+    let mut out = LexOutput::default();
+    let mut tokens = Vec::new();
+    let mut pending_doc: Option<String> = None;
+    let mut depth = 0usize;
+    let mut lexer = Raw::lexer(text);
+    while let Some(raw) = lexer.next() {
+        let range = lexer.span();
+        let slice = lexer.slice();
+        let span = Span::new(file, range.start, range.end);
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(()) => {
+                let ch = slice.chars().next().unwrap_or('?');
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0101,
+                        span,
+                        format!("I don't know what to do with the character `{}`", ch.escape_debug()),
+                    )
+                    .with_label_here("not part of the Norma language"),
+                );
+                continue;
+            }
+        };
+        if raw == Raw::Comment {
+            if let Some(doc) = slice.strip_prefix("///") {
+                if !doc.starts_with('/') {
+                    let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
+                    match &mut pending_doc {
+                        Some(d) => {
+                            d.push('\n');
+                            d.push_str(doc);
+                        }
+                        None => pending_doc = Some(doc.to_string()),
+                    }
+                }
+            }
+            continue;
+        }
+        let tok = cook(raw, slice, span, &mut out.diagnostics);
+        match tok {
+            Tok::LParen | Tok::LBrace => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            Code::E0103,
+                            span,
+                            format!("brackets nest deeper than {MAX_NESTING} levels here"),
+                        )
+                        .with_label_here("too deep")
+                        .with_note("Norma stops reading the file at this point; split the expression into named consts or simpler conditions"),
+                    );
+                    out.truncated_at = Some(range.start);
+                    break;
+                }
+            }
+            Tok::RParen | Tok::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if let Some(doc) = pending_doc.take() {
+            out.docs.insert(range.start, doc);
+        }
+        tokens.push((range.start, tok, range.end));
+    }
+    (tokens, out)
+}
+
+fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -> Tok<'a> {
+    match raw {
+        Raw::Comment => unreachable_comment(),
+        Raw::Use => Tok::Use,
+        Raw::Enum => Tok::Enum,
+        Raw::Type => Tok::Type,
+        Raw::Action => Tok::Action,
+        Raw::Const => Tok::Const,
+        Raw::Entity => Tok::Entity,
+        Raw::Norm => Tok::Norm,
+        Raw::Redline => Tok::Redline,
+        Raw::Exception => Tok::Exception,
+        Raw::To => Tok::To,
+        Raw::Overrides => Tok::Overrides,
+        Raw::Report => Tok::Report,
+        Raw::Event => Tok::Event,
+        Raw::Expect => Tok::Expect,
+        Raw::AsOf => Tok::AsOf,
+        Raw::At => Tok::At,
+        Raw::On => Tok::On,
+        Raw::When => Tok::When,
+        Raw::Unless => Tok::Unless,
+        Raw::Forbid => Tok::Forbid,
+        Raw::Oblige => Tok::Oblige,
+        Raw::Permit => Tok::Permit,
+        Raw::Within => Tok::Within,
+        Raw::Before => Tok::Before,
+        Raw::After => Tok::After,
+        Raw::Exists => Tok::Exists,
+        Raw::Source => Tok::Source,
+        Raw::Severity => Tok::Severity,
+        Raw::Response => Tok::Response,
+        Raw::And => Tok::And,
+        Raw::Or => Tok::Or,
+        Raw::Not => Tok::Not,
+        Raw::In => Tok::In,
+        Raw::True => Tok::True,
+        Raw::False => Tok::False,
+        Raw::Ident => Tok::Ident(slice),
+        Raw::Int => match slice.parse::<i64>() {
+            Ok(v) => Tok::Int(v),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::new(Code::E0104, span, "this integer does not fit in 64 bits")
+                        .with_label_here(format!("larger than {}", i64::MAX)),
+                );
+                Tok::Int(0)
+            }
+        },
+        Raw::Duration => match time::parse_duration(slice) {
+            Ok(v) => Tok::Duration(v),
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::new(Code::E0104, span, format!("invalid duration `{slice}`"))
+                        .with_label_here(msg)
+                        .with_note("a duration is an integer with a unit: `30m`, `72h`, `30d`, `2w`"),
+                );
+                Tok::Duration(0)
+            }
+        },
+        Raw::Time => match time::parse_time(slice) {
+            Ok(v) => Tok::Time(v),
+            Err(msg) => {
+                diags.push(
+                    Diagnostic::new(Code::E0104, span, format!("invalid time `{slice}`"))
+                        .with_label_here(msg)
+                        .with_note("times are RFC 3339: `2017-06-27`, `2017-06-27T09:00Z` or `2017-06-27T09:00:00+03:00`"),
+                );
+                Tok::Time(0)
+            }
+        },
+        Raw::Str => Tok::Str(unescape(&slice[1..slice.len() - 1], span, diags)),
+        Raw::UnterminatedStr => {
+            diags.push(
+                Diagnostic::new(Code::E0102, span, "this string is never closed")
+                    .with_label_here("a string starts here and runs to the end of the line")
+                    .with_note("add a closing `\"`; strings cannot span lines"),
+            );
+            Tok::Str(unescape(&slice[1..], span, diags))
+        }
+        Raw::LBrace => Tok::LBrace,
+        Raw::RBrace => Tok::RBrace,
+        Raw::LParen => Tok::LParen,
+        Raw::RParen => Tok::RParen,
+        Raw::Lt => Tok::Lt,
+        Raw::Gt => Tok::Gt,
+        Raw::Le => Tok::Le,
+        Raw::Ge => Tok::Ge,
+        Raw::EqEq => Tok::EqEq,
+        Raw::Ne => Tok::Ne,
+        Raw::Assign => Tok::Assign,
+        Raw::Plus => Tok::Plus,
+        Raw::Minus => Tok::Minus,
+        Raw::Dot => Tok::Dot,
+        Raw::Comma => Tok::Comma,
+        Raw::Colon => Tok::Colon,
+        Raw::ColonColon => Tok::ColonColon,
+        Raw::Semi => Tok::Semi,
+        Raw::Question => Tok::Question,
+    }
+}
+
+/// Comments are filtered before cooking.
+fn unreachable_comment() -> Tok<'static> {
+    Tok::Semi
+}
+
+fn unescape(body: &str, span: Span, diags: &mut Vec<Diagnostic>) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((j, other)) => {
+                let start = span.start as usize + 1 + i;
+                let end = span.start as usize + 1 + j + other.len_utf8();
+                diags.push(
+                    Diagnostic::new(
+                        Code::E0104,
+                        Span::new(span.file, start, end),
+                        format!("unknown escape `\\{}` in a string", other.escape_debug()),
+                    )
+                    .with_label_here("not an escape")
+                    .with_note("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
+                );
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<Tok<'_>> {
+        lex(FileId(0), text).0.into_iter().map(|(_, t, _)| t).collect()
+    }
+
+    #[test]
+    fn keywords_identifiers_and_punctuation() {
+        assert_eq!(
+            toks("norm gge_f overrides x { } :: : <= ?"),
+            vec![
+                Tok::Norm,
+                Tok::Ident("gge_f"),
+                Tok::Overrides,
+                Tok::Ident("x"),
+                Tok::LBrace,
+                Tok::RBrace,
+                Tok::ColonColon,
+                Tok::Colon,
+                Tok::Le,
+                Tok::Question
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_are_cooked() {
+        assert_eq!(
+            toks(r#"42 72h 2w 2017-06-27 "a\"b""#),
+            vec![
+                Tok::Int(42),
+                Tok::Duration(72 * 3600),
+                Tok::Duration(14 * 86400),
+                Tok::Time(1_498_521_600),
+                Tok::Str("a\"b".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_are_skipped_and_docs_kept() {
+        let (tokens, out) = lex(FileId(0), "// plain\n/// first\n/// second\nenum");
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(out.docs.get(&tokens[0].0).map(String::as_str), Some("first\nsecond"));
+    }
+
+    #[test]
+    fn errors_become_diagnostics() {
+        let (_, out) = lex(FileId(0), "# \"open\n 99999999999999999999 3x 2017-13-01");
+        let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec![Code::E0101, Code::E0102, Code::E0104, Code::E0104, Code::E0104]);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_with_one_error() {
+        let text = "(".repeat(100_000);
+        let (tokens, out) = lex(FileId(0), &text);
+        assert_eq!(tokens.len(), MAX_NESTING);
+        assert_eq!(out.diagnostics.len(), 1);
+        assert!(out.truncated_at.is_some());
+    }
+}
