@@ -8,9 +8,9 @@ mod human;
 mod json;
 mod sarif;
 
-
-
-
+pub use human::{render_human, summary_line};
+pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use sarif::render_sarif;
 
 use crate::span::Span;
 
@@ -132,7 +132,9 @@ impl Code {
             Code::E0401 => "exception or override target is not a norm",
             Code::E0402 => "cycle among exceptions or overrides",
             Code::E0403 => "oblige without a trigger or without within",
-            Code::E0404 => "red line without severity or response, or responses from different enums",
+            Code::E0404 => {
+                "red line without severity or response, or responses from different enums"
+            }
             Code::E0501 => "event after as_of",
             Code::E0502 => "unknown norm, event or outcome in expect",
             Code::W0001 => "unused variable",
