@@ -102,6 +102,20 @@ pub fn check(modules: &[LoadedModule]) -> (Program, Vec<Diagnostic>) {
     c.lint_unused_vars();
     c.scopes.unused_imports(modules, &mut c.diags);
     crate::graph::check_cycles(&c.prog, &mut c.diags);
+    // A declaration that did not parse was reported as a syntax error;
+    // do not report its name again wherever it is used.
+    let broken: Vec<String> = modules
+        .iter()
+        .flat_map(|m| m.ast.broken_names.iter().map(|n| format!("`{n}`")))
+        .collect();
+    if !broken.is_empty() {
+        c.diags.retain(|d| {
+            !(matches!(
+                d.code,
+                crate::diagnostics::Code::E0201 | crate::diagnostics::Code::E0502
+            ) && broken.iter().any(|b| d.message.contains(b.as_str())))
+        });
+    }
     (c.prog, c.diags)
 }
 

@@ -388,7 +388,7 @@ impl Checker<'_> {
                 ));
             }
         }
-        if body.source.is_none() {
+        if body.source.is_none() && !n.clauses.iter().any(|c| matches!(c, ast::Clause::Error(_))) {
             self.diags.push(
                 Diagnostic::new(Code::W0003, n.name.span, format!("`{}` has no `source`", n.name.name))
                     .with_label_here("no citation")
@@ -406,7 +406,9 @@ impl Checker<'_> {
         let mut within = None;
         let mut when = None;
         let mut unless = None;
+        let has_broken_clause = n.clauses.iter().any(|c| matches!(c, ast::Clause::Error(_)));
         match &body.deontic {
+            None if has_broken_clause => {}
             None => self.diags.push(
                 Diagnostic::new(
                     Code::E0103,
@@ -576,6 +578,10 @@ impl Checker<'_> {
                 continue;
             };
             let Some(i) = self.param_index(action, pname) else {
+                // Still bind the name, so its uses do not cascade into E0201.
+                if let Some(var) = arg.value.as_ident().filter(|v| v.name != "_") {
+                    bind(self, var, Ty::Error, vars);
+                }
                 continue;
             };
             if seen.contains(&i) {

@@ -231,6 +231,11 @@ impl Scopes {
         let best = cands[0].1;
         let top: Vec<_> = cands.iter().filter(|c| c.1 == best).cloned().collect();
         if top.len() > 1 {
+            for c in &top {
+                if let Some(item) = c.2 {
+                    self.used_imports[module][item] = true;
+                }
+            }
             return Err(LookupError::Ambiguous(top.iter().map(|c| c.0).collect()));
         }
         if let Some(item) = top[0].2 {
