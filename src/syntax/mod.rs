@@ -380,3 +380,6 @@ fn keyword_named(name: &str) -> Option<&'static str> {
         .copied()
         .find(|k| k.eq_ignore_ascii_case(name) && *k != name)
 }
+
+#[cfg(test)]
+mod tests;
