@@ -23,7 +23,7 @@ struct DeonticClause<'a> {
     modality: ast::Modality,
     binder: &'a Option<ast::Ident>,
     action: &'a ast::Call,
-    within: &'a Option<ast::Expr>,
+    within: &'a Option<Box<ast::Expr>>,
     when: Option<&'a ast::Expr>,
     unless: Option<&'a ast::Expr>,
     span: Span,
