@@ -11,6 +11,9 @@ use crate::span::SourceMap;
 /// Everything a command needs after the front end ran.
 pub struct Session {
     pub sources: SourceMap,
+    /// The parsed modules (syntax trees), kept for tools that need them
+    /// (formatting, the language server).
+    pub modules: Vec<crate::resolve::loader::LoadedModule>,
     pub program: Program,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -49,6 +52,7 @@ fn finish(loaded: loader::Loaded) -> Session {
     all.dedup();
     Session {
         sources: loaded.sources,
+        modules: loaded.modules,
         program,
         diagnostics: all,
     }

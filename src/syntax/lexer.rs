@@ -316,8 +316,39 @@ impl LexOutput {
 
 /// Lex a whole file into cooked tokens.
 pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput) {
+    let mut tokens = Vec::with_capacity(text.len() / 6);
+    let out = lex_into(file, text, |t| tokens.push(t));
+    (tokens, out)
+}
+
+/// Lex without keeping the tokens: docs, diagnostics and limits only. A
+/// clean file is then parsed from [`stream`], so no token vector is built.
+pub fn scan(file: FileId, text: &str) -> LexOutput {
+    lex_into(file, text, |_| {})
+}
+
+/// The cooked tokens of a file that [`scan`] found free of lexical errors
+/// and within the limits.
+pub fn stream(text: &str) -> impl Iterator<Item = (usize, Tok<'_>, usize)> {
+    let mut ignored = Vec::new();
+    Raw::lexer(text)
+        .spanned()
+        .filter_map(move |(raw, range)| match raw {
+            Ok(Raw::Comment) | Err(()) => None,
+            Ok(raw) => {
+                let span = Span::new(FileId(0), range.start, range.end);
+                let tok = cook(raw, &text[range.clone()], span, &mut ignored);
+                Some((range.start, tok, range.end))
+            }
+        })
+}
+
+fn lex_into<'a>(
+    file: FileId,
+    text: &'a str,
+    mut sink: impl FnMut((usize, Tok<'a>, usize)),
+) -> LexOutput {
     let mut out = LexOutput::default();
-    let mut tokens = Vec::new();
     let mut pending_doc: Option<String> = None;
     let mut depth = 0usize;
     let mut lexer = Raw::lexer(text);
@@ -382,9 +413,9 @@ pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput
         if let Some(doc) = pending_doc.take() {
             out.docs.insert(range.start, doc);
         }
-        tokens.push((range.start, tok, range.end));
+        sink((range.start, tok, range.end));
     }
-    (tokens, out)
+    out
 }
 
 fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -> Tok<'a> {

@@ -159,27 +159,20 @@ fn starts_item(tok: &Tok<'_>) -> bool {
 
 /// Parse one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let (tokens, lexed) = lexer::lex(file, text);
-    let mut diagnostics = lexed.diagnostics.clone();
-    let mut items = Vec::new();
-    let mut broken_names = Vec::new();
-    let eof = lexed.truncated_at.unwrap_or(text.len());
-
-    // Fast path: most files parse without error in one go.
-    if diagnostics.is_empty() && lexed.truncated_at.is_none() {
+    // Fast path: a file without lexical errors is parsed straight from the
+    // lexer, in one go; only a file with errors is cut into declarations.
+    let scanned = lexer::scan(file, text);
+    if scanned.diagnostics.is_empty() && scanned.truncated_at.is_none() {
         let mut ctx = ParseCtx {
             file,
-            docs: &lexed.docs,
+            docs: &scanned.docs,
             recovered: Vec::new(),
             diagnostics: Vec::new(),
             depth_error: false,
         };
         let result = grammar::ItemsParser::new().parse(
             &mut ctx,
-            tokens
-                .iter()
-                .cloned()
-                .map(Ok::<_, std::convert::Infallible>),
+            lexer::stream(text).map(Ok::<_, std::convert::Infallible>),
         );
         if let Ok(items) = result {
             if ctx.recovered.is_empty() && ctx.diagnostics.is_empty() {
@@ -188,11 +181,16 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                         items,
                         broken_names: Vec::new(),
                     },
-                    diagnostics,
+                    diagnostics: Vec::new(),
                 };
             }
         }
     }
+    let (tokens, lexed) = lexer::lex(file, text);
+    let mut diagnostics = lexed.diagnostics.clone();
+    let mut items = Vec::new();
+    let mut broken_names = Vec::new();
+    let eof = lexed.truncated_at.unwrap_or(text.len());
 
     // Cut points: a declaration keyword that is not used as a field name
     // (`e.type`, `type: T`), or `entity` outside any braces.
