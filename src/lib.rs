@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 pub mod diagnostics;
+pub mod eval;
 pub mod model;
 pub mod span;
 pub mod syntax;

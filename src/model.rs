@@ -24,7 +24,19 @@ macro_rules! id {
     )*};
 }
 
-id!(ModuleId, EnumId, RecordId, ActionId, ConstId, EntityId, NormId, ExceptionId, ReportId, EventId, VarId);
+id!(
+    ModuleId,
+    EnumId,
+    RecordId,
+    ActionId,
+    ConstId,
+    EntityId,
+    NormId,
+    ExceptionId,
+    ReportId,
+    EventId,
+    VarId
+);
 
 #[derive(Debug, Default)]
 pub struct Program {

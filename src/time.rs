@@ -73,7 +73,8 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         None => (text, None),
     };
     let mut parts = date.split('-');
-    let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err("expected YYYY-MM-DD".into());
     };

@@ -8,10 +8,6 @@ mod human;
 mod json;
 mod sarif;
 
-
-
-
-
 use crate::span::Span;
 
 /// The stable diagnostic codes of §9.
@@ -132,7 +128,9 @@ impl Code {
             Code::E0401 => "exception or override target is not a norm",
             Code::E0402 => "cycle among exceptions or overrides",
             Code::E0403 => "oblige without a trigger or without within",
-            Code::E0404 => "red line without severity or response, or responses from different enums",
+            Code::E0404 => {
+                "red line without severity or response, or responses from different enums"
+            }
             Code::E0501 => "event after as_of",
             Code::E0502 => "unknown norm, event or outcome in expect",
             Code::W0001 => "unused variable",

@@ -101,7 +101,9 @@ enum Raw {
     /// `72h`, and also `72x` so that a bad unit is one clear error.
     #[regex(r"[0-9]+[A-Za-z_][A-Za-z0-9_]*")]
     Duration,
-    #[regex(r"[0-9]+-[0-9]+-[0-9]+(T[0-9]+:[0-9]+(:[0-9]+(\.[0-9]+)?)?([Zz]|[+-][0-9]+:[0-9]+)?)?")]
+    #[regex(
+        r"[0-9]+-[0-9]+-[0-9]+(T[0-9]+:[0-9]+(:[0-9]+(\.[0-9]+)?)?([Zz]|[+-][0-9]+:[0-9]+)?)?"
+    )]
     Time,
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
     Str,
@@ -320,7 +322,10 @@ pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput
                     Diagnostic::new(
                         Code::E0101,
                         span,
-                        format!("I don't know what to do with the character `{}`", ch.escape_debug()),
+                        format!(
+                            "I don't know what to do with the character `{}`",
+                            ch.escape_debug()
+                        ),
                     )
                     .with_label_here("not part of the Norma language"),
                 );
@@ -426,7 +431,9 @@ fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -
                 diags.push(
                     Diagnostic::new(Code::E0104, span, format!("invalid duration `{slice}`"))
                         .with_label_here(msg)
-                        .with_note("a duration is an integer with a unit: `30m`, `72h`, `30d`, `2w`"),
+                        .with_note(
+                            "a duration is an integer with a unit: `30m`, `72h`, `30d`, `2w`",
+                        ),
                 );
                 Tok::Duration(0)
             }
@@ -516,7 +523,11 @@ mod tests {
     use super::*;
 
     fn toks(text: &str) -> Vec<Tok<'_>> {
-        lex(FileId(0), text).0.into_iter().map(|(_, t, _)| t).collect()
+        lex(FileId(0), text)
+            .0
+            .into_iter()
+            .map(|(_, t, _)| t)
+            .collect()
     }
 
     #[test]
@@ -556,14 +567,26 @@ mod tests {
     fn comments_are_skipped_and_docs_kept() {
         let (tokens, out) = lex(FileId(0), "// plain\n/// first\n/// second\nenum");
         assert_eq!(tokens.len(), 1);
-        assert_eq!(out.docs.get(&tokens[0].0).map(String::as_str), Some("first\nsecond"));
+        assert_eq!(
+            out.docs.get(&tokens[0].0).map(String::as_str),
+            Some("first\nsecond")
+        );
     }
 
     #[test]
     fn errors_become_diagnostics() {
         let (_, out) = lex(FileId(0), "# \"open\n 99999999999999999999 3x 2017-13-01");
         let codes: Vec<_> = out.diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec![Code::E0101, Code::E0102, Code::E0104, Code::E0104, Code::E0104]);
+        assert_eq!(
+            codes,
+            vec![
+                Code::E0101,
+                Code::E0102,
+                Code::E0104,
+                Code::E0104,
+                Code::E0104
+            ]
+        );
     }
 
     #[test]

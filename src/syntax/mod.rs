@@ -214,10 +214,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         };
         let result = grammar::ItemParser::new().parse(
             &mut ctx,
-            chunk
-                .iter()
-                .cloned()
-                .map(Ok::<_, std::convert::Infallible>),
+            chunk.iter().cloned().map(Ok::<_, std::convert::Infallible>),
         );
         let mut errs: Vec<_> = ctx.recovered.into_iter().map(|r| r.error).collect();
         let item = match result {
@@ -255,7 +252,14 @@ fn describe_expected(expected: &[String]) -> String {
             let inner = e.trim_matches('"');
             match inner {
                 "identifier" | "integer" | "duration" | "time" | "string" => {
-                    format!("a{} {inner}", if inner.starts_with(['a', 'e', 'i', 'o', 'u']) { "n" } else { "" })
+                    format!(
+                        "a{} {inner}",
+                        if inner.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "n"
+                        } else {
+                            ""
+                        }
+                    )
                 }
                 _ => format!("`{}`", inner.replace("\\\"", "\"")),
             }
@@ -342,12 +346,24 @@ fn is_keyword(tok: &Tok<'_>) -> bool {
     !matches!(
         tok,
         Tok::Ident(_) | Tok::Int(_) | Tok::Duration(_) | Tok::Time(_) | Tok::Str(_)
-    ) && tok.to_string().chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic())
+    ) && tok
+        .to_string()
+        .chars()
+        .nth(1)
+        .is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 fn keyword_named(name: &str) -> Option<&'static str> {
     const KW: [&str; 9] = [
-        "norm", "redline", "exception", "report", "forbid", "permit", "oblige", "when", "unless",
+        "norm",
+        "redline",
+        "exception",
+        "report",
+        "forbid",
+        "permit",
+        "oblige",
+        "when",
+        "unless",
     ];
     KW.iter()
         .copied()
