@@ -2,9 +2,14 @@
 //! exceptions and incident reports. See ARCHITECTURE.md for the map.
 #![deny(unsafe_code)]
 
+pub mod check;
+pub mod cli;
 pub mod diagnostics;
+pub mod driver;
 pub mod eval;
+pub mod graph;
 pub mod model;
+pub mod resolve;
 pub mod span;
 pub mod syntax;
 pub mod time;

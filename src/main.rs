@@ -1,1 +1,32 @@
-fn main() {}
+//! The `norma` binary: parse arguments, run the command on a thread with a
+//! large stack (deeply nested input must end in a diagnostic, never a stack
+//! overflow), exit with its code.
+use std::process::ExitCode;
+
+use clap::Parser;
+
+const STACK_SIZE: usize = 512 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let cli = match norma::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || {
+            let stdout = std::io::stdout();
+            let stderr = std::io::stderr();
+            norma::cli::run(cli, &mut stdout.lock(), &mut stderr.lock())
+        });
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("error: norma stopped unexpectedly; please report this input");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -8,6 +8,10 @@ mod human;
 mod json;
 mod sarif;
 
+pub use human::{render_human, summary_line};
+pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use sarif::render_sarif;
+
 use crate::span::Span;
 
 /// The stable diagnostic codes of §9.

@@ -46,6 +46,9 @@ pub struct StrLit {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Module {
     pub items: Vec<Item>,
+    /// Names of declarations that did not parse: lookups of them are not
+    /// reported again (the syntax error already was).
+    pub broken_names: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

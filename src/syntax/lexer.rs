@@ -303,6 +303,17 @@ pub struct LexOutput {
     pub truncated_at: Option<usize>,
 }
 
+impl LexOutput {
+    /// Is there a lexical error (E0101, E0102) between these offsets?
+    pub fn diagnostics_in(&self, start: usize, end: usize) -> bool {
+        self.diagnostics.iter().any(|d| {
+            matches!(d.code, Code::E0101 | Code::E0102)
+                && (d.span.start as usize) >= start
+                && (d.span.start as usize) <= end
+        })
+    }
+}
+
 /// Lex a whole file into cooked tokens.
 pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput) {
     let mut out = LexOutput::default();

@@ -160,8 +160,9 @@ fn starts_item(tok: &Tok<'_>) -> bool {
 /// Parse one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let (tokens, lexed) = lexer::lex(file, text);
-    let mut diagnostics = lexed.diagnostics;
+    let mut diagnostics = lexed.diagnostics.clone();
     let mut items = Vec::new();
+    let mut broken_names = Vec::new();
     let eof = lexed.truncated_at.unwrap_or(text.len());
 
     // Cut points: a declaration keyword that is not used as a field name
@@ -221,13 +222,20 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
             Ok(item) => item,
             Err(e) => {
                 errs.push(e);
+                if let Some((_, Tok::Ident(name), _)) = chunk.get(1) {
+                    broken_names.push(name.to_string());
+                }
                 Item::Error(Span::new(file, first.0, chunk_end))
             }
         };
         diagnostics.extend(ctx.diagnostics);
+        // A lexical error inside this declaration (a dropped character, a
+        // string that swallowed the rest of its line) explains the syntax
+        // errors that follow it: report it alone.
+        let lexical_error_here = lexed.diagnostics_in(first.0, chunk_end);
         for e in errs {
             // Past a cut-short stream, "unexpected end" errors are noise.
-            if lexed.truncated_at.is_some() && is_eof_error(&e) {
+            if (lexed.truncated_at.is_some() && is_eof_error(&e)) || lexical_error_here {
                 continue;
             }
             diagnostics.push(parse_error(file, e, end_of_input, text));
@@ -235,7 +243,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         items.push(item);
     }
     Parsed {
-        module: Module { items },
+        module: Module {
+            items,
+            broken_names,
+        },
         diagnostics,
     }
 }

@@ -1,0 +1,139 @@
+//! Type checking: from parsed modules and their scopes to the checked
+//! [`Program`]. Owns every diagnostic of §9 from E0201 on (except E0203 and
+//! E0205, which belong to the loader) and the lints W0001–W0005.
+//!
+//! The checker runs in phases over all modules at once, because ids are
+//! global and declarations may refer forward (an override of a norm
+//! declared later, an entity whose owner comes further down):
+//! 1. types: enums, record types, actions (their fields' types);
+//! 2. the ladder: the ordered enum of every red line's `response`;
+//! 3. consts (evaluated on demand, in dependency order) and entities;
+//! 4. norms and red lines, then exceptions (which need their target's
+//!    variable frame), then reports;
+//! 5. lints and the dependency graph's cycle check (E0402).
+//!
+//! **`check/` does no I/O and never panics on any input**: an item with an
+//! error keeps its place in the program with `Ty::Error` where its type
+//! could not be known, so later phases see ids they can trust; a program
+//! with errors is never evaluated.
+
+mod decls;
+mod expr;
+mod norms;
+mod reports;
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::*;
+use crate::resolve::loader::LoadedModule;
+use crate::resolve::{DeclId, DeclKind, Scopes};
+
+/// Where an expression is being checked: which module's names, which
+/// variable frame, which report's entities and events.
+#[derive(Default)]
+struct Env {
+    module: usize,
+    /// The variable frame (name, type) of the norm being checked.
+    frame: Vec<(String, Ty)>,
+    /// Which frame variables some expression used.
+    used: Vec<bool>,
+    /// Report-local names: entities and events.
+    locals: HashMap<String, (Value, Ty)>,
+    /// `?` is allowed (inside reports).
+    allow_unknown: bool,
+}
+
+#[derive(Clone)]
+enum ConstState {
+    Todo,
+    InProgress,
+    Done(Ty, Value),
+}
+
+pub struct Checker<'a> {
+    modules: &'a [LoadedModule],
+    scopes: Scopes,
+    diags: Vec<Diagnostic>,
+    prog: Program,
+    env: Env,
+    consts: Vec<ConstState>,
+    /// Declaration of each const / entity, by model index.
+    const_decls: Vec<DeclId>,
+    /// Per norm: which frame variables are used (for W0001).
+    norm_used: Vec<Vec<bool>>,
+    /// Each red line's resolved `response` rung.
+    rungs: HashMap<DeclId, (EnumId, u32)>,
+    /// Where each `overrides` target is written: (norm, target) -> span.
+    override_spans: HashMap<(usize, usize), crate::span::Span>,
+}
+
+/// Check loaded modules. Returns the program and every diagnostic found.
+pub fn check(modules: &[LoadedModule]) -> (Program, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let scopes = Scopes::build(modules, &mut diags);
+    let mut c = Checker {
+        modules,
+        scopes,
+        diags,
+        prog: Program::default(),
+        env: Env::default(),
+        consts: Vec::new(),
+        const_decls: Vec::new(),
+        norm_used: Vec::new(),
+        rungs: HashMap::new(),
+        override_spans: HashMap::new(),
+    };
+    c.prog.modules = modules
+        .iter()
+        .map(|m| ModuleDef {
+            name: m.name.clone(),
+            file: m.file,
+            uses: m.uses.iter().map(|&(_, t)| ModuleId(t as u32)).collect(),
+            is_entry: m.is_entry,
+        })
+        .collect();
+    c.declare_types();
+    c.resolve_ladder();
+    c.check_consts_and_entities();
+    c.check_norms();
+    c.check_exceptions();
+    c.check_reports();
+    c.lint_unused_vars();
+    c.scopes.unused_imports(modules, &mut c.diags);
+    crate::graph::check_cycles(&c.prog, &mut c.diags);
+    // A declaration that did not parse was reported as a syntax error;
+    // do not report its name again wherever it is used.
+    let broken: Vec<String> = modules
+        .iter()
+        .flat_map(|m| m.ast.broken_names.iter().map(|n| format!("`{n}`")))
+        .collect();
+    if !broken.is_empty() {
+        c.diags.retain(|d| {
+            !(matches!(
+                d.code,
+                crate::diagnostics::Code::E0201 | crate::diagnostics::Code::E0502
+            ) && broken.iter().any(|b| d.message.contains(b.as_str())))
+        });
+    }
+    (c.prog, c.diags)
+}
+
+impl<'a> Checker<'a> {
+    /// Declarations of one kind, in model-id order.
+    fn decls_of(&self, kinds: &[DeclKind]) -> Vec<DeclId> {
+        (0..self.scopes.decls.len() as u32)
+            .map(DeclId)
+            .filter(|&id| kinds.contains(&self.scopes.decl(id).kind))
+            .collect()
+    }
+
+    fn qualified(&self, module: usize, name: &str) -> String {
+        format!("{}::{}", self.modules[module].name, name)
+    }
+
+    fn item(&self, id: DeclId) -> &'a crate::syntax::ast::Item {
+        let d = self.scopes.decl(id);
+        &self.modules[d.module].ast.items[d.item]
+    }
+}

@@ -1,0 +1,416 @@
+//! Reports (§6): their entities, events, `as_of` and expectations.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Checker, Env};
+use crate::diagnostics::{nearest, Code, Diagnostic};
+use crate::model::*;
+use crate::resolve::{DeclKind, LookupError};
+use crate::span::Span;
+use crate::syntax::ast;
+
+impl Checker<'_> {
+    pub(super) fn check_reports(&mut self) {
+        for id in self.decls_of(&[DeclKind::Report]) {
+            let d = self.scopes.decl(id).clone();
+            let ast::Item::Report(r) = self.item(id) else {
+                continue;
+            };
+            let report_id = ReportId(self.prog.reports.len() as u32);
+            self.env = Env {
+                module: d.module,
+                allow_unknown: true,
+                ..Default::default()
+            };
+            let mut seen: HashMap<String, Span> = HashMap::new();
+            let mut dup = |this: &mut Self, name: &ast::Ident| -> bool {
+                if let Some(first) = seen.get(&name.name) {
+                    this.diags.push(
+                        Diagnostic::new(
+                            Code::E0202,
+                            name.span,
+                            format!("`{}` is declared twice in this report", name.name),
+                        )
+                        .with_label_here("second declaration")
+                        .with_label(*first, "first declared here"),
+                    );
+                    return true;
+                }
+                seen.insert(name.name.clone(), name.span);
+                false
+            };
+            // Names first, so events and entities may refer to each other.
+            let mut entities = Vec::new();
+            let mut events: Vec<(&ast::EventDecl, Option<ActionId>)> = Vec::new();
+            for clause in &r.clauses {
+                match clause {
+                    ast::ReportClause::Entity(e) => {
+                        if dup(self, &e.name) {
+                            continue;
+                        }
+                        let record = self.entity_record(d.module, e);
+                        let eid = EntityId(self.prog.entities.len() as u32);
+                        self.prog.entities.push(EntityDef {
+                            name: e.name.name.clone(),
+                            qualified: format!(
+                                "{}::{}::{}",
+                                self.modules[d.module].name, d.name, e.name.name
+                            ),
+                            module: ModuleId(d.module as u32),
+                            record: record.unwrap_or(RecordId(u32::MAX)),
+                            fields: Vec::new(),
+                            report: Some(report_id),
+                            doc: e.doc.clone(),
+                            span: e.span,
+                            name_span: e.name.span,
+                        });
+                        let ty = record.map_or(Ty::Error, Ty::Record);
+                        self.env
+                            .locals
+                            .insert(e.name.name.clone(), (Value::Entity(eid), ty));
+                        entities.push((e, eid));
+                    }
+                    ast::ReportClause::Event(ev) => {
+                        if dup(self, &ev.name) {
+                            continue;
+                        }
+                        let action = self.resolve_action(&ev.call.callee);
+                        let ty = action.map_or(Ty::Error, Ty::Event);
+                        let value = Value::Event(EventId(events.len() as u32));
+                        self.env.locals.insert(ev.name.name.clone(), (value, ty));
+                        events.push((ev, action));
+                    }
+                    _ => {}
+                }
+            }
+            for (e, eid) in &entities {
+                let record = self.prog.entities[eid.index()].record;
+                let fields = self.entity_fields(e, record);
+                self.prog.entities[eid.index()].fields = fields;
+            }
+            let mut event_defs = Vec::new();
+            for (ev, action) in &events {
+                let args = action.map(|a| self.event_args(ev, a)).unwrap_or_default();
+                let at = match self.constant(&ev.at, &Ty::Time) {
+                    Value::Time(t) => t,
+                    _ => 0,
+                };
+                event_defs.push(EventDef {
+                    name: ev.name.name.clone(),
+                    action: action.unwrap_or(ActionId(u32::MAX)),
+                    args,
+                    at,
+                    doc: ev.doc.clone(),
+                    span: ev.span,
+                    name_span: ev.name.span,
+                });
+            }
+            // as_of: explicit (last one wins, twice is an error), else the latest event.
+            let mut as_of = None;
+            for clause in &r.clauses {
+                if let ast::ReportClause::AsOf(e, span) = clause {
+                    if as_of.is_some() {
+                        self.diags.push(
+                            Diagnostic::new(Code::E0202, *span, "`as_of` is given twice")
+                                .with_label_here("second `as_of`"),
+                        );
+                    }
+                    if let Value::Time(t) = self.constant(e, &Ty::Time) {
+                        as_of = Some((t, e.span));
+                    }
+                }
+            }
+            if let Some((t, as_of_span)) = as_of {
+                for ev in &events {
+                    let def = event_defs.iter().find(|d| d.name == ev.0.name.name);
+                    if let Some(def) = def {
+                        if def.at > t {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::E0501,
+                                    ev.0.at.span,
+                                    format!(
+                                        "event `{}` happens after the report's `as_of`",
+                                        def.name
+                                    ),
+                                )
+                                .with_label_here(format!("at {}", crate::time::format_time(def.at)))
+                                .with_label(
+                                    as_of_span,
+                                    format!(
+                                        "the report's knowledge stops at {}",
+                                        crate::time::format_time(t)
+                                    ),
+                                )
+                                .with_note("move `as_of` later, or correct the event's time"),
+                            );
+                        }
+                    }
+                }
+            }
+            let as_of = as_of
+                .map(|a| a.0)
+                .unwrap_or_else(|| event_defs.iter().map(|e| e.at).max().unwrap_or(0));
+            let in_force = self.norms_in_force(d.module);
+            let names: HashMap<String, EventId> = event_defs
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.name.clone(), EventId(i as u32)))
+                .collect();
+            let mut expectations = Vec::new();
+            for clause in &r.clauses {
+                if let ast::ReportClause::Expect(x) = clause {
+                    if let Some(x) = self.check_expectation(x, &names, &in_force) {
+                        expectations.push(x);
+                    }
+                }
+            }
+            self.prog.reports.push(ReportDef {
+                name: d.name.clone(),
+                qualified: self.qualified(d.module, &d.name),
+                module: ModuleId(d.module as u32),
+                title: r.title.as_ref().map(|t| t.value.clone()),
+                doc: r.doc.clone(),
+                as_of,
+                entities: entities.iter().map(|(_, id)| *id).collect(),
+                events: event_defs,
+                expectations,
+                in_force,
+                span: r.span,
+                name_span: r.name.span,
+            });
+        }
+    }
+
+    /// An event's arguments: every parameter given, `?` for unknown facts.
+    fn event_args(&mut self, ev: &ast::EventDecl, action: ActionId) -> Vec<Value> {
+        let n = self.prog.actions[action.index()].params.len();
+        let mut values: Vec<Option<Value>> = vec![None; n];
+        for arg in &ev.call.args {
+            let Some(name) = &arg.name else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0103,
+                        arg.value.span,
+                        "I was expecting a named argument `param: value`",
+                    )
+                    .with_label_here("name the parameter this value is for"),
+                );
+                continue;
+            };
+            let Some(i) = self.param_index(action, name) else {
+                continue;
+            };
+            if values[i].is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0202,
+                        name.span,
+                        format!("`{}` is given twice", name.name),
+                    )
+                    .with_label_here("second value"),
+                );
+                continue;
+            }
+            let ty = self.prog.actions[action.index()].params[i].ty.clone();
+            values[i] = Some(self.constant(&arg.value, &ty));
+        }
+        let act = &self.prog.actions[action.index()];
+        let missing: Vec<String> = act
+            .params
+            .iter()
+            .zip(&values)
+            .filter(|(p, v)| {
+                v.is_none()
+                    && !ev
+                        .call
+                        .args
+                        .iter()
+                        .any(|a| a.name.as_ref().is_some_and(|n| n.name == p.name))
+            })
+            .map(|(p, _)| format!("`{}`", p.name))
+            .collect();
+        if !missing.is_empty() {
+            let fix_text = missing
+                .iter()
+                .map(|m| format!("{}: ?", m.trim_matches('`')))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0304,
+                    ev.call.span,
+                    format!("event `{}` is missing {} {}", ev.name.name, if missing.len() == 1 { "the argument" } else { "the arguments" }, missing.join(", ")),
+                )
+                .with_label_here(format!("missing {}", missing.join(", ")))
+                .with_label(act.name_span, format!("`{}` is declared here", act.name))
+                .with_note(format!("every argument must be given; write `?` for a fact that is not known, e.g. `{fix_text}`")),
+            );
+        }
+        values
+            .into_iter()
+            .map(|v| v.unwrap_or(Value::Unknown))
+            .collect()
+    }
+
+    /// Every norm declared in `module` or reachable from it through `use`.
+    fn norms_in_force(&self, module: usize) -> Vec<NormId> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![module];
+        while let Some(m) = stack.pop() {
+            if !seen.insert(m) {
+                continue;
+            }
+            stack.extend(self.modules[m].uses.iter().map(|&(_, t)| t));
+        }
+        let mut out: Vec<NormId> = self
+            .prog
+            .norms
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| seen.contains(&(n.module.index())))
+            .map(|(i, _)| NormId(i as u32))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn check_expectation(
+        &mut self,
+        x: &ast::Expectation,
+        events: &HashMap<String, EventId>,
+        in_force: &[NormId],
+    ) -> Option<Expectation> {
+        let (negated, kind, norm, event, span) = match x {
+            ast::Expectation::Clean(span) => return Some(Expectation::Clean { span: *span }),
+            ast::Expectation::Outcome {
+                negated,
+                kind,
+                norm,
+                event,
+                span,
+            } => (*negated, kind, norm, event, *span),
+        };
+        let mut ok = true;
+        let kind_v = FindingKind::parse(&kind.name);
+        if kind_v.is_none() {
+            ok = false;
+            let names: Vec<&str> = FindingKind::ALL.iter().map(|k| k.as_str()).collect();
+            let mut d = Diagnostic::new(
+                Code::E0502,
+                kind.span,
+                format!("`{}` is not an outcome", kind.name),
+            )
+            .with_label_here("unknown outcome")
+            .with_note(format!(
+                "the outcomes are: {}, and `expect clean;`",
+                names.join(", ")
+            ));
+            if let Some(near) = nearest(&kind.name, names.iter().copied()) {
+                d = d.with_fix(kind.span, near);
+            }
+            self.diags.push(d);
+        }
+        let norm_id = match self.scopes.lookup_path(self.env.module, norm) {
+            Ok(id)
+                if matches!(
+                    self.scopes.decl(id).kind,
+                    DeclKind::Norm | DeclKind::Redline
+                ) =>
+            {
+                let n = NormId(self.scopes.decl(id).index);
+                if !in_force.contains(&n) {
+                    ok = false;
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0502,
+                            norm.span,
+                            format!("norm `{}` is not in force for this report", norm.to_text()),
+                        )
+                        .with_label_here("not in force")
+                        .with_note("`use` its module in this file"),
+                    );
+                }
+                Some(n)
+            }
+            Ok(id) => {
+                ok = false;
+                let d = self.scopes.decl(id).clone();
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0502,
+                        norm.span,
+                        format!("`{}` is {}, not a norm", norm.to_text(), d.kind.describe()),
+                    )
+                    .with_label_here("expected a norm or red line")
+                    .with_label(d.name_span, "declared here"),
+                );
+                None
+            }
+            Err(LookupError::Ambiguous(ids)) => {
+                ok = false;
+                let d = self.scopes.lookup_diag(
+                    self.env.module,
+                    norm,
+                    LookupError::Ambiguous(ids),
+                    "",
+                    |_| true,
+                );
+                self.diags.push(d);
+                None
+            }
+            Err(LookupError::NotFound) => {
+                ok = false;
+                let names: Vec<String> = in_force
+                    .iter()
+                    .map(|n| self.prog.norms[n.index()].name.clone())
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0502,
+                    norm.span,
+                    format!("I cannot find a norm named `{}`", norm.to_text()),
+                )
+                .with_label_here("unknown norm");
+                if let Some(near) = nearest(&norm.last().name, names.iter().map(String::as_str)) {
+                    d = d
+                        .with_note(format!("did you mean `{near}`?"))
+                        .with_fix(norm.span, near);
+                }
+                self.diags.push(d);
+                None
+            }
+        };
+        let event_id = match event {
+            None => None,
+            Some(e) => match events.get(&e.name) {
+                Some(id) => Some(*id),
+                None => {
+                    ok = false;
+                    let mut d = Diagnostic::new(
+                        Code::E0502,
+                        e.span,
+                        format!("this report has no event named `{}`", e.name),
+                    )
+                    .with_label_here("unknown event");
+                    if let Some(near) = nearest(&e.name, events.keys().map(String::as_str)) {
+                        d = d
+                            .with_note(format!("did you mean `{near}`?"))
+                            .with_fix(e.span, near);
+                    }
+                    self.diags.push(d);
+                    None
+                }
+            },
+        };
+        if !ok {
+            return None;
+        }
+        Some(Expectation::Outcome {
+            negated,
+            kind: kind_v?,
+            norm: norm_id?,
+            event: event_id,
+            span,
+        })
+    }
+}

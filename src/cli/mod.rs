@@ -1,0 +1,100 @@
+//! The `norma` command line: argument parsing (clap) and the commands.
+//! Commands return an exit code and write to the given output; they never
+//! call `process::exit` themselves.
+//!
+//! Exit codes (§8): 0 clean, 1 findings or errors in the input, 2 usage or
+//! I/O failure.
+
+mod check;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "norma",
+    version,
+    about = "Check norms, red lines and incident reports written in Norma"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Colour on? `auto` means: stdout is a terminal and NO_COLOR is unset.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+/// Options every command that reads sources takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Inputs {
+    /// Files or folders (every `.norma` file below a folder).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Another directory to search for modules named in `use` (repeatable,
+    /// searched in order after the entry file's directory).
+    #[arg(short = 'I', value_name = "DIR")]
+    pub include: Vec<PathBuf>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse, resolve, type-check and lint files or folders.
+    Check {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+    },
+    /// Print the dependency graph of the declarations.
+    Graph {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
+}
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match cli.command {
+        Command::Check { inputs, format } => check::check(&inputs, format, out, err),
+        Command::Graph { inputs, format } => check::graph(&inputs, format, out, err),
+    }
+}

@@ -1,0 +1,55 @@
+//! One run of the front end: load, parse, resolve, check. The CLI, the
+//! language server, tests and benchmarks all come through here.
+
+use std::path::PathBuf;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::model::Program;
+use crate::resolve::loader::{self, IoFailure};
+use crate::span::SourceMap;
+
+/// Everything a command needs after the front end ran.
+pub struct Session {
+    pub sources: SourceMap,
+    pub program: Program,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Session {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Check the files and folders named by the user (`-I` dirs in `includes`).
+pub fn check_paths(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Session, IoFailure> {
+    let loaded = loader::load(paths, includes)?;
+    Ok(finish(loaded))
+}
+
+/// Check in-memory sources: `(file name, directory for its uses, text)`.
+pub fn check_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Session {
+    finish(loader::load_texts(texts, includes))
+}
+
+/// Check one in-memory source (tests, fuzzing, benchmarks).
+pub fn check_text(name: &str, text: &str) -> Session {
+    check_texts(
+        vec![(name.to_string(), PathBuf::from("."), text.to_string())],
+        &[],
+    )
+}
+
+fn finish(loaded: loader::Loaded) -> Session {
+    let (program, mut diags) = crate::check::check(&loaded.modules);
+    let mut all = loaded.diagnostics;
+    all.append(&mut diags);
+    diagnostics::sort(&mut all);
+    all.dedup();
+    Session {
+        sources: loaded.sources,
+        program,
+        diagnostics: all,
+    }
+}

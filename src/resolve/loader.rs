@@ -1,0 +1,382 @@
+//! Finding and loading modules: the files named on the command line (and
+//! every `.norma` file in a folder named there), then every module they
+//! reach through `use`, from the embedded standard library (`std::...`),
+//! the entry file's directory, or `-I` directories, in that order.
+//!
+//! Owns E0203 (module not found) and E0205 (import cycle). It reads files;
+//! nothing after it does I/O.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::span::{SourceFile, SourceMap, Span};
+use crate::syntax::{self, ast};
+
+mod stdlib {
+    include!(concat!(env!("OUT_DIR"), "/stdlib.rs"));
+}
+
+/// The names of the embedded standard library modules (`core`, `gge2015`, ...).
+pub fn stdlib_modules() -> impl Iterator<Item = (&'static str, &'static str)> {
+    stdlib::STDLIB.iter().copied()
+}
+
+/// One parsed module.
+#[derive(Debug)]
+pub struct LoadedModule {
+    pub name: String,
+    pub file: crate::span::FileId,
+    pub ast: ast::Module,
+    pub is_entry: bool,
+    /// For each `use` item (by item index): the module it names, if found.
+    pub uses: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub modules: Vec<LoadedModule>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A failure to read what the user named: exit code 2, not a diagnostic.
+#[derive(Debug)]
+pub struct IoFailure {
+    pub message: String,
+}
+
+/// A module found but not yet loaded: (name, path on disk, text, display name).
+type Found = (String, Option<PathBuf>, String, PathBuf);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ModKey {
+    Std(String),
+    File(PathBuf),
+}
+
+struct Loader<'a> {
+    includes: &'a [PathBuf],
+    out: Loaded,
+    by_key: HashMap<ModKey, usize>,
+    /// Modules being loaded (for cycle detection), with the `use` that led
+    /// to each.
+    stack: Vec<usize>,
+    done: Vec<bool>,
+}
+
+/// Load the files and folders named on the command line, and everything
+/// they use.
+pub fn load(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Loaded, IoFailure> {
+    let mut entries = Vec::new();
+    for p in paths {
+        collect_entries(p, &mut entries)?;
+    }
+    load_entries(entries, includes)
+}
+
+/// Load in-memory sources as entries (for the language server and tests):
+/// `(display name, directory for its uses, text)`.
+pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Loaded {
+    let mut loader = Loader::new(includes);
+    for (name, dir, text) in texts {
+        let stem = Path::new(&name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("main")
+            .to_string();
+        loader.add(
+            ModKey::File(PathBuf::from(&name)),
+            stem,
+            name,
+            None,
+            text,
+            true,
+            dir,
+        );
+    }
+    loader.out
+}
+
+fn collect_entries(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoFailure> {
+    let meta = std::fs::metadata(p).map_err(|e| IoFailure {
+        message: format!("cannot read `{}`: {e}", p.display()),
+    })?;
+    if meta.is_dir() {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(p)
+            .map_err(|e| IoFailure {
+                message: format!("cannot read folder `{}`: {e}", p.display()),
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        children.sort();
+        for c in children {
+            if c.is_dir() || c.extension().is_some_and(|x| x == "norma") {
+                collect_entries(&c, out)?;
+            }
+        }
+    } else {
+        out.push(p.to_path_buf());
+    }
+    Ok(())
+}
+
+fn load_entries(entries: Vec<PathBuf>, includes: &[PathBuf]) -> Result<Loaded, IoFailure> {
+    let mut loader = Loader::new(includes);
+    for path in entries {
+        let key = ModKey::File(canonical(&path));
+        if loader.by_key.contains_key(&key) {
+            continue;
+        }
+        let text = read_text(&path)?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("main")
+            .to_string();
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = path.display().to_string();
+        loader.add(key, stem, name, Some(path), text, true, root);
+    }
+    Ok(loader.out)
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn read_text(path: &Path) -> Result<String, IoFailure> {
+    let bytes = std::fs::read(path).map_err(|e| IoFailure {
+        message: format!("cannot read `{}`: {e}", path.display()),
+    })?;
+    Ok(decode(bytes))
+}
+
+/// Invalid UTF-8 is replaced (and reported by the lexer as E0101 on U+FFFD).
+fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+impl<'a> Loader<'a> {
+    fn new(includes: &'a [PathBuf]) -> Loader<'a> {
+        Loader {
+            includes,
+            out: Loaded::default(),
+            by_key: HashMap::new(),
+            stack: Vec::new(),
+            done: Vec::new(),
+        }
+    }
+
+    /// Add one module and, depth first, everything it uses.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        key: ModKey,
+        name: String,
+        display: String,
+        path: Option<PathBuf>,
+        text: String,
+        is_entry: bool,
+        root: PathBuf,
+    ) -> usize {
+        let file = self.out.sources.add(SourceFile::new(display, path, text));
+        let parsed = syntax::parse(file, &self.out.sources.get(file).text);
+        self.out.diagnostics.extend(parsed.diagnostics);
+        let idx = self.out.modules.len();
+        self.out.modules.push(LoadedModule {
+            name,
+            file,
+            ast: parsed.module,
+            is_entry,
+            uses: Vec::new(),
+        });
+        self.done.push(false);
+        self.by_key.insert(key, idx);
+        self.stack.push(idx);
+        let use_items: Vec<(usize, ast::Path)> = self.out.modules[idx]
+            .ast
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| match item {
+                ast::Item::Use(u) => Some((i, u.path.clone())),
+                _ => None,
+            })
+            .collect();
+        for (item, path) in use_items {
+            if let Some(target) = self.resolve_use(&path, &root) {
+                self.out.modules[idx].uses.push((item, target));
+            }
+        }
+        self.stack.pop();
+        self.done[idx] = true;
+        idx
+    }
+
+    fn resolve_use(&mut self, path: &ast::Path, root: &Path) -> Option<usize> {
+        let segs: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
+        let (key, found): (ModKey, Option<Found>) = if segs[0] == "std" {
+            let sub = segs[1..].join("::");
+            let key = ModKey::Std(sub.clone());
+            let text = stdlib::STDLIB
+                .iter()
+                .find(|(n, _)| *n == sub)
+                .map(|(_, t)| t.to_string());
+            let found = text.map(|t| {
+                (
+                    format!("std::{sub}"),
+                    None,
+                    format!("std/{}.norma", segs[1..].join("/")),
+                    t,
+                )
+            });
+            (key, found.map(|(n, p, d, t)| (n, p, t, d.into())))
+        } else {
+            let rel: PathBuf = segs.iter().collect::<PathBuf>().with_extension("norma");
+            let mut found = None;
+            let mut key = ModKey::File(root.join(&rel));
+            for dir in std::iter::once(root).chain(self.includes.iter().map(PathBuf::as_path)) {
+                let candidate = dir.join(&rel);
+                if candidate.is_file() {
+                    key = ModKey::File(canonical(&candidate));
+                    if !self.by_key.contains_key(&key) {
+                        match read_text(&candidate) {
+                            Ok(text) => {
+                                found = Some((
+                                    segs.join("::"),
+                                    Some(candidate.clone()),
+                                    text,
+                                    PathBuf::from(candidate.display().to_string()),
+                                ))
+                            }
+                            Err(e) => {
+                                self.out.diagnostics.push(
+                                    Diagnostic::new(Code::E0203, path.span, e.message)
+                                        .with_label_here("this module could not be read"),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+            (key, found)
+        };
+        if let Some(&existing) = self.by_key.get(&key) {
+            if self.stack.contains(&existing) && !self.done[existing] {
+                self.report_cycle(path, existing);
+            }
+            return Some(existing);
+        }
+        let Some((name, disk_path, text, display)) = found else {
+            self.module_not_found(path, root);
+            return None;
+        };
+        let display = display.display().to_string();
+        Some(self.add(
+            key,
+            name,
+            display,
+            disk_path,
+            text,
+            false,
+            root.to_path_buf(),
+        ))
+    }
+
+    fn report_cycle(&mut self, path: &ast::Path, target: usize) {
+        let start = self.stack.iter().position(|&m| m == target).unwrap_or(0);
+        let chain: Vec<String> = self.stack[start..]
+            .iter()
+            .map(|&m| self.out.modules[m].name.clone())
+            .chain(std::iter::once(self.out.modules[target].name.clone()))
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::E0205,
+            path.span,
+            format!("import cycle: {}", chain.join(" -> ")),
+        )
+        .with_label_here(format!(
+            "`{}` is already being loaded higher up this chain",
+            path.to_text()
+        ))
+        .with_note("modules may not use each other in a circle; move the shared declarations into a module both can use");
+        // Point at the `use` in the target that started the circle.
+        let target_file = self.out.modules[target].file;
+        if let Some(next) = self.stack.get(start + 1) {
+            let next_name = &self.out.modules[*next].name;
+            for item in &self.out.modules[target].ast.items {
+                if let ast::Item::Use(u) = item {
+                    if u.path.to_text().ends_with(next_name.as_str()) && u.span.file == target_file
+                    {
+                        d = d.with_label(u.path.span, "the circle starts here");
+                    }
+                }
+            }
+        }
+        self.out.diagnostics.push(d);
+    }
+
+    fn module_not_found(&mut self, path: &ast::Path, root: &Path) {
+        let text = path.to_text();
+        let mut d = Diagnostic::new(
+            Code::E0203,
+            path.span,
+            format!("I cannot find the module `{text}`"),
+        );
+        if path.segments[0].name == "std" {
+            let names: Vec<&str> = stdlib::STDLIB.iter().map(|(n, _)| *n).collect();
+            let want = path.segments[1..]
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join("::");
+            d = d.with_label_here("not in the standard library");
+            if let Some(near) = crate::diagnostics::nearest(&want, names.iter().copied()) {
+                d = d
+                    .with_note(format!("did you mean `std::{near}`?"))
+                    .with_fix(path.span, format!("std::{near}"));
+            } else {
+                d = d.with_note(format!(
+                    "the standard library has: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("std::{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        } else {
+            let rel: PathBuf = path
+                .segments
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<PathBuf>()
+                .with_extension("norma");
+            let mut looked = vec![root.join(&rel).display().to_string()];
+            looked.extend(
+                self.includes
+                    .iter()
+                    .map(|i| i.join(&rel).display().to_string()),
+            );
+            d = d
+                .with_label_here("no such file")
+                .with_note(format!("I looked for {}", looked.join(", ")))
+                .with_note("add a folder to the search path with `-I DIR`");
+        }
+        self.out.diagnostics.push(d);
+    }
+}
+
+/// The span of a whole `use` item, for W0002.
+pub fn use_span(module: &LoadedModule, item: usize) -> Option<Span> {
+    module.ast.items.get(item).map(ast::Item::span)
+}
