@@ -71,11 +71,39 @@ pub(crate) fn config(color: bool) -> Config {
         .with_index_type(IndexType::Byte)
 }
 
-pub(crate) fn write_report(report: Report<'_, AriadneSpan>, cache: &mut SourceCache<'_>) -> String {
+pub(crate) fn write_report(
+    report: Report<'_, AriadneSpan>,
+    cache: &mut SourceCache<'_>,
+    color: bool,
+) -> String {
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail; a failure would only lose this report.
     let _ = report.write(cache, &mut buf);
-    String::from_utf8_lossy(&buf).into_owned()
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    if color {
+        text
+    } else {
+        strip_ansi(&text)
+    }
+}
+
+/// ariadne colours a custom report kind even with colour off; take the
+/// escape sequences out again.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `{"file":..., "range":{"start":{"line","character"},"end":{...}}}`, 0-based
@@ -291,6 +319,7 @@ pub fn render_findings_human(
             out.push_str(&write_report(
                 finding_report(program, sources, r.report, f, color),
                 &mut cache,
+                color,
             ));
         }
         out.push_str(&summary_line(program, r));
@@ -334,7 +363,7 @@ pub fn render_tests_human(
             .with_note(note)
             .finish();
         out.push_str(&format!("FAIL  {report}: {}\n", r.text));
-        out.push_str(&write_report(rep, &mut cache));
+        out.push_str(&write_report(rep, &mut cache, color));
     }
     let passed = results.iter().filter(|r| r.passed).count();
     out.push_str(&format!(
