@@ -11,6 +11,24 @@
 //!
 //! **Evaluation never fails and never panics**: anything it cannot make
 //! sense of is `?`. **It never prints**: renderers return strings.
+//!
+//! Readings of the spec where it is silent (each is repeated where it is
+//! implemented):
+//! - `exists … before X` / `after X` are strict; `within D before|after X`
+//!   are closed intervals that never count X itself (`expr`).
+//! - A trigger's `when` is part of the instance's `when`; an instance whose
+//!   `applies` is false is no instance at all (`judge`).
+//! - A triggered forbid or permit applies to events at or after the trigger,
+//!   the trigger itself included when both patterns name the same action.
+//! - A duty's window is closed, `t.at <= e.at <= D`; the `late` event also
+//!   counts as fulfilling it for the forbids it collides with; `excused`
+//!   comes before `suspended`, which comes before `conflict` (`duty`).
+//! - `max_response` is stratified: it counts the red lines crossed while
+//!   every `max_response` reads `?` (`report`).
+//! - An `excused` forbid finding names in `other` the permit or duty whose
+//!   override won, when one did.
+//! - Events at the same time are ordered by name, so no result depends on
+//!   the order in which events are written.
 
 mod duty;
 mod expect;
