@@ -51,6 +51,18 @@ pub struct Program {
     pub reports: Vec<ReportDef>,
     /// The ordered enum all `response` rungs belong to (§4 "the ladder").
     pub ladder: Option<EnumId>,
+    /// Every resolved use of a name: where it is written and the name span
+    /// of what it refers to (a declaration, field, parameter, enum member,
+    /// variable, report entity or event). A `use` refers to the start of
+    /// the module's file.
+    pub refs: Vec<Reference>,
+}
+
+/// A resolved name: written at `at`, declared at `def`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference {
+    pub at: Span,
+    pub def: Span,
 }
 
 /// One source file.

@@ -147,6 +147,8 @@ impl Checker<'_> {
                 }
                 match self.scopes.lookup_path(module, p) {
                     Ok(id) => {
+                        let def = self.scopes.decl(id).name_span;
+                        self.refer(p.span, def);
                         let d = self.scopes.decl(id);
                         match d.kind {
                             DeclKind::Enum => Ty::Enum(EnumId(d.index)),
@@ -275,11 +277,16 @@ impl Checker<'_> {
             .iter()
             .map(|f| (f.name.clone(), f.ty.clone()))
             .collect();
+        let field_spans: Vec<Span> = rec.fields.iter().map(|f| f.span).collect();
         let rec_name = rec.name.clone();
         let rec_span = rec.name_span;
         let mut values = vec![None; names.len()];
         for f in &e.fields {
-            let Some(idx) = names.iter().position(|(n, _)| *n == f.name.name) else {
+            let found = names.iter().position(|(n, _)| *n == f.name.name);
+            if let Some(idx) = found {
+                self.refer(f.name.span, field_spans[idx]);
+            }
+            let Some(idx) = found else {
                 let mut d = Diagnostic::new(
                     Code::E0302,
                     f.name.span,

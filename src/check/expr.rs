@@ -211,7 +211,7 @@ impl Checker<'_> {
     /// likely an enum member that needs the other side's type.
     fn looks_like_member(&mut self, e: &ast::Expr) -> bool {
         let Some(id) = e.as_ident() else { return false };
-        !(self.env.frame.iter().any(|(n, _)| *n == id.name)
+        !(self.env.frame.iter().any(|(n, ..)| *n == id.name)
             || self.env.locals.contains_key(&id.name)
             || self.scopes.lookup(self.env.module, &id.name).is_ok())
     }
@@ -326,16 +326,19 @@ impl Checker<'_> {
         };
         if p.is_single() {
             let name = &p.segments[0].name;
-            if let Some(i) = self.env.frame.iter().rposition(|(n, _)| n == name) {
+            if let Some(i) = self.env.frame.iter().rposition(|(n, ..)| n == name) {
                 self.env.used[i] = true;
+                self.refer(span, self.env.frame[i].2);
                 return Expr {
                     kind: ExprKind::Var(VarId(i as u32)),
                     ty: self.env.frame[i].1.clone(),
                     span,
                 };
             }
-            if let Some((v, t)) = self.env.locals.get(name) {
-                return lit(v.clone(), t.clone());
+            if let Some((v, t, def)) = self.env.locals.get(name) {
+                let (v, t, def) = (v.clone(), t.clone(), *def);
+                self.refer(span, def);
+                return lit(v, t);
             }
             if let Some(Ty::Enum(e)) = expected {
                 if let Some(m) = self.prog.enums[e.index()]
@@ -343,6 +346,7 @@ impl Checker<'_> {
                     .iter()
                     .position(|m| m == name)
                 {
+                    self.refer(span, self.prog.enums[e.index()].member_spans[m]);
                     return lit(Value::Enum(*e, m as u32), Ty::Enum(*e));
                 }
             }
@@ -350,6 +354,7 @@ impl Checker<'_> {
         match self.scopes.lookup_path(self.env.module, p) {
             Ok(id) => {
                 let d = self.scopes.decl(id).clone();
+                self.refer(span, d.name_span);
                 match d.kind {
                     DeclKind::Const => {
                         let (t, v) = self.const_value(d.index as usize);
@@ -408,6 +413,9 @@ impl Checker<'_> {
                     let e = EnumId(d.index);
                     let def = &self.prog.enums[e.index()];
                     if let Some(m) = def.members.iter().position(|m| *m == last.name) {
+                        let member_span = def.member_spans[m];
+                        self.refer(prefix_path.span, d.name_span);
+                        self.refer(last.span, member_span);
                         return lit(Value::Enum(e, m as u32), Ty::Enum(e));
                     }
                     let mut diag = Diagnostic::new(
@@ -450,7 +458,11 @@ impl Checker<'_> {
             found.sort();
             found.dedup();
             match found.len() {
-                1 => return lit(Value::Enum(found[0].0, found[0].1), Ty::Enum(found[0].0)),
+                1 => {
+                    let (e, m) = found[0];
+                    self.refer(span, self.prog.enums[e.index()].member_spans[m as usize]);
+                    return lit(Value::Enum(e, m), Ty::Enum(e));
+                }
                 n if n > 1 => {
                     let mut d = Diagnostic::new(
                         Code::E0204,
@@ -476,7 +488,7 @@ impl Checker<'_> {
         }
         // Unknown: suggest the nearest name that could be meant here.
         let last = &p.last().name;
-        let mut cands: Vec<String> = self.env.frame.iter().map(|(n, _)| n.clone()).collect();
+        let mut cands: Vec<String> = self.env.frame.iter().map(|(n, ..)| n.clone()).collect();
         cands.extend(self.env.locals.keys().cloned());
         if let Some(Ty::Enum(e)) = expected {
             cands.extend(self.prog.enums[e.index()].members.iter().cloned());
@@ -529,6 +541,7 @@ impl Checker<'_> {
                 let rec = &self.prog.records[r.index()];
                 if let Some(i) = rec.fields.iter().position(|f| f.name == name) {
                     let ty = rec.fields[i].ty.clone();
+                    self.refer(field.span, rec.fields[i].span);
                     return Expr {
                         kind: ExprKind::Field(Box::new(b), i),
                         ty,
@@ -551,6 +564,7 @@ impl Checker<'_> {
                 let act = &self.prog.actions[a.index()];
                 if let Some(i) = act.params.iter().position(|f| f.name == name) {
                     let ty = act.params[i].ty.clone();
+                    self.refer(field.span, act.params[i].span);
                     return Expr {
                         kind: ExprKind::Param(Box::new(b), i),
                         ty,
@@ -702,6 +716,7 @@ impl Checker<'_> {
             Ok(id) => {
                 let d = self.scopes.decl(id).clone();
                 if d.kind == DeclKind::Action {
+                    self.refer(p.span, d.name_span);
                     Some(ActionId(d.index))
                 } else {
                     self.diags.push(
@@ -732,6 +747,8 @@ impl Checker<'_> {
     pub(super) fn param_index(&mut self, action: ActionId, arg: &ast::Ident) -> Option<usize> {
         let act = &self.prog.actions[action.index()];
         if let Some(i) = act.params.iter().position(|p| p.name == arg.name) {
+            let def = act.params[i].span;
+            self.refer(arg.span, def);
             return Some(i);
         }
         let names: Vec<&str> = act.params.iter().map(|p| p.name.as_str()).collect();

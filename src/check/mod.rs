@@ -35,11 +35,11 @@ use crate::resolve::{DeclId, DeclKind, Scopes};
 struct Env {
     module: usize,
     /// The variable frame (name, type) of the norm being checked.
-    frame: Vec<(String, Ty)>,
+    frame: Vec<(String, Ty, crate::span::Span)>,
     /// Which frame variables some expression used.
     used: Vec<bool>,
     /// Report-local names: entities and events.
-    locals: HashMap<String, (Value, Ty)>,
+    locals: HashMap<String, (Value, Ty, crate::span::Span)>,
     /// `?` is allowed (inside reports).
     allow_unknown: bool,
 }
@@ -93,6 +93,14 @@ pub fn check(modules: &[LoadedModule]) -> (Program, Vec<Diagnostic>) {
             is_entry: m.is_entry,
         })
         .collect();
+    for m in modules {
+        for &(item, target) in &m.uses {
+            if let crate::syntax::ast::Item::Use(u) = &m.ast.items[item] {
+                let file = modules[target].file;
+                c.refer(u.path.span, crate::span::Span::new(file, 0, 0));
+            }
+        }
+    }
     c.declare_types();
     c.resolve_ladder();
     c.check_consts_and_entities();
@@ -130,6 +138,12 @@ impl<'a> Checker<'a> {
 
     fn qualified(&self, module: usize, name: &str) -> String {
         format!("{}::{}", self.modules[module].name, name)
+    }
+
+    /// Record that the name at `at` refers to the declaration named at
+    /// `def` (for go-to-definition, references and hover).
+    fn refer(&mut self, at: crate::span::Span, def: crate::span::Span) {
+        self.prog.refs.push(Reference { at, def });
     }
 
     fn item(&self, id: DeclId) -> &'a crate::syntax::ast::Item {

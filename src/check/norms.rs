@@ -23,7 +23,7 @@ struct DeonticClause<'a> {
     modality: ast::Modality,
     binder: &'a Option<ast::Ident>,
     action: &'a ast::Call,
-    within: &'a Option<ast::Expr>,
+    within: &'a Option<Box<ast::Expr>>,
     when: Option<&'a ast::Expr>,
     unless: Option<&'a ast::Expr>,
     span: Span,
@@ -204,7 +204,11 @@ impl Checker<'_> {
                 }
             }
             return match found.as_slice() {
-                [one] => Some(*one),
+                [one] => {
+                    let def = self.prog.enums[one.0.index()].member_spans[one.1 as usize];
+                    self.refer(p.span, def);
+                    Some(*one)
+                }
                 [] => {
                     let mut d = Diagnostic::new(
                         Code::E0201,
@@ -453,7 +457,7 @@ impl Checker<'_> {
         // Expressions see the whole frame.
         self.env.frame = vars
             .iter()
-            .map(|v| (v.name.clone(), v.ty.clone()))
+            .map(|v| (v.name.clone(), v.ty.clone(), v.span))
             .collect();
         self.env.used = vec![false; vars.len()];
         let trigger = match (trigger_pattern, body.trigger) {
@@ -635,6 +639,7 @@ impl Checker<'_> {
         match self.scopes.lookup_path(self.env.module, p) {
             Ok(id) => {
                 let d = self.scopes.decl(id).clone();
+                self.refer(p.span, d.name_span);
                 match d.kind {
                     DeclKind::Norm | DeclKind::Redline => {
                         Some(ExceptionTarget::Norm(NormId(d.index)))
@@ -716,7 +721,7 @@ impl Checker<'_> {
                 let vars = &self.prog.norms[root.index()].vars;
                 self.env.frame = vars
                     .iter()
-                    .map(|v| (v.name.clone(), v.ty.clone()))
+                    .map(|v| (v.name.clone(), v.ty.clone(), v.span))
                     .collect();
                 self.env.used = vec![false; vars.len()];
                 w = when.map(|x| self.check_cond(x, "when"));

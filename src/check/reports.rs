@@ -67,7 +67,7 @@ impl Checker<'_> {
                         let ty = record.map_or(Ty::Error, Ty::Record);
                         self.env
                             .locals
-                            .insert(e.name.name.clone(), (Value::Entity(eid), ty));
+                            .insert(e.name.name.clone(), (Value::Entity(eid), ty, e.name.span));
                         entities.push((e, eid));
                     }
                     ast::ReportClause::Event(ev) => {
@@ -77,7 +77,9 @@ impl Checker<'_> {
                         let action = self.resolve_action(&ev.call.callee);
                         let ty = action.map_or(Ty::Error, Ty::Event);
                         let value = Value::Event(EventId(events.len() as u32));
-                        self.env.locals.insert(ev.name.name.clone(), (value, ty));
+                        self.env
+                            .locals
+                            .insert(ev.name.name.clone(), (value, ty, ev.name.span));
                         events.push((ev, action));
                     }
                     _ => {}
@@ -318,6 +320,8 @@ impl Checker<'_> {
                     DeclKind::Norm | DeclKind::Redline
                 ) =>
             {
+                let def = self.scopes.decl(id).name_span;
+                self.refer(norm.span, def);
                 let n = NormId(self.scopes.decl(id).index);
                 if !in_force.contains(&n) {
                     ok = false;
@@ -383,7 +387,12 @@ impl Checker<'_> {
         let event_id = match event {
             None => None,
             Some(e) => match events.get(&e.name) {
-                Some(id) => Some(*id),
+                Some(id) => {
+                    if let Some(def) = self.env.locals.get(&e.name).map(|l| l.2) {
+                        self.refer(e.span, def);
+                    }
+                    Some(*id)
+                }
                 None => {
                     ok = false;
                     let mut d = Diagnostic::new(

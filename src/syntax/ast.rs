@@ -54,14 +54,14 @@ pub struct Module {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     Use(UseDecl),
-    Enum(EnumDecl),
-    Type(TypeDecl),
-    Action(ActionDecl),
-    Const(ConstDecl),
-    Entity(EntityDecl),
-    Norm(NormDecl),
-    Exception(ExceptionDecl),
-    Report(ReportDecl),
+    Enum(Box<EnumDecl>),
+    Type(Box<TypeDecl>),
+    Action(Box<ActionDecl>),
+    Const(Box<ConstDecl>),
+    Entity(Box<EntityDecl>),
+    Norm(Box<NormDecl>),
+    Exception(Box<ExceptionDecl>),
+    Report(Box<ReportDecl>),
     /// A declaration that did not parse; its errors are already reported.
     Error(Span),
 }
@@ -250,7 +250,7 @@ pub enum Clause {
         modality: Modality,
         binder: Option<Ident>,
         action: Call,
-        within: Option<Expr>,
+        within: Option<Box<Expr>>,
         span: Span,
     },
     When(Expr, Span),
@@ -306,8 +306,8 @@ pub struct ReportDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportClause {
     AsOf(Expr, Span),
-    Entity(EntityDecl),
-    Event(EventDecl),
+    Entity(Box<EntityDecl>),
+    Event(Box<EventDecl>),
     Expect(Expectation),
     Error(Span),
 }
@@ -400,9 +400,9 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Box<Expr>),
     Field(Box<Expr>, Ident),
-    Call(Call),
+    Call(Box<Call>),
     SetLit(Vec<Expr>),
-    Exists(Call, Option<Timing>),
+    Exists(Box<Call>, Option<Timing>),
     /// A sub-expression that did not parse.
     Error,
 }

@@ -165,6 +165,35 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut broken_names = Vec::new();
     let eof = lexed.truncated_at.unwrap_or(text.len());
 
+    // Fast path: most files parse without error in one go.
+    if diagnostics.is_empty() && lexed.truncated_at.is_none() {
+        let mut ctx = ParseCtx {
+            file,
+            docs: &lexed.docs,
+            recovered: Vec::new(),
+            diagnostics: Vec::new(),
+            depth_error: false,
+        };
+        let result = grammar::ItemsParser::new().parse(
+            &mut ctx,
+            tokens
+                .iter()
+                .cloned()
+                .map(Ok::<_, std::convert::Infallible>),
+        );
+        if let Ok(items) = result {
+            if ctx.recovered.is_empty() && ctx.diagnostics.is_empty() {
+                return Parsed {
+                    module: Module {
+                        items,
+                        broken_names: Vec::new(),
+                    },
+                    diagnostics,
+                };
+            }
+        }
+    }
+
     // Cut points: a declaration keyword that is not used as a field name
     // (`e.type`, `type: T`), or `entity` outside any braces.
     let mut cuts = Vec::new();
@@ -380,3 +409,6 @@ fn keyword_named(name: &str) -> Option<&'static str> {
         .copied()
         .find(|k| k.eq_ignore_ascii_case(name) && *k != name)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,124 @@
+//! The `norma` binary as a user runs it: exit codes, formats, and the
+//! standard library and examples checking clean.
+
+use std::process::Command;
+
+fn norma(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_norma"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("norma runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn stdlib_examples_and_their_tests_check_clean() {
+    let (code, out, _) = norma(&["check", "stdlib-norms", "examples", "tests/stdlib"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("no problems found\n"), "{out}");
+}
+
+#[test]
+fn errors_exit_1_with_json_per_spec() {
+    let (code, out, _) = norma(&[
+        "check",
+        "--format",
+        "json",
+        "tests/diagnostics/E0201_unknown_name.norma",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["diagnostics"][0]["code"], "E0201");
+    assert_eq!(v["diagnostics"][0]["range"]["start"]["line"], 5);
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let (code, _, _) = norma(&["check", "tests/diagnostics/W0003_norm_without_source.norma"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn sarif_is_2_1_0() {
+    let (code, out, _) = norma(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/diagnostics/E0302_unknown_field.norma",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid SARIF");
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"][0]["ruleId"], "E0302");
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        6
+    );
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    assert_eq!(norma(&["check"]).0, 2);
+    assert_eq!(norma(&["frobnicate"]).0, 2);
+    let (code, _, err) = norma(&["check", "no/such/file.norma"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn color_follows_the_flag() {
+    let path = "tests/diagnostics/E0201_unknown_name.norma";
+    let (_, plain, _) = norma(&["check", "--color", "never", path]);
+    let (_, coloured, _) = norma(&["check", "--color", "always", path]);
+    assert!(!plain.contains('\u{1b}'));
+    assert!(coloured.contains('\u{1b}'));
+}
+
+#[test]
+fn graph_formats() {
+    let (code, dot, _) = norma(&["graph", "--format", "dot", "examples/notpetya_2017.norma"]);
+    assert_eq!(code, 0);
+    assert!(dot.starts_with("digraph norma {"));
+    assert!(dot.contains("std::gge2015::gge_f"));
+    let (_, mermaid, _) = norma(&[
+        "graph",
+        "--format",
+        "mermaid",
+        "examples/notpetya_2017.norma",
+    ]);
+    assert!(mermaid.starts_with("flowchart LR"));
+    let (_, json, _) = norma(&["graph", "--format", "json", "examples/notpetya_2017.norma"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert!(v["edges"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn std_is_embedded_and_works_from_any_directory() {
+    let dir = std::env::temp_dir().join(format!("norma-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("r.norma");
+    std::fs::write(
+        &file,
+        "use std::gge2015;\nreport r { as_of 2020-01-01 expect clean; }\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_norma"))
+        .args(["check", "r.norma"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
