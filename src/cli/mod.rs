@@ -6,6 +6,7 @@
 //! I/O failure.
 
 mod check;
+mod eval;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -51,6 +52,13 @@ pub enum CheckFormat {
     Sarif,
 }
 
+/// Output of `eval`, `test` and `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Dot,
@@ -89,6 +97,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
+    /// Judge reports against the norms in force; print the findings.
+    Eval {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Only the report with this name.
+        #[arg(long)]
+        report: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Check every `expect` of every report; ends with `N passed, N failed`.
+    Test {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Why each finding on one event holds: bindings, conditions, exceptions.
+    Explain {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long)]
+        report: String,
+        #[arg(long)]
+        event: String,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -96,5 +132,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check { inputs, format } => check::check(&inputs, format, out, err),
         Command::Graph { inputs, format } => check::graph(&inputs, format, out, err),
+        Command::Eval {
+            inputs,
+            report,
+            format,
+        } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
+        Command::Explain {
+            inputs,
+            report,
+            event,
+            format,
+        } => eval::explain(&inputs, &report, &event, format, out, err),
     }
 }

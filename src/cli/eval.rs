@@ -1,0 +1,149 @@
+//! `norma eval`, `norma test` and `norma explain`: run the front end, stop
+//! with the diagnostics if the input has errors, then call the evaluator's
+//! library API and write its rendering.
+
+use std::io::Write;
+
+use super::check::session;
+use super::{Format, Inputs};
+use crate::diagnostics;
+use crate::driver::Session;
+use crate::eval;
+use crate::model::{EventId, ReportId};
+
+/// The session, or the exit code after printing why there is none.
+fn checked(inputs: &Inputs, err: &mut dyn Write) -> Result<Session, u8> {
+    let s = session(inputs, err)?;
+    if s.has_errors() {
+        let text = diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled());
+        let _ = err.write_all(text.as_bytes());
+        return Err(1);
+    }
+    Ok(s)
+}
+
+/// Reports declared in files named on the command line.
+fn entry_reports(s: &Session) -> Vec<ReportId> {
+    s.program
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            s.program
+                .modules
+                .get(r.module.index())
+                .is_some_and(|m| m.is_entry)
+        })
+        .map(|(i, _)| ReportId(i as u32))
+        .collect()
+}
+
+fn find_report(s: &Session, name: &str) -> Option<ReportId> {
+    entry_reports(s)
+        .into_iter()
+        .find(|r| s.program.report(*r).name == name || s.program.report(*r).qualified == name)
+}
+
+fn write(out: &mut dyn Write, text: &str) -> Result<(), u8> {
+    out.write_all(text.as_bytes()).map_err(|_| 2)
+}
+
+pub(super) fn eval(
+    inputs: &Inputs,
+    report: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let s = match checked(inputs, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let ids = match report {
+        None => entry_reports(&s),
+        Some(name) => match find_report(&s, name) {
+            Some(r) => vec![r],
+            None => {
+                let _ = writeln!(err, "error: no report named `{name}`");
+                return 2;
+            }
+        },
+    };
+    let results = eval::evaluate_many(&s.program, &ids);
+    let text = match format {
+        Format::Human => {
+            eval::render_findings_human(&s.program, &s.sources, &results, inputs.color.enabled())
+        }
+        Format::Json => eval::render_findings_json(&s.program, &s.sources, &results),
+    };
+    if let Err(code) = write(out, &text) {
+        return code;
+    }
+    u8::from(results.iter().any(eval::ReportFindings::has_problems))
+}
+
+pub(super) fn test(
+    inputs: &Inputs,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let s = match checked(inputs, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let ids = entry_reports(&s);
+    let results: Vec<eval::ExpectationResult> = eval::evaluate_many(&s.program, &ids)
+        .iter()
+        .flat_map(|f| eval::check_expectations(&s.program, f.report, f))
+        .collect();
+    let text = match format {
+        Format::Human => {
+            eval::render_tests_human(&s.program, &s.sources, &results, inputs.color.enabled())
+        }
+        Format::Json => eval::render_tests_json(&s.program, &s.sources, &results),
+    };
+    if let Err(code) = write(out, &text) {
+        return code;
+    }
+    u8::from(results.iter().any(|r| !r.passed))
+}
+
+pub(super) fn explain(
+    inputs: &Inputs,
+    report: &str,
+    event: &str,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let s = match checked(inputs, err) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let Some(rid) = find_report(&s, report) else {
+        let _ = writeln!(err, "error: no report named `{report}`");
+        return 2;
+    };
+    let Some(eid) = s
+        .program
+        .report(rid)
+        .events
+        .iter()
+        .position(|e| e.name == event)
+    else {
+        let _ = writeln!(err, "error: report `{report}` has no event `{event}`");
+        return 2;
+    };
+    let x = eval::explain(&s.program, rid, EventId(eid as u32));
+    let text = match format {
+        Format::Human => {
+            eval::render_explain_human(&s.program, &s.sources, &x, inputs.color.enabled())
+        }
+        Format::Json => eval::render_explain_json(&s.program, &s.sources, &x),
+    };
+    if let Err(code) = write(out, &text) {
+        return code;
+    }
+    0
+}

@@ -1,0 +1,323 @@
+//! Evaluation of one checked [`Expr`] against a norm's variable frame and
+//! a report. Owns the meaning of every expression form of §5 under §6's
+//! three-valued reading: a comparison with an unknown operand is unknown,
+//! `known(e)` never is, `exists` is the three-valued "or" over the events of
+//! the report.
+//!
+//! It never panics on a value it did not expect (an ill-typed program, an
+//! index out of range, an arithmetic overflow): such a value is `?`.
+//!
+//! Timing bounds of `exists` (the spec leaves strictness open):
+//! `before X` is `e.at < X.at` and `after X` is `e.at > X.at` (strict);
+//! `within D before X` is `X.at - D <= e.at <= X.at` and `within D after X`
+//! is `X.at <= e.at <= X.at + D` (closed), and in both `within` forms the
+//! anchor event X itself is never counted: an event is not within a
+//! distance of itself.
+
+use std::cmp::Ordering;
+
+use crate::model::{
+    ActionId, ArithOp, CmpOp, EventId, Expr, ExprKind, Program, ReportDef, Required, Timing,
+    TimingKind, Value,
+};
+
+use super::index::ReportIndex;
+use super::truth::Truth;
+
+/// The id standing for the hypothetical event of the conflicting
+/// obligations rule (§7): never an index into the report's events.
+pub(crate) const HYPOTHETICAL: EventId = EventId(u32::MAX);
+
+/// The required action of a duty "taken at the deadline", its unspecified
+/// arguments unknown.
+#[derive(Debug)]
+pub(crate) struct Hypothetical {
+    pub action: ActionId,
+    pub args: Vec<Value>,
+    pub at: i64,
+}
+
+/// What the evaluator needs of an event, real or hypothetical.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EventView<'a> {
+    pub id: EventId,
+    pub action: ActionId,
+    pub args: &'a [Value],
+    pub at: i64,
+}
+
+/// Where an expression is evaluated: the program, the report and its
+/// index, and the table of `max_response` (absent while it is being
+/// computed, when `max_response` is unknown).
+#[derive(Clone, Copy)]
+pub(crate) struct Env<'a> {
+    pub program: &'a Program,
+    pub report: &'a ReportDef,
+    pub index: &'a ReportIndex,
+    /// Member index of the ladder for every event of the report.
+    pub responses: Option<&'a [u32]>,
+    pub hypo: Option<&'a Hypothetical>,
+}
+
+/// The events `exists` may look at, given its timing.
+enum Window {
+    All,
+    Range {
+        lo: i64,
+        hi: i64,
+        exclude: Option<EventId>,
+    },
+    /// The anchor or the distance is unknown: every event is a maybe.
+    Unknown,
+}
+
+/// Three-valued equality.
+pub(crate) fn eq3(a: &Value, b: &Value) -> Truth {
+    match (a, b) {
+        (Value::Unknown, _) | (_, Value::Unknown) => Truth::Unknown,
+        (Value::Set(xs), Value::Set(ys)) => {
+            let each_in = |xs: &[Value], ys: &[Value]| {
+                Truth::all(xs.iter().map(|x| Truth::any(ys.iter().map(|y| eq3(x, y)))))
+            };
+            each_in(xs, ys).and(each_in(ys, xs))
+        }
+        _ => Truth::from_bool(a == b),
+    }
+}
+
+fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y))
+        | (Value::Time(x), Value::Time(y))
+        | (Value::Duration(x), Value::Duration(y)) => Some(x.cmp(y)),
+        (Value::Enum(e1, x), Value::Enum(e2, y)) if e1 == e2 => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
+    if matches!(a, Value::Unknown) || matches!(b, Value::Unknown) {
+        return Truth::Unknown;
+    }
+    match op {
+        CmpOp::Eq => eq3(a, b),
+        CmpOp::Ne => eq3(a, b).not(),
+        _ => match order(a, b) {
+            None => Truth::Unknown,
+            Some(o) => Truth::from_bool(match op {
+                CmpOp::Lt => o.is_lt(),
+                CmpOp::Le => o.is_le(),
+                CmpOp::Gt => o.is_gt(),
+                _ => o.is_ge(),
+            }),
+        },
+    }
+}
+
+fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
+    let f = |x: i64, y: i64| match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+    };
+    // Overflow is not an error of the report's author we can point at here;
+    // the result is simply not known.
+    let r = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => f(*x, *y).map(Value::Int),
+        (Value::Time(x), Value::Duration(y)) => f(*x, *y).map(Value::Time),
+        (Value::Duration(x), Value::Time(y)) if op == ArithOp::Add => f(*x, *y).map(Value::Time),
+        (Value::Duration(x), Value::Duration(y)) => f(*x, *y).map(Value::Duration),
+        (Value::Time(x), Value::Time(y)) if op == ArithOp::Sub => f(*x, *y).map(Value::Duration),
+        _ => None,
+    };
+    r.unwrap_or(Value::Unknown)
+}
+
+fn member_of(x: &Value, set: &Value) -> Truth {
+    match set {
+        Value::Set(items) => Truth::any(items.iter().map(|i| eq3(x, i))),
+        _ => Truth::Unknown,
+    }
+}
+
+impl<'a> Env<'a> {
+    pub fn event(&self, id: EventId) -> Option<EventView<'a>> {
+        if id == HYPOTHETICAL {
+            return self.hypo.map(|h| EventView {
+                id,
+                action: h.action,
+                args: &h.args,
+                at: h.at,
+            });
+        }
+        self.report.events.get(id.index()).map(|e| EventView {
+            id,
+            action: e.action,
+            args: &e.args,
+            at: e.at,
+        })
+    }
+
+    pub fn truth(&self, e: &Expr, frame: &[Value]) -> Truth {
+        match &e.kind {
+            ExprKind::Not(x) => self.truth(x, frame).not(),
+            ExprKind::And(xs) => Truth::all(xs.iter().map(|x| self.truth(x, frame))),
+            ExprKind::Or(xs) => Truth::any(xs.iter().map(|x| self.truth(x, frame))),
+            ExprKind::Cmp(op, a, b) => compare(*op, &self.value(a, frame), &self.value(b, frame)),
+            ExprKind::In(x, s) => member_of(&self.value(x, frame), &self.value(s, frame)),
+            ExprKind::Exists(req, timing) => self.exists(req, timing.as_ref(), frame),
+            ExprKind::Known(x) => Truth::from_bool(
+                // max_response is a rung whenever a ladder exists; while it
+                // is being computed it reads as `?`, which must not make
+                // `known(max_response(x))` false.
+                matches!(x.kind, ExprKind::MaxResponse(_)) && self.program.ladder.is_some()
+                    || !matches!(self.value(x, frame), Value::Unknown),
+            ),
+            _ => Truth::from_value(&self.value(e, frame)),
+        }
+    }
+
+    pub fn value(&self, e: &Expr, frame: &[Value]) -> Value {
+        match &e.kind {
+            ExprKind::Lit(v) => v.clone(),
+            ExprKind::Var(v) => frame.get(v.index()).cloned().unwrap_or(Value::Unknown),
+            ExprKind::Field(x, i) => match self.value(x, frame) {
+                Value::Entity(id) => self
+                    .program
+                    .entities
+                    .get(id.index())
+                    .and_then(|ent| ent.fields.get(*i))
+                    .cloned()
+                    .unwrap_or(Value::Unknown),
+                _ => Value::Unknown,
+            },
+            ExprKind::Param(x, i) => match self.value(x, frame) {
+                Value::Event(id) => self
+                    .event(id)
+                    .and_then(|ev| ev.args.get(*i))
+                    .cloned()
+                    .unwrap_or(Value::Unknown),
+                _ => Value::Unknown,
+            },
+            ExprKind::At(x) => match self.value(x, frame) {
+                Value::Event(id) => self
+                    .event(id)
+                    .map_or(Value::Unknown, |ev| Value::Time(ev.at)),
+                _ => Value::Unknown,
+            },
+            ExprKind::Arith(op, a, b) => arith(*op, &self.value(a, frame), &self.value(b, frame)),
+            ExprKind::SetLit(xs) => Value::Set(xs.iter().map(|x| self.value(x, frame)).collect()),
+            ExprKind::MaxResponse(x) => match self.value(x, frame) {
+                Value::Event(id) => self.max_response(id),
+                _ => Value::Unknown,
+            },
+            ExprKind::Not(_)
+            | ExprKind::And(_)
+            | ExprKind::Or(_)
+            | ExprKind::Cmp(..)
+            | ExprKind::In(..)
+            | ExprKind::Exists(..)
+            | ExprKind::Known(_) => self.truth(e, frame).to_value(),
+        }
+    }
+
+    fn max_response(&self, id: EventId) -> Value {
+        match (self.program.ladder, self.responses) {
+            (Some(ladder), Some(table)) => table
+                .get(id.index())
+                .map_or(Value::Unknown, |&m| Value::Enum(ladder, m)),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The values a required action's listed arguments must have.
+    pub fn required_values(&self, req: &Required, frame: &[Value]) -> Vec<(usize, Value)> {
+        req.args
+            .iter()
+            .map(|(i, e)| (*i, self.value(e, frame)))
+            .collect()
+    }
+
+    /// `m(e)`: the conjunction of the required arguments' equalities.
+    pub fn matches(wanted: &[(usize, Value)], args: &[Value]) -> Truth {
+        Truth::all(
+            wanted
+                .iter()
+                .map(|(i, v)| eq3(args.get(*i).unwrap_or(&Value::Unknown), v)),
+        )
+    }
+
+    fn window(&self, timing: Option<&Timing>, frame: &[Value]) -> Window {
+        let Some(timing) = timing else {
+            return Window::All;
+        };
+        let anchor = match self.value(&timing.anchor, frame) {
+            Value::Event(id) => match self.event(id) {
+                Some(ev) => ev,
+                None => return Window::Unknown,
+            },
+            _ => return Window::Unknown,
+        };
+        let within = match &timing.within {
+            None => None,
+            Some(d) => match self.value(d, frame) {
+                Value::Duration(d) => Some(d),
+                _ => return Window::Unknown,
+            },
+        };
+        let at = anchor.at;
+        let (lo, hi, exclude) = match (timing.kind, within) {
+            (TimingKind::Before, None) => (i64::MIN, at.saturating_sub(1), None),
+            (TimingKind::After, None) => (at.saturating_add(1), i64::MAX, None),
+            (TimingKind::Before, Some(d)) => (at.saturating_sub(d), at, Some(anchor.id)),
+            (TimingKind::After, Some(d)) => (at, at.saturating_add(d), Some(anchor.id)),
+        };
+        Window::Range { lo, hi, exclude }
+    }
+
+    fn exists(&self, req: &Required, timing: Option<&Timing>, frame: &[Value]) -> Truth {
+        let wanted = self.required_values(req, frame);
+        let (events, exclude, maybe) = match self.window(timing, frame) {
+            Window::All => (self.index.of_action(req.action), None, false),
+            Window::Unknown => (self.index.of_action(req.action), None, true),
+            Window::Range { lo, hi, exclude } => {
+                (self.index.between(req.action, lo, hi), exclude, false)
+            }
+        };
+        Truth::any(events.iter().filter(|&&id| Some(id) != exclude).map(|&id| {
+            let m = self
+                .event(id)
+                .map_or(Truth::Unknown, |ev| Env::matches(&wanted, ev.args));
+            if maybe {
+                m.and(Truth::Unknown)
+            } else {
+                m
+            }
+        }))
+    }
+}
+
+/// Whether `max_response` occurs anywhere in `e`.
+pub(crate) fn mentions_max_response(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::MaxResponse(_) => true,
+        ExprKind::Lit(_) | ExprKind::Var(_) => false,
+        ExprKind::Field(x, _)
+        | ExprKind::Param(x, _)
+        | ExprKind::At(x)
+        | ExprKind::Not(x)
+        | ExprKind::Known(x) => mentions_max_response(x),
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            xs.iter().any(mentions_max_response)
+        }
+        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
+            mentions_max_response(a) || mentions_max_response(b)
+        }
+        ExprKind::Exists(req, timing) => {
+            req.args.iter().any(|(_, x)| mentions_max_response(x))
+                || timing.as_ref().is_some_and(|t| {
+                    mentions_max_response(&t.anchor)
+                        || t.within.as_ref().is_some_and(|w| mentions_max_response(w))
+                })
+        }
+    }
+}

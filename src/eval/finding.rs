@@ -1,0 +1,83 @@
+//! What evaluation produces: [`Finding`]s, grouped per report in
+//! [`ReportFindings`], and their one deterministic order. Plain data: no
+//! evaluation and no rendering lives here.
+
+use crate::model::{
+    EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId,
+};
+use crate::span::Span;
+
+/// One judgement of a norm on an event of a report (§7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub norm: NormId,
+    /// The matched event; for duties the trigger.
+    pub event: EventId,
+    /// The trigger event of the instance, if the norm has a trigger.
+    pub trigger: Option<EventId>,
+    /// Variable name and the value shown (`s` → `RU`), in frame order.
+    pub bindings: Vec<(String, String)>,
+    pub severity: NormSeverity,
+    /// For `crossed`: the red line's response (a rung of the ladder).
+    pub response: Option<(EnumId, u32)>,
+    /// For `conflict` (and `suspended`): the other norm.
+    pub other: Option<NormId>,
+    /// For duties: the event that fulfilled it, in time or late.
+    pub fulfilled_by: Option<EventId>,
+    /// For duties: `trigger.at + within`, seconds since the epoch.
+    pub deadline: Option<i64>,
+    pub norm_span: Span,
+    pub event_span: Span,
+}
+
+/// Every finding of one report, in the order of [`sort_findings`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportFindings {
+    pub report: ReportId,
+    pub findings: Vec<Finding>,
+}
+
+impl ReportFindings {
+    /// How many findings of each kind, in [`FindingKind::ALL`] order, zeros left out.
+    pub fn counts(&self) -> Vec<(FindingKind, usize)> {
+        FindingKind::ALL
+            .into_iter()
+            .map(|k| (k, self.findings.iter().filter(|f| f.kind == k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    pub fn has_problems(&self) -> bool {
+        self.findings.iter().any(|f| f.kind.is_problem())
+    }
+}
+
+/// By event time, then the norm's qualified name, then kind; ties (events
+/// at the same time) by event name and the other norm, so that the order
+/// never depends on the order of declarations.
+pub(crate) fn sort_findings(program: &Program, report: &ReportDef, findings: &mut [Finding]) {
+    let key = |f: &Finding| {
+        let ev = report.events.get(f.event.index());
+        (
+            ev.map_or(i64::MIN, |e| e.at),
+            program.norm(f.norm).qualified.clone(),
+            f.kind,
+            ev.map(|e| e.name.clone()),
+            f.other.map(|o| program.norm(o).qualified.clone()),
+        )
+    };
+    findings.sort_by_cached_key(key);
+}
+
+/// How severe a forbid's finding is when its instances disagree (§7.1:
+/// violation, conflict, possible, excused).
+pub(crate) fn forbid_rank(kind: FindingKind) -> u8 {
+    match kind {
+        FindingKind::Violation => 4,
+        FindingKind::Conflict => 3,
+        FindingKind::Possible => 2,
+        FindingKind::Excused => 1,
+        _ => 0,
+    }
+}

@@ -1,0 +1,303 @@
+//! Norm instances and the §7.1 rules for forbids and permits: binding
+//! patterns to events, `applies`, `defeated` (exceptions of exceptions to
+//! any depth, as a loop over a flat plan so a 20 000-long chain costs no
+//! stack), `in_force`, and the verdict of a forbid on one event after
+//! permits and duties have had their say (`won`, `tied`).
+//!
+//! Reading of the spec: a trigger's `when` is part of the instance's
+//! `when`, so `applies = trigger_when ∧ when ∧ ¬unless`; an instance with
+//! `applies = F` is not an instance at all (no finding, no collision).
+
+use crate::model::{EventId, ExceptionId, FindingKind, NormDef, NormId, Pattern, Value};
+
+use super::expr::{Env, EventView};
+use super::finding::forbid_rank;
+use super::truth::Truth;
+
+/// The truth values of one instance (§7.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct InstanceTruth {
+    pub when: Truth,
+    pub unless: Truth,
+    pub applies: Truth,
+    pub defeated: Truth,
+    pub in_force: Truth,
+}
+
+/// An event performing (or perhaps performing) a duty, as a forbid on
+/// that event sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DutyLink<'d> {
+    pub norm: NormId,
+    /// `[e fulfils the duty]`, including that the duty is in force.
+    pub truth: Truth,
+    /// Forbids whose violation the duty's action would be (§7 conflicting obligations).
+    pub conflicts: &'d [NormId],
+}
+
+/// How permits and duties bear on a forbid for one event.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Collision {
+    pub won: Truth,
+    pub tied: Truth,
+    /// The first permit or duty norm that made `tied` true (else unknown).
+    pub tied_by: Option<NormId>,
+    /// The first permit or duty norm that made `won` true.
+    pub won_by: Option<NormId>,
+}
+
+/// A forbid's finding on one event, from its most severe instance.
+#[derive(Clone, Debug)]
+pub(crate) struct ForbidVerdict {
+    pub kind: FindingKind,
+    pub trigger: Option<EventId>,
+    pub frame: Vec<Value>,
+    pub other: Option<NormId>,
+}
+
+pub(crate) fn overrides(env: &Env<'_>, a: NormId, b: NormId) -> bool {
+    env.program.norm(a).overrides.contains(&b)
+}
+
+pub(crate) fn bind(frame: &mut [Value], pattern: &Pattern, ev: EventView<'_>) {
+    if let Some(slot) = pattern.binder.and_then(|b| frame.get_mut(b.index())) {
+        *slot = Value::Event(ev.id);
+    }
+    for (param, var) in &pattern.bindings {
+        if let Some(slot) = frame.get_mut(var.index()) {
+            *slot = ev.args.get(*param).cloned().unwrap_or(Value::Unknown);
+        }
+    }
+}
+
+impl Env<'_> {
+    fn opt_truth(&self, e: Option<&crate::model::Expr>, default: Truth, frame: &[Value]) -> Truth {
+        e.map_or(default, |e| self.truth(e, frame))
+    }
+
+    /// `when` (the trigger's and the clause's) and `unless` of a norm.
+    pub fn norm_conditions(&self, norm: &NormDef, frame: &[Value]) -> (Truth, Truth) {
+        let trig = norm.trigger.as_ref().map_or(Truth::True, |t| {
+            self.opt_truth(t.when.as_ref(), Truth::True, frame)
+        });
+        let when = if trig.is_false() {
+            Truth::False
+        } else {
+            trig.and(self.opt_truth(norm.when.as_ref(), Truth::True, frame))
+        };
+        let unless = if when.is_false() {
+            // Not needed for anything once `when` is false.
+            Truth::False
+        } else {
+            self.opt_truth(norm.unless.as_ref(), Truth::False, frame)
+        };
+        (when, unless)
+    }
+
+    pub fn exception_applies(&self, ex: ExceptionId, frame: &[Value]) -> (Truth, Truth, Truth) {
+        let Some(def) = self.program.exceptions.get(ex.index()) else {
+            return (Truth::False, Truth::False, Truth::False);
+        };
+        let when = self.opt_truth(def.when.as_ref(), Truth::True, frame);
+        let unless = if when.is_false() {
+            Truth::False
+        } else {
+            self.opt_truth(def.unless.as_ref(), Truth::False, frame)
+        };
+        (when, unless, when.and(unless.not()))
+    }
+
+    /// `defeated(N, i)` for every exception of N's tree at once; returns
+    /// N's value and, per entry of the plan, (applies, defeated).
+    pub fn defeated_all(&self, norm: NormId, frame: &[Value]) -> (Truth, Vec<(Truth, Truth)>) {
+        let Some(plan) = self.index.plan(norm) else {
+            return (Truth::False, Vec::new());
+        };
+        let mut table = vec![(Truth::False, Truth::False); plan.order.len()];
+        let mut top = Truth::False;
+        // Children come after parents in the plan: walking backwards, every
+        // exception's `defeated` is complete when we reach it.
+        for k in (0..plan.order.len()).rev() {
+            let (_, _, applies) = self.exception_applies(plan.order[k], frame);
+            table[k].0 = applies;
+            let holds = applies.and(table[k].1.not());
+            match plan.parent[k] {
+                None => top = top.or(holds),
+                Some(p) => table[p].1 = table[p].1.or(holds),
+            }
+        }
+        (top, table)
+    }
+
+    pub fn defeated(&self, norm: NormId, frame: &[Value]) -> Truth {
+        self.defeated_all(norm, frame).0
+    }
+
+    pub fn instance_truth(&self, norm: NormId, frame: &[Value]) -> InstanceTruth {
+        let def = self.program.norm(norm);
+        let (when, unless) = self.norm_conditions(def, frame);
+        let applies = when.and(unless.not());
+        let defeated = if applies.is_false() {
+            Truth::False
+        } else {
+            self.defeated(norm, frame)
+        };
+        InstanceTruth {
+            when,
+            unless,
+            applies,
+            defeated,
+            in_force: applies.and(defeated.not()),
+        }
+    }
+
+    /// Every instance of a forbid or permit on `ev`: the frames binding
+    /// the matched pattern to `ev` and the trigger (if any) to each event
+    /// at or before it. Calls `f` until it returns false.
+    pub fn for_each_instance(
+        &self,
+        norm: NormId,
+        ev: EventView<'_>,
+        mut f: impl FnMut(Option<EventId>, Vec<Value>) -> bool,
+    ) {
+        let def = self.program.norm(norm);
+        let Some(matched) = &def.matched else { return };
+        if matched.action != ev.action {
+            return;
+        }
+        let mut base = vec![Value::Unknown; def.vars.len()];
+        bind(&mut base, matched, ev);
+        let Some(trigger) = &def.trigger else {
+            f(None, base);
+            return;
+        };
+        for &t in self.index.between(trigger.pattern.action, i64::MIN, ev.at) {
+            let Some(tv) = self.event(t) else { continue };
+            let mut frame = base.clone();
+            bind(&mut frame, &trigger.pattern, tv);
+            // The matched pattern wins where both bind the same variable.
+            bind(&mut frame, matched, ev);
+            if !f(Some(t), frame) {
+                return;
+            }
+        }
+    }
+
+    /// `⋁ in_force(P, i)` over the instances of a permit on `ev`.
+    pub fn permit_in_force(&self, permit: NormId, ev: EventView<'_>) -> Truth {
+        let mut acc = Truth::False;
+        self.for_each_instance(permit, ev, |_, frame| {
+            acc = acc.or(self.instance_truth(permit, &frame).in_force);
+            !acc.is_true()
+        });
+        acc
+    }
+
+    /// `won` and `tied` of a forbid on `ev` (§7.1). `permits` caches the
+    /// permits' `in_force` on this event across forbids.
+    pub fn collision(
+        &self,
+        forbid: NormId,
+        ev: EventView<'_>,
+        permits: &mut Vec<(NormId, Truth)>,
+        duties: &[DutyLink<'_>],
+    ) -> Collision {
+        let mut c = Collision {
+            won: Truth::False,
+            tied: Truth::False,
+            tied_by: None,
+            won_by: None,
+        };
+        for &p in self.index.permits_on(ev.action) {
+            if overrides(self, forbid, p) {
+                continue;
+            }
+            let t = match permits.iter().find(|(n, _)| *n == p) {
+                Some((_, t)) => *t,
+                None => {
+                    let t = self.permit_in_force(p, ev);
+                    permits.push((p, t));
+                    t
+                }
+            };
+            c.add(overrides(self, p, forbid), t, p);
+        }
+        for link in duties {
+            if overrides(self, link.norm, forbid) {
+                c.add(true, link.truth, link.norm);
+            } else if !overrides(self, forbid, link.norm) && link.conflicts.contains(&forbid) {
+                c.add(false, link.truth, link.norm);
+            }
+        }
+        c
+    }
+
+    /// The finding of a forbid on `ev`, from its most severe instance.
+    pub fn forbid_verdict(
+        &self,
+        forbid: NormId,
+        ev: EventView<'_>,
+        permits: &mut Vec<(NormId, Truth)>,
+        duties: &[DutyLink<'_>],
+    ) -> Option<ForbidVerdict> {
+        let mut best: Option<ForbidVerdict> = None;
+        let mut collision: Option<Collision> = None;
+        self.for_each_instance(forbid, ev, |trigger, frame| {
+            let it = self.instance_truth(forbid, &frame);
+            if it.applies.is_false() {
+                return true;
+            }
+            let c = *collision.get_or_insert_with(|| self.collision(forbid, ev, permits, duties));
+            let Some((kind, other)) = classify(it, c) else {
+                return true;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| forbid_rank(kind) > forbid_rank(b.kind))
+            {
+                best = Some(ForbidVerdict {
+                    kind,
+                    trigger,
+                    frame,
+                    other,
+                });
+            }
+            kind != FindingKind::Violation
+        });
+        best
+    }
+}
+
+impl Collision {
+    fn add(&mut self, wins: bool, t: Truth, by: NormId) {
+        if wins {
+            if t.is_true() && !self.won.is_true() {
+                self.won_by = Some(by);
+            }
+            self.won = self.won.or(t);
+        } else {
+            if t.is_true() && !self.tied.is_true() {
+                self.tied_by = Some(by);
+            }
+            self.tied = self.tied.or(t);
+        }
+    }
+}
+
+/// The table of §7.1 for one forbid instance.
+pub(crate) fn classify(it: InstanceTruth, c: Collision) -> Option<(FindingKind, Option<NormId>)> {
+    let free = it.in_force.and(c.won.not());
+    let v = free.and(c.tied.not());
+    let conflict = free.and(c.tied);
+    if conflict.is_true() {
+        Some((FindingKind::Conflict, c.tied_by))
+    } else if v.is_true() {
+        Some((FindingKind::Violation, None))
+    } else if v == Truth::Unknown || conflict == Truth::Unknown {
+        Some((FindingKind::Possible, None))
+    } else if !it.applies.is_false() && (it.defeated.is_true() || c.won.is_true()) {
+        Some((FindingKind::Excused, c.won_by.filter(|_| c.won.is_true())))
+    } else {
+        None
+    }
+}

@@ -1,0 +1,212 @@
+//! Judging one report: the index, the `max_response` table, the duties,
+//! then every forbid on every event of its action (events in parallel),
+//! and the findings in their deterministic order.
+//!
+//! `max_response` is stratified to avoid a red line's condition asking for
+//! its own crossing: the table counts the red lines that a first pass finds
+//! crossed while every `max_response` reads as `?`. Kleene logic is
+//! monotone, so what is a violation with `?` stays one whatever the
+//! rungs turn out to be; a red line crossed only because of some
+//! `max_response` does not raise `max_response` itself. The first pass is
+//! skipped when no condition mentions `max_response`.
+
+use rayon::prelude::*;
+
+use crate::model::{FindingKind, NormId, NormKind, Program, ReportDef, Value};
+
+use super::duty::Duty;
+use super::expr::{mentions_max_response, Env};
+use super::finding::{sort_findings, Finding};
+use super::index::ReportIndex;
+use super::judge::DutyLink;
+use super::truth::Truth;
+
+/// A report ready to be judged: its index and its `max_response` table.
+pub(crate) struct Prepared<'a> {
+    pub program: &'a Program,
+    pub report: &'a ReportDef,
+    pub index: ReportIndex,
+    pub responses: Option<Vec<u32>>,
+}
+
+/// The duties of a report and, per event, the duties it performs.
+pub(crate) struct Duties {
+    pub list: Vec<Duty>,
+    /// Indexed by `EventId`: (duty, `m(e)`).
+    pub performed: Vec<Vec<(usize, Truth)>>,
+}
+
+impl Duties {
+    pub fn links(&self, event: usize) -> Vec<DutyLink<'_>> {
+        self.performed.get(event).map_or(Vec::new(), |v| {
+            v.iter()
+                .filter_map(|(d, t)| self.list.get(*d).map(|duty| duty.link(*t)))
+                .collect()
+        })
+    }
+}
+
+fn uses_max_response(program: &Program) -> bool {
+    let norm_exprs = program.norms.iter().flat_map(|n| {
+        let trig = n.trigger.as_ref().and_then(|t| t.when.as_ref());
+        let req = n
+            .required
+            .iter()
+            .flat_map(|r| r.args.iter().map(|(_, e)| e));
+        trig.into_iter()
+            .chain(n.when.as_ref())
+            .chain(n.unless.as_ref())
+            .chain(req)
+    });
+    let ex_exprs = program
+        .exceptions
+        .iter()
+        .flat_map(|x| x.when.iter().chain(x.unless.as_ref()));
+    norm_exprs.chain(ex_exprs).any(mentions_max_response)
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(program: &'a Program, report: &'a ReportDef) -> Prepared<'a> {
+        let mut prepared = Prepared {
+            program,
+            report,
+            index: ReportIndex::build(program, report),
+            responses: None,
+        };
+        if let (Some(ladder), true) = (program.ladder, uses_max_response(program)) {
+            let env = prepared.env();
+            let duties = duties(&env);
+            let mut table = vec![0u32; report.events.len()];
+            for f in forbid_findings(&env, &duties) {
+                if let (FindingKind::Crossed, Some((e, m))) = (f.kind, f.response) {
+                    if e == ladder {
+                        if let Some(slot) = table.get_mut(f.event.index()) {
+                            *slot = (*slot).max(m);
+                        }
+                    }
+                }
+            }
+            prepared.responses = Some(table);
+        }
+        prepared
+    }
+
+    pub fn env(&self) -> Env<'_> {
+        Env {
+            program: self.program,
+            report: self.report,
+            index: &self.index,
+            responses: self.responses.as_deref(),
+            hypo: None,
+        }
+    }
+}
+
+pub(crate) fn duties(env: &Env<'_>) -> Duties {
+    let mut list = env.duties();
+    for d in &mut list {
+        env.resolve_conflicts(d);
+    }
+    let mut performed = vec![Vec::new(); env.report.events.len()];
+    for (k, d) in list.iter().enumerate() {
+        for &(e, t) in &d.performers {
+            if let Some(slot) = performed.get_mut(e.index()) {
+                slot.push((k, t));
+            }
+        }
+    }
+    Duties { list, performed }
+}
+
+pub(crate) fn bindings(env: &Env<'_>, norm: NormId, frame: &[Value]) -> Vec<(String, String)> {
+    env.program
+        .norm(norm)
+        .vars
+        .iter()
+        .zip(frame)
+        .map(|(var, v)| {
+            (
+                var.name.clone(),
+                env.program.show_value(v, Some(env.report)),
+            )
+        })
+        .collect()
+}
+
+/// The findings of every forbid and red line on every event.
+fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
+    let per_event = |id: &crate::model::EventId| {
+        let mut out = Vec::new();
+        let Some(ev) = env.event(*id) else { return out };
+        let forbids = env.index.forbids_on(ev.action);
+        if forbids.is_empty() {
+            return out;
+        }
+        let links = duties.links(id.index());
+        let mut permits = Vec::new();
+        let event_span = env.report.events[id.index()].span;
+        for &f in forbids {
+            let Some(v) = env.forbid_verdict(f, ev, &mut permits, &links) else {
+                continue;
+            };
+            let norm = env.program.norm(f);
+            let finding = Finding {
+                kind: v.kind,
+                norm: f,
+                event: *id,
+                trigger: v.trigger,
+                bindings: bindings(env, f, &v.frame),
+                severity: norm.severity,
+                response: None,
+                other: v.other,
+                fulfilled_by: None,
+                deadline: None,
+                norm_span: norm.span,
+                event_span,
+            };
+            if v.kind == FindingKind::Violation && norm.kind == NormKind::Redline {
+                out.push(Finding {
+                    kind: FindingKind::Crossed,
+                    response: norm.response,
+                    ..finding.clone()
+                });
+            }
+            out.push(finding);
+        }
+        out
+    };
+    env.index
+        .chronological
+        .par_iter()
+        .with_min_len(256)
+        .flat_map_iter(per_event)
+        .collect()
+}
+
+/// Every finding of the report, sorted.
+pub(crate) fn findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
+    let mut out = forbid_findings(env, duties);
+    for d in &duties.list {
+        let norm = env.program.norm(d.norm);
+        out.push(Finding {
+            kind: d.outcome,
+            norm: d.norm,
+            event: d.trigger,
+            trigger: Some(d.trigger),
+            bindings: bindings(env, d.norm, &d.frame),
+            severity: norm.severity,
+            response: None,
+            other: d.other,
+            fulfilled_by: d.by,
+            deadline: Some(d.deadline),
+            norm_span: norm.span,
+            event_span: env
+                .report
+                .events
+                .get(d.trigger.index())
+                .map_or(norm.span, |e| e.span),
+        });
+    }
+    sort_findings(env.program, env.report, &mut out);
+    out
+}
