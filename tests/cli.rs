@@ -122,3 +122,64 @@ fn std_is_embedded_and_works_from_any_directory() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_standard_library_tests_and_the_incidents_pass_norma_test() {
+    let (code, out, err) = norma(&["test", "stdlib-norms", "examples", "tests/stdlib"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    let passed: usize = last
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 250, "{last}");
+}
+
+#[test]
+fn a_failing_expectation_fails_norma_test() {
+    let (code, out, _) = norma(&["test", "tests/eval/must_fail.norma"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("0 passed,")),
+        "{out}"
+    );
+}
+
+#[test]
+fn eval_output_snapshots() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/eval");
+    settings.set_prepend_module_to_snapshot(false);
+    let _guard = settings.bind_to_scope();
+    for (name, path) in [
+        ("notpetya", "examples/notpetya_2017.norma"),
+        ("oldsmar", "examples/oldsmar_2021.norma"),
+        ("treaties", "examples/treaties/incident.norma"),
+    ] {
+        let (code, human, _) = norma(&["eval", "--color", "never", path]);
+        assert_eq!(code, 1, "{name}: findings make eval exit 1");
+        insta::assert_snapshot!(format!("{name}.human"), human);
+        let (_, json, _) = norma(&["eval", "--format", "json", path]);
+        let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(v["schema_version"], 1);
+        insta::assert_snapshot!(
+            format!("{name}.json"),
+            serde_json::to_string_pretty(&v).expect("json")
+        );
+    }
+}
+
+#[test]
+fn a_criminal_group_breaks_no_state_norm() {
+    let (code, out, _) = norma(&[
+        "eval",
+        "--color",
+        "never",
+        "examples/colonial_pipeline_2021.norma",
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
