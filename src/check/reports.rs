@@ -123,9 +123,9 @@ impl Checker<'_> {
                 }
             }
             if let Some((t, as_of_span)) = as_of {
-                for ev in &events {
-                    let def = event_defs.iter().find(|d| d.name == ev.0.name.name);
-                    if let Some(def) = def {
+                // `event_defs` is built from `events`, one for one, in order.
+                for (ev, def) in events.iter().zip(&event_defs) {
+                    {
                         if def.at > t {
                             self.diags.push(
                                 Diagnostic::new(

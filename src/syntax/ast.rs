@@ -53,7 +53,7 @@ pub struct Module {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
-    Use(UseDecl),
+    Use(Box<UseDecl>),
     Enum(Box<EnumDecl>),
     Type(Box<TypeDecl>),
     Action(Box<ActionDecl>),
@@ -243,13 +243,13 @@ pub enum Clause {
     Response(Path),
     On {
         binder: Option<Ident>,
-        pattern: Call,
+        pattern: Box<Call>,
         span: Span,
     },
     Deontic {
         modality: Modality,
         binder: Option<Ident>,
-        action: Call,
+        action: Box<Call>,
         within: Option<Box<Expr>>,
         span: Span,
     },
@@ -308,7 +308,7 @@ pub enum ReportClause {
     AsOf(Expr, Span),
     Entity(Box<EntityDecl>),
     Event(Box<EventDecl>),
-    Expect(Expectation),
+    Expect(Box<Expectation>),
     Error(Span),
 }
 

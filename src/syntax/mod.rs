@@ -117,7 +117,7 @@ impl<'input> ParseCtx<'input> {
     ) -> Result<ReportClause, ParseError<usize, Tok<'input>, std::convert::Infallible>> {
         let span = self.span(l, r);
         if kind.name == "clean" {
-            Ok(ReportClause::Expect(Expectation::Clean(span)))
+            Ok(ReportClause::Expect(Box::new(Expectation::Clean(span))))
         } else {
             // `expect violation;` with no norm: say what is missing.
             self.diagnostics.push(
