@@ -66,6 +66,13 @@ fn peak_rss_mb() -> Option<f64> {
 
 fn main() {
     let text = corpus(10_000);
+    // To measure the binary itself: NORMA_WRITE_CORPUS=/tmp/corpus.norma
+    // cargo bench --bench check, then /usr/bin/time -v norma check /tmp/corpus.norma
+    if let Some(path) = std::env::var_os("NORMA_WRITE_CORPUS") {
+        if let Err(e) = std::fs::write(&path, &text) {
+            eprintln!("cannot write the corpus: {e}");
+        }
+    }
     let mut best = f64::MAX;
     let mut best_cpu = f64::MAX;
     for _ in 0..5 {

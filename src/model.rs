@@ -485,7 +485,8 @@ pub enum ExprKind {
     /// Element in set.
     In(Box<Expr>, Box<Expr>),
     SetLit(Vec<Expr>),
-    Exists(Required, Option<Timing>),
+    /// Boxed: it is the largest expression and the least common.
+    Exists(Box<Required>, Option<Timing>),
     Known(Box<Expr>),
     MaxResponse(Box<Expr>),
 }

@@ -193,7 +193,7 @@ impl Checker<'_> {
                 };
                 let timing = timing.as_ref().map(|t| self.check_timing(t));
                 Expr {
-                    kind: ExprKind::Exists(required, timing),
+                    kind: ExprKind::Exists(Box::new(required), timing),
                     ty: Ty::Bool,
                     span,
                 }

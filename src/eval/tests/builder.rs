@@ -59,11 +59,11 @@ pub(super) fn within(kind: TimingKind, d: Option<i64>, anchor: Expr) -> Timing {
 }
 pub(super) fn exists(action: ActionId, args: Vec<(usize, Expr)>, timing: Option<Timing>) -> Expr {
     ex(ExprKind::Exists(
-        Required {
+        Box::new(Required {
             action,
             args,
             span: sp(),
-        },
+        }),
         timing,
     ))
 }
