@@ -7,6 +7,10 @@
 use std::fmt::Write;
 use std::time::Instant;
 
+/// As in the binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use norma::driver;
 use norma::eval::evaluate;
 use norma::model::ReportId;
@@ -137,6 +141,21 @@ fn run(label: &str, n_norms: usize, n_events: usize) {
         n_events as f64 / eval.as_secs_f64(),
         findings.findings.len()
     );
+    println!(
+        "{label}: end to end {:.2?}, peak RSS so far {:.0} MB",
+        front + eval,
+        peak_rss_mb()
+    );
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 fn main() {
