@@ -125,7 +125,13 @@ fn std_is_embedded_and_works_from_any_directory() {
 
 #[test]
 fn the_standard_library_tests_and_the_incidents_pass_norma_test() {
-    let (code, out, err) = norma(&["test", "stdlib-norms", "examples", "tests/stdlib", "tests/readme"]);
+    let (code, out, err) = norma(&[
+        "test",
+        "stdlib-norms",
+        "examples",
+        "tests/stdlib",
+        "tests/readme",
+    ]);
     assert_eq!(code, 0, "{out}{err}");
     let last = out.lines().last().unwrap_or("");
     assert!(last.ends_with(" passed, 0 failed"), "{last}");
@@ -188,5 +194,8 @@ fn a_criminal_group_breaks_no_state_norm() {
 fn the_readme_example_is_the_tested_one() {
     let readme = std::fs::read_to_string("README.md").expect("README");
     let example = std::fs::read_to_string("tests/readme/short_example.norma").expect("example");
-    assert!(readme.contains(example.trim_end()), "README's example and tests/readme differ");
+    assert!(
+        readme.contains(example.trim_end()),
+        "README's example and tests/readme differ"
+    );
 }

@@ -368,8 +368,16 @@ impl Checker<'_> {
             return Value::Unknown;
         }
         match fold(&checked) {
-            Some(v) => v,
-            None => {
+            Ok(v) => v,
+            Err(NotFolded::Overflow) => {
+                self.diags.push(
+                    Diagnostic::new(Code::E0104, e.span, "this arithmetic overflows 64 bits")
+                        .with_label_here("too large")
+                        .with_note("integers, times and durations are 64-bit; Norma never wraps"),
+                );
+                Value::Unknown
+            }
+            Err(NotFolded::NotConstant) => {
                 self.diags.push(
                     Diagnostic::new(Code::E0301, e.span, "this must be a constant value")
                         .with_label_here("not a constant")
@@ -425,10 +433,18 @@ impl Checker<'_> {
     }
 }
 
+/// Why an expression could not be folded to a value.
+pub(super) enum NotFolded {
+    /// It reads something only known at evaluation (a variable, a field).
+    NotConstant,
+    /// Arithmetic overflowed i64 (never wraps: §2).
+    Overflow,
+}
+
 /// Fold a checked expression to a value, if it is constant.
-pub(super) fn fold(e: &Expr) -> Option<Value> {
+pub(super) fn fold(e: &Expr) -> Result<Value, NotFolded> {
     match &e.kind {
-        ExprKind::Lit(v) => Some(v.clone()),
+        ExprKind::Lit(v) => Ok(v.clone()),
         ExprKind::SetLit(items) => {
             let mut out: Vec<Value> = Vec::with_capacity(items.len());
             for i in items {
@@ -437,7 +453,7 @@ pub(super) fn fold(e: &Expr) -> Option<Value> {
                     out.push(v);
                 }
             }
-            Some(Value::Set(out.into()))
+            Ok(Value::Set(out.into()))
         }
         ExprKind::Arith(op, a, b) => {
             let (a, b) = (fold(a)?, fold(b)?);
@@ -445,17 +461,19 @@ pub(super) fn fold(e: &Expr) -> Option<Value> {
                 ArithOp::Add => x.checked_add(y),
                 ArithOp::Sub => x.checked_sub(y),
             };
-            match (a, b) {
+            let v = match (a, b) {
+                (Value::Unknown, _) | (_, Value::Unknown) => return Ok(Value::Unknown),
                 (Value::Int(x), Value::Int(y)) => f(x, y).map(Value::Int),
                 (Value::Time(x), Value::Duration(y)) => f(x, y).map(Value::Time),
                 (Value::Duration(x), Value::Duration(y)) => f(x, y).map(Value::Duration),
                 (Value::Time(x), Value::Time(y)) => f(x, y).map(Value::Duration),
-                _ => None,
-            }
+                _ => return Err(NotFolded::NotConstant),
+            };
+            v.ok_or(NotFolded::Overflow)
         }
         ExprKind::Not(a) => match fold(a)? {
-            Value::Bool(b) => Some(Value::Bool(!b)),
-            _ => None,
+            Value::Bool(b) => Ok(Value::Bool(!b)),
+            _ => Err(NotFolded::NotConstant),
         },
         ExprKind::And(items) | ExprKind::Or(items) => {
             let is_and = matches!(e.kind, ExprKind::And(_));
@@ -463,11 +481,11 @@ pub(super) fn fold(e: &Expr) -> Option<Value> {
             for i in items {
                 match fold(i)? {
                     Value::Bool(b) => acc = if is_and { acc && b } else { acc || b },
-                    _ => return None,
+                    _ => return Err(NotFolded::NotConstant),
                 }
             }
-            Some(Value::Bool(acc))
+            Ok(Value::Bool(acc))
         }
-        _ => None,
+        _ => Err(NotFolded::NotConstant),
     }
 }
