@@ -6,6 +6,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
+pub mod fmt;
 pub mod graph;
 pub mod model;
 pub mod resolve;
