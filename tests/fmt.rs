@@ -172,6 +172,75 @@ proptest! {
     }
 }
 
+// ---------------------------------------------------------------- robustness
+
+/// Run on a big stack, as the binary does.
+fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no panic")
+}
+
+#[test]
+fn pathological_inputs_are_refused_or_formatted_without_crashing() {
+    on_big_stack(|| {
+        let deep = format!(
+            "const x: Bool = {}true{};",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        assert!(format_source(&deep).is_err());
+        let nots = format!("const x: Bool = {}true;", "not ".repeat(100_000));
+        assert!(format_source(&nots).is_err());
+        let chain = format!("const x: Bool = {};", vec!["true"; 50_000].join(" and "));
+        let out = assert_formats_faithfully("chain", &chain);
+        assert_eq!(out.lines().count(), 50_000);
+        assert!(format_source("\u{feff}norm n {}").is_err());
+    });
+}
+
+#[test]
+fn random_mutations_of_real_files_never_crash_and_format_idempotently() {
+    on_big_stack(|| {
+        let alphabet: Vec<char> = "(){}<>=!.,:;?\"/ \nabcxyz019_-+notandorwhenforbid"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut formatted = 0;
+        for (path, text) in corpus() {
+            for _ in 0..30 {
+                let mut chars: Vec<char> = text.chars().collect();
+                for _ in 0..(1 + next() % 6) {
+                    let pos = (next() % chars.len() as u64) as usize;
+                    let c = alphabet[(next() % alphabet.len() as u64) as usize];
+                    match next() % 3 {
+                        0 => {
+                            chars.remove(pos);
+                        }
+                        1 => chars.insert(pos, c),
+                        _ => chars[pos] = c,
+                    }
+                }
+                let mutated: String = chars.into_iter().collect();
+                if format_source(&mutated).is_ok() {
+                    assert_formats_faithfully(&path.display().to_string(), &mutated);
+                    formatted += 1;
+                }
+            }
+        }
+        assert!(formatted > 50, "too few mutants parse: {formatted}");
+    });
+}
+
 // ---------------------------------------------------------- the command line
 
 fn norma(args: &[&str]) -> (i32, String, String) {

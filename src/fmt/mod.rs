@@ -71,7 +71,7 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let formatted = format_module(text, &parsed.module);
     let again = syntax::parse(FileId(0), &formatted);
     let same = !again.diagnostics.iter().any(Diagnostic::is_error)
-        && module_fingerprint(&again.module) == module_fingerprint(&parsed.module);
+        && same_tree(&again.module, &parsed.module);
     if !same {
         let first = parsed
             .module
@@ -93,12 +93,28 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// first (the only reordering the layout makes): two files with the same
 /// fingerprint check and evaluate the same.
 pub fn module_fingerprint(module: &ast::Module) -> String {
-    let (uses, rest): (Vec<&ast::Item>, Vec<&ast::Item>) = module
-        .items
-        .iter()
-        .partition(|i| matches!(i, ast::Item::Use(_)));
-    let items: Vec<&ast::Item> = uses.into_iter().chain(rest).collect();
-    strip_spans(&format!("{items:?} {:?}", module.broken_names))
+    let items: Vec<String> = uses_first(module).map(item_fingerprint).collect();
+    format!("[{}] {:?}", items.join(", "), module.broken_names)
+}
+
+/// Do two modules have the same fingerprint? (Compared declaration by
+/// declaration, so a large file is never rendered whole.)
+pub fn same_tree(a: &ast::Module, b: &ast::Module) -> bool {
+    a.items.len() == b.items.len()
+        && a.broken_names == b.broken_names
+        && uses_first(a)
+            .zip(uses_first(b))
+            .all(|(x, y)| item_fingerprint(x) == item_fingerprint(y))
+}
+
+fn uses_first(module: &ast::Module) -> impl Iterator<Item = &ast::Item> {
+    let is_use = |i: &&ast::Item| matches!(i, ast::Item::Use(_));
+    let uses = module.items.iter().filter(is_use);
+    uses.chain(module.items.iter().filter(move |i| !is_use(i)))
+}
+
+fn item_fingerprint(item: &ast::Item) -> String {
+    strip_spans(&format!("{item:?}"))
 }
 
 /// Remove every `Span { .. }` from a `Debug` rendering.
