@@ -81,6 +81,18 @@ impl Printer<'_> {
         self.word("(");
     }
 
+    /// `)` after `e`. Comments before a `)` the source wrote stay before it
+    /// (inside `e`'s construct, as its layout assumed).
+    fn close_paren(&mut self, e: &Expr) {
+        let end = e.span.end as usize;
+        if self.written_parens(e) {
+            self.flush(self.facts.token_from(end));
+        } else {
+            self.flush(end);
+        }
+        self.word(")");
+    }
+
     pub(super) fn expr(&mut self, e: &Expr) {
         self.expr_in(e, need::ANY);
     }
@@ -141,7 +153,7 @@ impl Printer<'_> {
             }
         }
         if wrap {
-            self.word(")");
+            self.close_paren(e);
         }
     }
 
@@ -227,7 +239,7 @@ impl Printer<'_> {
             }
         });
         if wrap {
-            self.word(")");
+            self.close_paren(e);
         }
     }
 

@@ -108,6 +108,13 @@ impl TokenFacts {
         }
     }
 
+    /// Start of the first token at or after `offset` (a `)` after the
+    /// expression it closes).
+    pub fn token_from(&self, offset: usize) -> usize {
+        let i = self.starts.partition_point(|&s| s < offset);
+        self.starts.get(i).copied().unwrap_or(offset)
+    }
+
     /// The last `{` before `offset`.
     pub fn brace_before(&self, offset: usize) -> Option<usize> {
         let i = self.braces.partition_point(|&s| s < offset);

@@ -80,3 +80,15 @@ fn semicolon_kept_where_a_doc_comment_precedes_it() {
         "report r {\n  event e: f() at 2017-01-01 /// d\n  ;\n  event g: f() at 2017-01-01\n}\n"
     );
 }
+
+/// Found by the proptest: a comment before a written `)` stays before it.
+#[test]
+fn comment_before_a_closing_parenthesis_stays_before_it() {
+    let text = "norm n { forbid f() when a or (b and c // c\n) unless d }";
+    let out = fmt(text);
+    assert_eq!(
+        out,
+        "norm n {\n  forbid f() when a\n      or (b and c // c\n      )\n    unless d\n}\n"
+    );
+    assert_eq!(fmt(&out), out);
+}
