@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod driver;
 pub mod eval;
+pub mod fmt;
 pub mod graph;
 pub mod model;
 pub mod resolve;

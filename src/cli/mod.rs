@@ -7,6 +7,7 @@
 
 mod check;
 mod eval;
+mod fmt;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -125,6 +126,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Lay out files in the canonical style, keeping every comment; print
+    /// the result, rewrite the files (--write) or check them (--check).
+    Fmt {
+        /// Files or folders (every `.norma` file below a folder).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rewrite each file that is not formatted, in place.
+        #[arg(long, conflicts_with = "check")]
+        write: bool,
+        /// Change nothing; print a diff for each file that is not formatted
+        /// and exit 1 if there is one.
+        #[arg(long)]
+        check: bool,
+        /// Colour in diagnostics and diffs.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+    },
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -144,5 +162,20 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             event,
             format,
         } => eval::explain(&inputs, &report, &event, format, out, err),
+        Command::Fmt {
+            paths,
+            write,
+            check,
+            color,
+        } => {
+            let mode = if write {
+                fmt::FmtMode::Write
+            } else if check {
+                fmt::FmtMode::Check
+            } else {
+                fmt::FmtMode::Print
+            };
+            fmt::fmt(&paths, mode, color, out, err)
+        }
     }
 }

@@ -98,6 +98,22 @@ pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -
     loader.out
 }
 
+/// The files named on the command line and every `.norma` file below the
+/// folders named there, in order (for commands that do not load modules,
+/// like `norma fmt`).
+pub fn norma_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IoFailure> {
+    let mut out = Vec::new();
+    for p in paths {
+        collect_entries(p, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The text of one file (invalid UTF-8 replaced, see [`decode`]).
+pub fn read_source(path: &Path) -> Result<String, IoFailure> {
+    read_text(path)
+}
+
 fn collect_entries(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoFailure> {
     let meta = std::fs::metadata(p).map_err(|e| IoFailure {
         message: format!("cannot read `{}`: {e}", p.display()),

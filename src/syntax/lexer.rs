@@ -418,6 +418,21 @@ fn lex_into<'a>(
     out
 }
 
+/// Every comment of a file (`//` and `///` alike) as `(start, end, text)`
+/// with its byte range, in order. The formatter uses it to keep comments;
+/// [`lex`] drops plain comments, and this does not change that.
+pub fn comments(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut lexer = Raw::lexer(text);
+    while let Some(raw) = lexer.next() {
+        if raw == Ok(Raw::Comment) {
+            let range = lexer.span();
+            out.push((range.start, range.end, lexer.slice().to_string()));
+        }
+    }
+    out
+}
+
 fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -> Tok<'a> {
     match raw {
         Raw::Comment => unreachable_comment(),
@@ -612,6 +627,15 @@ mod tests {
         assert_eq!(
             out.docs.get(&tokens[0].0).map(String::as_str),
             Some("first\nsecond")
+        );
+    }
+
+    #[test]
+    fn comments_are_listed_with_their_ranges() {
+        let text = "// a\nenum E { x } /// b\n\"// not a comment\"";
+        assert_eq!(
+            comments(text),
+            vec![(0, 4, "// a".to_string()), (18, 23, "/// b".to_string())]
         );
     }
 

@@ -1,0 +1,121 @@
+//! `norma fmt`: print the canonical layout of files, rewrite them in place
+//! (`--write`), or check them (`--check`). A file that does not parse is
+//! never touched: its diagnostics go to the error stream.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::ColorChoice;
+use crate::diagnostics;
+use crate::resolve::loader;
+use crate::span::{SourceFile, SourceMap};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum FmtMode {
+    /// Formatted text to the output stream.
+    Print,
+    /// Rewrite files that are not formatted.
+    Write,
+    /// A diff for each file that is not formatted; exit 1 if any.
+    Check,
+}
+
+pub(super) fn fmt(
+    paths: &[PathBuf],
+    mode: FmtMode,
+    color: ColorChoice,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let files = match loader::norma_files(paths) {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = writeln!(err, "error: {}", e.message);
+            return 2;
+        }
+    };
+    let color = color.enabled();
+    let mut code = 0u8;
+    let mut unformatted = 0usize;
+    for path in &files {
+        let text = match loader::read_source(path) {
+            Ok(text) => text,
+            Err(e) => {
+                let _ = writeln!(err, "error: {}", e.message);
+                code = 2;
+                continue;
+            }
+        };
+        let formatted = match crate::fmt::format_source(&text) {
+            Ok(formatted) => formatted,
+            Err(diags) => {
+                let mut sources = SourceMap::new();
+                sources.add(SourceFile::new(
+                    path.display().to_string(),
+                    Some(path.clone()),
+                    text,
+                ));
+                let report = diagnostics::render_human(&sources, &diags, color);
+                let _ = err.write_all(report.as_bytes());
+                code = code.max(1);
+                continue;
+            }
+        };
+        let changed = formatted != text;
+        let written = match mode {
+            FmtMode::Print => out.write_all(formatted.as_bytes()),
+            FmtMode::Write if changed => write_in_place(path, &formatted),
+            FmtMode::Check if changed => {
+                unformatted += 1;
+                code = code.max(1);
+                let name = path.display().to_string();
+                let diff = crate::fmt::unified_diff(&text, &formatted, &name, &name, color);
+                out.write_all(diff.as_bytes())
+            }
+            FmtMode::Write | FmtMode::Check => Ok(()),
+        };
+        if let Err(e) = written {
+            let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+            code = 2;
+        }
+    }
+    if unformatted > 0 {
+        let _ = writeln!(
+            err,
+            "{unformatted} of {} files not formatted; `norma fmt --write` rewrites them",
+            files.len()
+        );
+    }
+    code
+}
+
+/// Replace the file atomically: write a temporary file next to it, then
+/// rename it over the original, so a reader sees the old text or the new
+/// one, never a mix, and a failure leaves the original as it was. A
+/// symbolic link is followed: the file it points to is rewritten.
+fn write_in_place(path: &Path, text: &str) -> io::Result<()> {
+    let target = fs::canonicalize(path)?;
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(io::Error::other("not a file"));
+    };
+    let tmp = dir.join(format!(
+        ".{}.{}.norma-fmt",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        fs::set_permissions(&tmp, fs::metadata(&target)?.permissions())?;
+        fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
