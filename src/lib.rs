@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod driver;
 pub mod graph;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod span;

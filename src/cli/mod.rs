@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -96,5 +98,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check { inputs, format } => check::check(&inputs, format, out, err),
         Command::Graph { inputs, format } => check::graph(&inputs, format, out, err),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(err, "error: language server: {e}");
+                2
+            }
+        },
     }
 }
