@@ -578,18 +578,5 @@ fn expected_ty(s: &Scope<'_>, text: &str, start: usize) -> Option<Ty> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_helpers() {
-        let t = "norm a {\n  forbid operate(by: s, against: x";
-        assert_eq!(enclosing_decl(t, t.len()), Some(("norm", "a")));
-        let (open, c, comma) = enclosing_open(t, t.len()).unwrap_or((0, ' ', None));
-        assert_eq!((c, &t[open..open + 8]), ('(', "(by: s, "));
-        assert_eq!(comma.map(|i| &t[i..i + 2]), Some(", "));
-        assert_eq!(ident_before(t, open), "operate");
-        assert_eq!(chain_before("when a.owner.", 12), "a.owner");
-        assert_eq!(chain_path("x == std::gge"), vec!["std", "gge"]);
-    }
-}
+#[path = "complete_tests.rs"]
+mod tests;

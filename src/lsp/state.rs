@@ -101,6 +101,12 @@ impl StdCache {
         StdCache { dir: None }
     }
 
+    /// No cache: `std::` locations are left out (tests).
+    #[cfg(test)]
+    pub fn none() -> StdCache {
+        StdCache { dir: None }
+    }
+
     /// The cached file of a `std::` module (`std::gge2015`).
     pub fn path_of(&self, module: &str) -> Option<PathBuf> {
         let sub = module.strip_prefix("std::")?;
