@@ -582,3 +582,51 @@ vim.cmd('qa!')
     assert!(got.contains("E0201 1:19"), "{got}");
     assert!(got.contains("hgih"), "{got}");
 }
+
+/// Type a file one character at a time, asking for completion, hover and
+/// the outline after every keystroke: every half-typed state is answered.
+#[test]
+fn typing_character_by_character_never_stops_the_server() {
+    let dir = workdir("typing");
+    let uri = uri_of(&dir.join("typed.norma"));
+    let mut c = Client::start(&dir);
+    c.request("initialize", json!({"processId": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    c.open(&uri, "");
+    c.diagnostics(&uri);
+    let (mut line, mut col) = (0u32, 0u32);
+    let mut diags = Vec::new();
+    for (i, ch) in PARCELS.chars().enumerate() {
+        let at = json!({"line": line, "character": col});
+        c.notify(
+            "textDocument/didChange",
+            change(&uri, i as i32 + 2, at.clone(), at, &ch.to_string()),
+        );
+        if ch == '\n' {
+            line += 1;
+            col = 0;
+        } else {
+            col += ch.len_utf16() as u32;
+        }
+        diags = c.diagnostics(&uri);
+        let here =
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col}});
+        assert!(c
+            .request("textDocument/completion", here.clone())
+            .is_array());
+        let back = json!({"textDocument": {"uri": uri},
+            "position": {"line": line, "character": col.saturating_sub(1)}});
+        c.request("textDocument/hover", back.clone());
+        c.request("textDocument/definition", back);
+        c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    assert_eq!(
+        diags.len(),
+        1,
+        "the typed file has its one error: {diags:?}"
+    );
+    c.shutdown();
+}
