@@ -36,6 +36,12 @@ pub fn check_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) 
     finish(loader::load_texts(texts, includes))
 }
 
+/// Check the language server's open documents `(path, text)` together;
+/// a `use` that reaches an open document reads its text, not the disk.
+pub fn check_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Session {
+    finish(loader::load_documents(docs, includes))
+}
+
 /// Check one in-memory source (tests, fuzzing, benchmarks).
 pub fn check_text(name: &str, text: &str) -> Session {
     check_texts(

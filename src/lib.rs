@@ -9,6 +9,7 @@ pub mod driver;
 pub mod eval;
 pub mod fmt;
 pub mod graph;
+pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod span;

@@ -22,11 +22,9 @@ fn main() -> ExitCode {
     };
     let worker = std::thread::Builder::new()
         .stack_size(STACK_SIZE)
-        .spawn(move || {
-            let stdout = std::io::stdout();
-            let stderr = std::io::stderr();
-            norma::cli::run(cli, &mut stdout.lock(), &mut stderr.lock())
-        });
+        // Not locked for the whole command: the language server writes
+        // to stdout from its own transport thread.
+        .spawn(move || norma::cli::run(cli, &mut std::io::stdout(), &mut std::io::stderr()));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {

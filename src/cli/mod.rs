@@ -143,6 +143,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -177,5 +179,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             };
             fmt::fmt(&paths, mode, color, out, err)
         }
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => 0,
+            Err(e) => {
+                let _ = writeln!(err, "error: language server: {e}");
+                2
+            }
+        },
     }
 }

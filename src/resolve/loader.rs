@@ -57,6 +57,9 @@ enum ModKey {
 
 struct Loader<'a> {
     includes: &'a [PathBuf],
+    /// Texts that take the place of files on disk (the language server's
+    /// open buffers), by canonical path.
+    overlay: HashMap<PathBuf, String>,
     out: Loaded,
     by_key: HashMap<ModKey, usize>,
     /// Modules being loaded (for cycle detection), with the `use` that led
@@ -114,6 +117,36 @@ pub fn read_source(path: &Path) -> Result<String, IoFailure> {
     read_text(path)
 }
 
+/// Load the language server's open documents: `(path, text)`. Each is an
+/// entry, as if named on the command line, and a `use` that reaches one of
+/// them reads its text instead of the file on disk.
+pub fn load_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Loaded {
+    let mut loader = Loader::new(includes);
+    let docs: Vec<(PathBuf, String)> = docs
+        .into_iter()
+        .map(|(path, text)| (canonical(&path), text))
+        .collect();
+    loader.overlay = docs.iter().cloned().collect();
+    for (path, text) in docs {
+        let key = ModKey::File(path.clone());
+        if loader.by_key.contains_key(&key) {
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("main")
+            .to_string();
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = path.display().to_string();
+        loader.add(key, stem, name, Some(path), text, true, root);
+    }
+    loader.out
+}
+
 fn collect_entries(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoFailure> {
     let meta = std::fs::metadata(p).map_err(|e| IoFailure {
         message: format!("cannot read `{}`: {e}", p.display()),
@@ -160,8 +193,18 @@ fn load_entries(entries: Vec<PathBuf>, includes: &[PathBuf]) -> Result<Loaded, I
     Ok(loader.out)
 }
 
+/// The canonical path; for a file that does not exist (yet: an unsaved
+/// buffer), its canonical folder joined with its name.
 fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+            .map(|d| d.join(name))
+            .unwrap_or_else(|_| p.to_path_buf()),
+        _ => p.to_path_buf(),
+    }
 }
 
 fn read_text(path: &Path) -> Result<String, IoFailure> {
@@ -183,6 +226,7 @@ impl<'a> Loader<'a> {
     fn new(includes: &'a [PathBuf]) -> Loader<'a> {
         Loader {
             includes,
+            overlay: HashMap::new(),
             out: Loaded::default(),
             by_key: HashMap::new(),
             stack: Vec::new(),
@@ -260,10 +304,12 @@ impl<'a> Loader<'a> {
             let mut key = ModKey::File(root.join(&rel));
             for dir in std::iter::once(root).chain(self.includes.iter().map(PathBuf::as_path)) {
                 let candidate = dir.join(&rel);
-                if candidate.is_file() {
-                    key = ModKey::File(canonical(&candidate));
+                let canon = canonical(&candidate);
+                let open = self.overlay.get(&canon).cloned();
+                if open.is_some() || candidate.is_file() {
+                    key = ModKey::File(canon);
                     if !self.by_key.contains_key(&key) {
-                        match read_text(&candidate) {
+                        match open.map_or_else(|| read_text(&candidate), Ok) {
                             Ok(text) => {
                                 found = Some((
                                     segs.join("::"),

@@ -1,0 +1,402 @@
+//! `norma lsp`: the language server, on stdio (lsp-server for the JSON-RPC
+//! transport, lsp-types for the protocol). **Only this folder knows LSP
+//! types**; everything it shows comes from one front-end run over the open
+//! documents (`driver::check_documents`), the same diagnostics as `norma
+//! check`.
+//!
+//! The loop is single-threaded: each change re-checks every open document
+//! together (a `use` of an open document reads its buffer), and changes
+//! that are already waiting are applied before the check, so a burst of
+//! keystrokes costs one check. Diagnostics are published for every file
+//! whose list changed. **The server never stops on bad input**: requests
+//! with bad parameters get an error answer, positions past the end are
+//! clamped, and a handler that panics anyway answers with an error.
+//!
+//! Files: `state.rs` (documents, edits, analysis, the `std::` cache),
+//! `convert.rs` (diagnostics, quick fixes), `navigate.rs` (hover,
+//! definition, references), `symbols.rs`, `complete.rs`.
+
+mod complete;
+mod convert;
+mod navigate;
+mod state;
+mod symbols;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{self as notif, Notification as _};
+use lsp_types::request::{self as req, Request as _};
+use lsp_types::{
+    CompletionOptions, CompletionResponse, GotoDefinitionResponse, Hover, HoverContents,
+    HoverProviderCapability, MarkupContent, MarkupKind, OneOf, Position, ServerCapabilities,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceSymbolResponse,
+};
+
+use state::{Analysis, Document, StdCache};
+
+/// Serve one client on stdin/stdout until it asks to exit.
+pub fn run() -> Result<(), String> {
+    let (connection, io_threads) = Connection::stdio();
+    let served = serve(&connection);
+    drop(connection);
+    let joined = io_threads.join().map_err(|e| e.to_string());
+    served.and(joined)
+}
+
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), ":".into(), "(".into(), ",".into()]),
+            ..Default::default()
+        }),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        ..Default::default()
+    }
+}
+
+/// `-I` folders from the client's `initializationOptions: {"include": [...]}`.
+fn includes_from(params: &serde_json::Value) -> Vec<PathBuf> {
+    params
+        .get("initializationOptions")
+        .and_then(|o| o.get("include"))
+        .and_then(|i| i.as_array())
+        .map(|dirs| {
+            dirs.iter()
+                .filter_map(|d| d.as_str().map(PathBuf::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn serve(conn: &Connection) -> Result<(), String> {
+    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
+    let params = conn.initialize(caps).map_err(|e| e.to_string())?;
+    let mut server = Server {
+        docs: BTreeMap::new(),
+        includes: includes_from(&params),
+        std_cache: StdCache::create(),
+        analysis: None,
+        parsed_ok: HashMap::new(),
+        published: HashMap::new(),
+    };
+    let mut backlog: VecDeque<Message> = VecDeque::new();
+    loop {
+        let msg = match backlog.pop_front() {
+            Some(m) => m,
+            None => match conn.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(()),
+            },
+        };
+        match msg {
+            Message::Request(r) => {
+                if conn.handle_shutdown(&r).map_err(|e| e.to_string())? {
+                    return Ok(());
+                }
+                let resp = server.request(r);
+                conn.sender.send(resp.into()).map_err(|e| e.to_string())?;
+            }
+            Message::Notification(n) => {
+                if n.method == notif::Exit::METHOD {
+                    return Ok(());
+                }
+                if !server.notification(n) {
+                    continue;
+                }
+                // Apply the changes already waiting before checking.
+                while let Ok(next) = conn.receiver.try_recv() {
+                    match next {
+                        Message::Notification(n) if is_sync(&n) => {
+                            server.notification(n);
+                        }
+                        other => {
+                            backlog.push_back(other);
+                            break;
+                        }
+                    }
+                }
+                for n in server.reanalyze() {
+                    conn.sender.send(n.into()).map_err(|e| e.to_string())?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+}
+
+fn is_sync(n: &Notification) -> bool {
+    [
+        notif::DidOpenTextDocument::METHOD,
+        notif::DidChangeTextDocument::METHOD,
+        notif::DidCloseTextDocument::METHOD,
+        notif::DidSaveTextDocument::METHOD,
+    ]
+    .contains(&n.method.as_str())
+}
+
+struct Server {
+    docs: BTreeMap<Url, Document>,
+    includes: Vec<PathBuf>,
+    std_cache: StdCache,
+    analysis: Option<Rc<Analysis>>,
+    /// Per document, the latest analysis in which it had no syntax error
+    /// (completion looks there for declarations that do not parse now).
+    parsed_ok: HashMap<Url, Rc<Analysis>>,
+    /// What was last published for each URI.
+    published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
+}
+
+impl Server {
+    /// Apply a notification; true if the documents changed.
+    fn notification(&mut self, n: Notification) -> bool {
+        match n.method.as_str() {
+            notif::DidOpenTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                let doc = p.text_document;
+                let path = state::path_of(&doc.uri);
+                self.docs.insert(
+                    doc.uri,
+                    Document {
+                        text: doc.text,
+                        version: doc.version,
+                        path,
+                    },
+                );
+                true
+            }
+            notif::DidChangeTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
+                    return false;
+                };
+                doc.version = p.text_document.version;
+                for change in p.content_changes {
+                    state::apply_change(&mut doc.text, change);
+                }
+                true
+            }
+            notif::DidCloseTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                self.parsed_ok.remove(&p.text_document.uri);
+                self.docs.remove(&p.text_document.uri).is_some()
+            }
+            notif::DidSaveTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                if let (Some(text), Some(doc)) = (p.text, self.docs.get_mut(&p.text_document.uri)) {
+                    doc.text = text;
+                }
+                // Files on disk that open documents use may have changed too.
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Check the open documents again; the diagnostics to publish.
+    fn reanalyze(&mut self) -> Vec<Notification> {
+        let analysis = catch_unwind(AssertUnwindSafe(|| {
+            Analysis::new(&self.docs, &self.includes, &self.std_cache)
+        }));
+        let Ok(analysis) = analysis else {
+            return Vec::new();
+        };
+        let analysis = Rc::new(analysis);
+        let mut now = convert::diagnostics_by_uri(&analysis);
+        for uri in self.docs.keys() {
+            now.entry(uri.clone()).or_default();
+            let syntax_error = now.get(uri).is_some_and(|ds| {
+                ds.iter().any(|d| {
+                    matches!(&d.code, Some(lsp_types::NumberOrString::String(c)) if c.starts_with("E01"))
+                })
+            });
+            if !syntax_error {
+                self.parsed_ok.insert(uri.clone(), analysis.clone());
+            }
+        }
+        for uri in self.published.keys() {
+            now.entry(uri.clone()).or_default();
+        }
+        let mut out = Vec::new();
+        for (uri, diagnostics) in now {
+            let open = self.docs.get(&uri);
+            let same = self.published.get(&uri) == Some(&diagnostics);
+            // An open document always hears about its new version.
+            if same && open.is_none() {
+                continue;
+            }
+            let params = lsp_types::PublishDiagnosticsParams {
+                uri: uri.clone(),
+                diagnostics: diagnostics.clone(),
+                version: open.map(|d| d.version),
+            };
+            out.push(Notification::new(
+                notif::PublishDiagnostics::METHOD.to_string(),
+                params,
+            ));
+            if diagnostics.is_empty() && open.is_none() {
+                self.published.remove(&uri);
+            } else {
+                self.published.insert(uri, diagnostics);
+            }
+        }
+        self.analysis = Some(analysis);
+        out
+    }
+
+    fn request(&mut self, r: Request) -> Response {
+        let id = r.id.clone();
+        let result = catch_unwind(AssertUnwindSafe(|| self.dispatch(r)));
+        match result {
+            Ok(resp) => resp,
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "norma: internal error while answering this request".into(),
+            ),
+        }
+    }
+
+    fn dispatch(&mut self, r: Request) -> Response {
+        match r.method.as_str() {
+            req::HoverRequest::METHOD => answer::<req::HoverRequest>(r, |p| self.hover(p)),
+            req::GotoDefinition::METHOD => answer::<req::GotoDefinition>(r, |p| {
+                let pos = p.text_document_position_params;
+                let (a, t) = self.target(&pos.text_document.uri, pos.position)?;
+                a.location(t.def).map(GotoDefinitionResponse::Scalar)
+            }),
+            req::References::METHOD => answer::<req::References>(r, |p| {
+                let pos = p.text_document_position;
+                let (a, t) = self.target(&pos.text_document.uri, pos.position)?;
+                let spans =
+                    navigate::references(&a.session.program, t.def, p.context.include_declaration);
+                Some(spans.into_iter().filter_map(|s| a.location(s)).collect())
+            }),
+            req::DocumentSymbolRequest::METHOD => answer::<req::DocumentSymbolRequest>(r, |p| {
+                let a = self.analysis.as_ref()?;
+                let file = a.file(&p.text_document.uri)?;
+                Some(lsp_types::DocumentSymbolResponse::Nested(
+                    symbols::document_symbols(a, file),
+                ))
+            }),
+            req::WorkspaceSymbolRequest::METHOD => answer::<req::WorkspaceSymbolRequest>(r, |p| {
+                let a = self.analysis.as_ref()?;
+                let found = symbols::workspace_symbols(a, &p.query);
+                Some(WorkspaceSymbolResponse::Flat(found))
+            }),
+            req::Completion::METHOD => answer::<req::Completion>(r, |p| {
+                let pos = p.text_document_position;
+                let uri = &pos.text_document.uri;
+                let a = self.analysis.as_ref()?;
+                let off = a.offset(a.file(uri)?, pos.position);
+                let fallback = self.parsed_ok.get(uri).map(|a| a.as_ref());
+                let items = complete::complete(a, fallback, uri, off);
+                Some(CompletionResponse::Array(items))
+            }),
+            req::CodeActionRequest::METHOD => answer::<req::CodeActionRequest>(r, |p| {
+                let a = self.analysis.as_ref()?;
+                Some(convert::code_actions(a, &p.text_document.uri, p.range))
+            }),
+            req::Formatting::METHOD => answer::<req::Formatting>(r, |p| {
+                let doc = self.docs.get(&p.text_document.uri)?;
+                Some(format_edits(&doc.text))
+            }),
+            _ => Response::new_err(
+                r.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("norma lsp does not handle `{}`", r.method),
+            ),
+        }
+    }
+
+    /// The analysis and the name at a position of an open document.
+    fn target(&self, uri: &Url, pos: Position) -> Option<(&Analysis, navigate::Target)> {
+        let a = self.analysis.as_deref()?;
+        let file = a.file(uri)?;
+        let off = a.offset(file, pos);
+        Some((a, navigate::target_at(&a.session.program, file, off)?))
+    }
+
+    fn hover(&self, p: lsp_types::HoverParams) -> Option<Hover> {
+        let pos = p.text_document_position_params;
+        let (a, t) = self.target(&pos.text_document.uri, pos.position)?;
+        let text = navigate::describe(&a.session.program, t.def)?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(a.range(t.at)),
+        })
+    }
+}
+
+/// The edits that lay out a document canonically (`norma fmt`): one edit
+/// replacing the whole text, or none when it is already formatted or does
+/// not parse (its diagnostics are already shown).
+fn format_edits(text: &str) -> Vec<TextEdit> {
+    match crate::fmt::format_source(text) {
+        Ok(formatted) if formatted != text => {
+            let file = crate::span::SourceFile::new(String::new(), None, text.to_string());
+            let end = file.line_col_utf16(text.len());
+            vec![TextEdit {
+                range: lsp_types::Range::new(
+                    Position::new(0, 0),
+                    Position::new(end.line, end.character),
+                ),
+                new_text: formatted,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Answer a request of type `R` with `f`, or with an error if its
+/// parameters do not parse.
+fn answer<R>(r: Request, f: impl FnOnce(R::Params) -> R::Result) -> Response
+where
+    R: req::Request,
+{
+    match serde_json::from_value::<R::Params>(r.params) {
+        Ok(params) => Response::new_ok(r.id, f(params)),
+        Err(e) => Response::new_err(
+            r.id,
+            ErrorCode::InvalidParams as i32,
+            format!("invalid parameters for `{}`: {e}", R::METHOD),
+        ),
+    }
+}
