@@ -51,7 +51,8 @@ pub fn check_text(name: &str, text: &str) -> Session {
 }
 
 fn finish(loaded: loader::Loaded) -> Session {
-    let (program, mut diags) = crate::check::check(&loaded.modules);
+    let mut loaded = loaded;
+    let (program, mut diags) = crate::check::check(&mut loaded.modules);
     let mut all = loaded.diagnostics;
     all.append(&mut diags);
     diagnostics::sort(&mut all);

@@ -66,12 +66,35 @@ pub struct Checker<'a> {
     rungs: HashMap<DeclId, (EnumId, u32)>,
     /// Where each `overrides` target is written: (norm, target) -> span.
     override_spans: HashMap<(usize, usize), crate::span::Span>,
+    /// The syntax trees of norms, red lines and reports, by `DeclId`, moved
+    /// out of their modules: each is dropped as soon as it is checked, so
+    /// a large file never holds its whole tree and its whole checked
+    /// program at once.
+    bodies: Vec<Option<crate::syntax::ast::Item>>,
 }
 
 /// Check loaded modules. Returns the program and every diagnostic found.
-pub fn check(modules: &[LoadedModule]) -> (Program, Vec<Diagnostic>) {
+/// The syntax trees of norms, red lines and reports are consumed (replaced
+/// by `Item::Error` in `modules`).
+pub fn check(modules: &mut [LoadedModule]) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let scopes = Scopes::build(modules, &mut diags);
+    let mut bodies: Vec<Option<crate::syntax::ast::Item>> = Vec::with_capacity(scopes.decls.len());
+    for d in &scopes.decls {
+        let body = match d.kind {
+            DeclKind::Norm | DeclKind::Redline | DeclKind::Report => {
+                let item = &mut modules[d.module].ast.items[d.item];
+                let span = item.span();
+                Some(std::mem::replace(
+                    item,
+                    crate::syntax::ast::Item::Error(span),
+                ))
+            }
+            _ => None,
+        };
+        bodies.push(body);
+    }
+    let modules: &[LoadedModule] = modules;
     let mut c = Checker {
         modules,
         scopes,
@@ -83,6 +106,7 @@ pub fn check(modules: &[LoadedModule]) -> (Program, Vec<Diagnostic>) {
         norm_used: Vec::new(),
         rungs: HashMap::new(),
         override_spans: HashMap::new(),
+        bodies,
     };
     c.prog.modules = modules
         .iter()

@@ -265,13 +265,18 @@ impl Checker<'_> {
         self.rungs = HashMap::new();
         for id in self.decls_of(&[DeclKind::Redline, DeclKind::Norm]) {
             let module = self.scopes.decl(id).module;
-            let ast::Item::Norm(n) = self.item(id) else {
+            let Some(ast::Item::Norm(n)) = &self.bodies[id.0 as usize] else {
                 continue;
             };
-            for clause in &n.clauses {
-                let ast::Clause::Response(p) = clause else {
-                    continue;
-                };
+            let responses: Vec<ast::Path> = n
+                .clauses
+                .iter()
+                .filter_map(|c| match c {
+                    ast::Clause::Response(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            for p in &responses {
                 let Some((e, m)) = self.resolve_rung(module, p) else {
                     continue;
                 };
@@ -317,10 +322,10 @@ impl Checker<'_> {
 
     pub(super) fn check_norms(&mut self) {
         for id in self.decls_of(&[DeclKind::Norm, DeclKind::Redline]) {
-            let ast::Item::Norm(n) = self.item(id) else {
+            let Some(ast::Item::Norm(n)) = self.bodies[id.0 as usize].take() else {
                 continue;
             };
-            let def = self.check_norm(id, n);
+            let def = self.check_norm(id, &n);
             self.prog.norms.push(def);
         }
         // W0005 needs every norm's modality: after all are built.

@@ -13,7 +13,7 @@ impl Checker<'_> {
     pub(super) fn check_reports(&mut self) {
         for id in self.decls_of(&[DeclKind::Report]) {
             let d = self.scopes.decl(id).clone();
-            let ast::Item::Report(r) = self.item(id) else {
+            let Some(ast::Item::Report(r)) = self.bodies[id.0 as usize].take() else {
                 continue;
             };
             let report_id = ReportId(self.prog.reports.len() as u32);

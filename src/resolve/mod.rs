@@ -347,16 +347,13 @@ impl Scopes {
                 // is used even if no name is: only warn where the file has
                 // no norms or reports that could rely on it and no names
                 // from it are used.
-                let has_reports = module
-                    .ast
-                    .items
-                    .iter()
-                    .any(|i| matches!(i, ast::Item::Report(_)));
-                let target_has_norms = modules[target]
-                    .ast
-                    .items
-                    .iter()
-                    .any(|i| matches!(i, ast::Item::Norm(_)));
+                let has = |module: usize, kinds: &[DeclKind]| {
+                    self.decls
+                        .iter()
+                        .any(|d| d.module == module && kinds.contains(&d.kind))
+                };
+                let has_reports = has(m, &[DeclKind::Report]);
+                let target_has_norms = has(target, &[DeclKind::Norm, DeclKind::Redline]);
                 if u.names.is_none() && has_reports && target_has_norms {
                     continue;
                 }
