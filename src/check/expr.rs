@@ -770,10 +770,15 @@ impl Checker<'_> {
         None
     }
 
-    /// A required action: `action(param: EXPR, ...)`.
-    pub(super) fn check_required(&mut self, call: &ast::Call) -> Option<Required> {
-        let action = self.resolve_action(&call.callee)?;
-        let mut args: Vec<(usize, Expr)> = Vec::new();
+    /// The named arguments of a call to `action`, each with its parameter
+    /// index. A positional argument (E0103), an unknown parameter (E0303)
+    /// or a parameter given twice (E0202) is reported and left out.
+    pub(super) fn named_args<'c>(
+        &mut self,
+        action: ActionId,
+        call: &'c ast::Call,
+    ) -> Vec<(usize, &'c ast::Expr)> {
+        let mut out: Vec<(usize, &ast::Expr)> = Vec::new();
         for arg in &call.args {
             let Some(name) = &arg.name else {
                 self.diags.push(
@@ -789,7 +794,7 @@ impl Checker<'_> {
             let Some(i) = self.param_index(action, name) else {
                 continue;
             };
-            if args.iter().any(|(j, _)| *j == i) {
+            if out.iter().any(|(j, _)| *j == i) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0202,
@@ -800,11 +805,21 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if arg.value.as_ident().is_some_and(|id| id.name == "_") {
+            out.push((i, &arg.value));
+        }
+        out
+    }
+
+    /// A required action: `action(param: EXPR, ...)`.
+    pub(super) fn check_required(&mut self, call: &ast::Call) -> Option<Required> {
+        let action = self.resolve_action(&call.callee)?;
+        let mut args: Vec<(usize, Expr)> = Vec::new();
+        for (i, value) in self.named_args(action, call) {
+            if value.as_ident().is_some_and(|id| id.name == "_") {
                 continue;
             }
             let ty = self.prog.actions[action.index()].params[i].ty.clone();
-            let v = self.check_expr(&arg.value, Some(&ty));
+            let v = self.check_expr(value, Some(&ty));
             self.expect_ty(&v, &ty);
             args.push((i, v));
         }

@@ -188,34 +188,9 @@ impl Checker<'_> {
     fn event_args(&mut self, ev: &ast::EventDecl, action: ActionId) -> Vec<Value> {
         let n = self.prog.actions[action.index()].params.len();
         let mut values: Vec<Option<Value>> = vec![None; n];
-        for arg in &ev.call.args {
-            let Some(name) = &arg.name else {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::E0103,
-                        arg.value.span,
-                        "I was expecting a named argument `param: value`",
-                    )
-                    .with_label_here("name the parameter this value is for"),
-                );
-                continue;
-            };
-            let Some(i) = self.param_index(action, name) else {
-                continue;
-            };
-            if values[i].is_some() {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::E0202,
-                        name.span,
-                        format!("`{}` is given twice", name.name),
-                    )
-                    .with_label_here("second value"),
-                );
-                continue;
-            }
+        for (i, value) in self.named_args(action, &ev.call) {
             let ty = self.prog.actions[action.index()].params[i].ty.clone();
-            values[i] = Some(self.constant(&arg.value, &ty));
+            values[i] = Some(self.constant(value, &ty));
         }
         let act = &self.prog.actions[action.index()];
         let missing: Vec<String> = act

@@ -132,17 +132,7 @@ pub fn load_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Loa
         if loader.by_key.contains_key(&key) {
             continue;
         }
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("main")
-            .to_string();
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let name = path.display().to_string();
-        loader.add(key, stem, name, Some(path), text, true, root);
+        loader.add_entry(key, path, text);
     }
     loader.out
 }
@@ -178,17 +168,7 @@ fn load_entries(entries: Vec<PathBuf>, includes: &[PathBuf]) -> Result<Loaded, I
             continue;
         }
         let text = read_text(&path)?;
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("main")
-            .to_string();
-        let root = path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
-        let name = path.display().to_string();
-        loader.add(key, stem, name, Some(path), text, true, root);
+        loader.add_entry(key, path, text);
     }
     Ok(loader.out)
 }
@@ -232,6 +212,22 @@ impl<'a> Loader<'a> {
             stack: Vec::new(),
             done: Vec::new(),
         }
+    }
+
+    /// Add a file named on the command line (or an open document): named
+    /// by its stem, its `use`s resolved from its own folder first.
+    fn add_entry(&mut self, key: ModKey, path: PathBuf, text: String) -> usize {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("main")
+            .to_string();
+        let root = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = path.display().to_string();
+        self.add(key, stem, name, Some(path), text, true, root)
     }
 
     /// Add one module and, depth first, everything it uses.
