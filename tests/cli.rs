@@ -199,3 +199,33 @@ fn the_readme_example_is_the_tested_one() {
         "README's example and tests/readme differ"
     );
 }
+
+#[test]
+fn fmt_and_lsp_take_the_common_format_option() {
+    let (code, out, _) = norma(&[
+        "fmt",
+        "--format",
+        "json",
+        "--check",
+        "examples/wannacry_2017.norma",
+    ]);
+    assert_eq!(code, 1, "the example is not in canonical layout");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["files"][0]["formatted"], false);
+    assert!(v["files"][0]["diff"]
+        .as_str()
+        .is_some_and(|d| d.contains("@@")));
+    let (code, out, _) = norma(&[
+        "fmt",
+        "--format",
+        "json",
+        "tests/readme/short_example.norma",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let text = v["files"][0]["text"].as_str().expect("formatted text");
+    assert!(text.starts_with("use std::core;\n"), "{text}");
+    let (code, _, _) = norma(&["lsp", "--format", "json", "--color", "never", "--help"]);
+    assert_eq!(code, 0);
+}

@@ -6,7 +6,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::ColorChoice;
+use serde_json::{json, Value};
+
+use super::{ColorChoice, Format};
 use crate::diagnostics;
 use crate::resolve::loader;
 use crate::span::{SourceFile, SourceMap};
@@ -25,9 +27,12 @@ pub(super) fn fmt(
     paths: &[PathBuf],
     mode: FmtMode,
     color: ColorChoice,
+    format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    let json_mode = format == Format::Json;
+    let mut json_files: Vec<Value> = Vec::new();
     let files = match loader::norma_files(paths) {
         Ok(files) => files,
         Err(e) => {
@@ -56,22 +61,44 @@ pub(super) fn fmt(
                     Some(path.clone()),
                     text,
                 ));
-                let report = diagnostics::render_human(&sources, &diags, color);
-                let _ = err.write_all(report.as_bytes());
+                if json_mode {
+                    json_files.push(json!({
+                        "file": path.display().to_string(),
+                        "diagnostics": diagnostics::diagnostics_json(&sources, &diags)["diagnostics"],
+                    }));
+                } else {
+                    let report = diagnostics::render_human(&sources, &diags, color);
+                    let _ = err.write_all(report.as_bytes());
+                }
                 code = code.max(1);
                 continue;
             }
         };
         let changed = formatted != text;
+        let name = path.display().to_string();
+        let mut entry = json!({"file": name, "formatted": !changed});
         let written = match mode {
+            FmtMode::Print if json_mode => {
+                entry["text"] = json!(formatted);
+                Ok(())
+            }
             FmtMode::Print => out.write_all(formatted.as_bytes()),
+            FmtMode::Write if changed && json_mode => {
+                entry["rewritten"] = json!(true);
+                write_in_place(path, &formatted)
+            }
             FmtMode::Write if changed => write_in_place(path, &formatted),
             FmtMode::Check if changed => {
                 unformatted += 1;
                 code = code.max(1);
-                let name = path.display().to_string();
-                let diff = crate::fmt::unified_diff(&text, &formatted, &name, &name, color);
-                out.write_all(diff.as_bytes())
+                if json_mode {
+                    let diff = crate::fmt::unified_diff(&text, &formatted, &name, &name, false);
+                    entry["diff"] = json!(diff);
+                    Ok(())
+                } else {
+                    let diff = crate::fmt::unified_diff(&text, &formatted, &name, &name, color);
+                    out.write_all(diff.as_bytes())
+                }
             }
             FmtMode::Write | FmtMode::Check => Ok(()),
         };
@@ -79,6 +106,16 @@ pub(super) fn fmt(
             let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
             code = 2;
         }
+        if json_mode {
+            json_files.push(entry);
+        }
+    }
+    if json_mode {
+        let doc = json!({"schema_version": 1, "files": json_files});
+        if writeln!(out, "{doc}").is_err() {
+            return 2;
+        }
+        return code;
     }
     if unformatted > 0 {
         let _ = writeln!(

@@ -53,7 +53,7 @@ pub enum CheckFormat {
     Sarif,
 }
 
-/// Output of `eval`, `test` and `explain`.
+/// Output of `eval`, `test`, `explain`, `fmt` and `lsp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -142,9 +142,21 @@ pub enum Command {
         /// Colour in diagnostics and diffs.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
+        /// `json`: one object listing each file with its formatted text
+        /// (print), whether it changed (write) or its diff (check).
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
     /// Run the language server on stdin/stdout (for editors).
-    Lsp,
+    Lsp {
+        /// Accepted for uniformity with the other commands (§8); the
+        /// server always speaks LSP's JSON-RPC.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Accepted for uniformity; the server writes no coloured text.
+        #[arg(long, value_enum, default_value = "never")]
+        color: ColorChoice,
+    },
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -169,6 +181,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             write,
             check,
             color,
+            format,
         } => {
             let mode = if write {
                 fmt::FmtMode::Write
@@ -177,9 +190,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             } else {
                 fmt::FmtMode::Print
             };
-            fmt::fmt(&paths, mode, color, out, err)
+            fmt::fmt(&paths, mode, color, format, out, err)
         }
-        Command::Lsp => match crate::lsp::run() {
+        Command::Lsp { .. } => match crate::lsp::run() {
             Ok(()) => 0,
             Err(e) => {
                 let _ = writeln!(err, "error: language server: {e}");

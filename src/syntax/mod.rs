@@ -305,15 +305,30 @@ fn describe_expected(expected: &[String]) -> String {
         .collect();
     names.sort();
     names.dedup();
-    // A long list is a list of every expression start: say so.
+    // A long list is a category: name the category.
     if names.len() > 8 {
-        let keyish: Vec<&String> = names
-            .iter()
-            .filter(|n| n.starts_with("a") || n.as_str() == "`}`" || n.as_str() == "`)`")
-            .collect();
-        if keyish.len() < names.len() {
-            return "an expression or the end of this clause".to_string();
+        let has = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+        let closer = if has("}") { " or `}`" } else { "" };
+        // Keywords are valid parameter and field names, so an argument
+        // list expects every keyword too.
+        if has(")") && has("identifier") && has("forbid") {
+            return "an argument `name: value` or `)`".to_string();
         }
+        if has("forbid") {
+            return format!(
+                "a clause (`source`, `severity`, `on`, `forbid`, `permit`, `oblige`, `when`, `unless`, `response`){closer}"
+            );
+        }
+        if has("event") && has("expect") {
+            return format!("a report clause (`as_of`, `entity`, `event`, `expect`){closer}");
+        }
+        if has("exists") || has("integer") {
+            return "an expression".to_string();
+        }
+        if has("and") || has("==") {
+            return format!("an operator or the end of this clause{closer}");
+        }
+        return "the rest of this declaration".to_string();
     }
     match names.len() {
         0 => "nothing more here".to_string(),
