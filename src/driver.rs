@@ -11,9 +11,6 @@ use crate::span::SourceMap;
 /// Everything a command needs after the front end ran.
 pub struct Session {
     pub sources: SourceMap,
-    /// The parsed modules (syntax trees), kept for tools that need them
-    /// (formatting, the language server).
-    pub modules: Vec<crate::resolve::loader::LoadedModule>,
     pub program: Program,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
@@ -28,18 +25,19 @@ impl Session {
 /// Check the files and folders named by the user (`-I` dirs in `includes`).
 pub fn check_paths(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Session, IoFailure> {
     let loaded = loader::load(paths, includes)?;
-    Ok(finish(loaded))
+    // The command line has no use for name references (only editors do).
+    Ok(finish(loaded, false))
 }
 
 /// Check in-memory sources: `(file name, directory for its uses, text)`.
 pub fn check_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Session {
-    finish(loader::load_texts(texts, includes))
+    finish(loader::load_texts(texts, includes), true)
 }
 
 /// Check the language server's open documents `(path, text)` together;
 /// a `use` that reaches an open document reads its text, not the disk.
 pub fn check_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Session {
-    finish(loader::load_documents(docs, includes))
+    finish(loader::load_documents(docs, includes), true)
 }
 
 /// Check one in-memory source (tests, fuzzing, benchmarks).
@@ -50,16 +48,16 @@ pub fn check_text(name: &str, text: &str) -> Session {
     )
 }
 
-fn finish(loaded: loader::Loaded) -> Session {
+/// Check what was loaded; `record_refs` fills `Program::refs`.
+fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     let mut loaded = loaded;
-    let (program, mut diags) = crate::check::check(&mut loaded.modules);
+    let (program, mut diags) = crate::check::check(&mut loaded.modules, record_refs);
     let mut all = loaded.diagnostics;
     all.append(&mut diags);
     diagnostics::sort(&mut all);
     all.dedup();
     Session {
         sources: loaded.sources,
-        modules: loaded.modules,
         program,
         diagnostics: all,
     }

@@ -54,7 +54,8 @@ pub struct Program {
     /// Every resolved use of a name: where it is written and the name span
     /// of what it refers to (a declaration, field, parameter, enum member,
     /// variable, report entity or event). A `use` refers to the start of
-    /// the module's file.
+    /// the module's file. Recorded for editors and in-memory checks
+    /// (`driver::check_text(s)`, `check_documents`), not by `check_paths`.
     pub refs: Vec<Reference>,
 }
 

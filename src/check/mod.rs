@@ -71,12 +71,16 @@ pub struct Checker<'a> {
     /// a large file never holds its whole tree and its whole checked
     /// program at once.
     bodies: Vec<Option<crate::syntax::ast::Item>>,
+    /// Fill `Program::refs`.
+    record_refs: bool,
 }
 
 /// Check loaded modules. Returns the program and every diagnostic found.
 /// The syntax trees of norms, red lines and reports are consumed (replaced
 /// by `Item::Error` in `modules`).
-pub fn check(modules: &mut [LoadedModule]) -> (Program, Vec<Diagnostic>) {
+/// With `record_refs`, every resolved name is recorded in `Program::refs`
+/// (for editors); the command line leaves it empty.
+pub fn check(modules: &mut [LoadedModule], record_refs: bool) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let scopes = Scopes::build(modules, &mut diags);
     let mut bodies: Vec<Option<crate::syntax::ast::Item>> = Vec::with_capacity(scopes.decls.len());
@@ -107,6 +111,7 @@ pub fn check(modules: &mut [LoadedModule]) -> (Program, Vec<Diagnostic>) {
         rungs: HashMap::new(),
         override_spans: HashMap::new(),
         bodies,
+        record_refs,
     };
     c.prog.modules = modules
         .iter()
@@ -167,7 +172,9 @@ impl<'a> Checker<'a> {
     /// Record that the name at `at` refers to the declaration named at
     /// `def` (for go-to-definition, references and hover).
     fn refer(&mut self, at: crate::span::Span, def: crate::span::Span) {
-        self.prog.refs.push(Reference { at, def });
+        if self.record_refs {
+            self.prog.refs.push(Reference { at, def });
+        }
     }
 
     fn item(&self, id: DeclId) -> &'a crate::syntax::ast::Item {
