@@ -131,6 +131,7 @@ fn the_standard_library_tests_and_the_incidents_pass_norma_test() {
         "examples",
         "tests/stdlib",
         "tests/readme",
+        "tests/spec",
     ]);
     assert_eq!(code, 0, "{out}{err}");
     let last = out.lines().last().unwrap_or("");
