@@ -49,7 +49,9 @@ pub struct Program {
     pub norms: Vec<NormDef>,
     pub exceptions: Vec<ExceptionDef>,
     pub reports: Vec<ReportDef>,
-    /// The ordered enum all `response` rungs belong to (§4 "the ladder").
+    /// A ladder of the program (the first `response` rung's enum), for
+    /// tools; each report has its own in `ReportDef::ladder`, and rungs in
+    /// force together always share one enum (E0404 otherwise).
     pub ladder: Option<EnumId>,
     /// Every resolved use of a name: where it is written and the name span
     /// of what it refers to (a declaration, field, parameter, enum member,
@@ -421,6 +423,9 @@ pub struct ReportDef {
     /// Every norm and red line in force (§1): declared in the report's
     /// module or in a module reachable from it through `use`.
     pub in_force: Vec<NormId>,
+    /// The ladder of the red lines in force (§4): the enum of their
+    /// `response` rungs, if any declares one.
+    pub ladder: Option<EnumId>,
     pub span: Span,
     pub name_span: Span,
 }

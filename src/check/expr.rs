@@ -666,7 +666,7 @@ impl Checker<'_> {
                         .with_label_here(format!("this is {shown}")),
                     );
                 }
-                let ty = match self.prog.ladder {
+                let ty = match self.module_ladders.get(self.env.module).copied().flatten() {
                     Some(l) => Ty::Enum(l),
                     None => {
                         self.diags.push(

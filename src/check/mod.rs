@@ -73,6 +73,8 @@ pub struct Checker<'a> {
     bodies: Vec<Option<crate::syntax::ast::Item>>,
     /// Fill `Program::refs`.
     record_refs: bool,
+    /// Per module: the ladder of the red lines in force there.
+    module_ladders: Vec<Option<EnumId>>,
 }
 
 /// Check loaded modules. Returns the program and every diagnostic found.
@@ -112,6 +114,7 @@ pub fn check(modules: &mut [LoadedModule], record_refs: bool) -> (Program, Vec<D
         override_spans: HashMap::new(),
         bodies,
         record_refs,
+        module_ladders: Vec::new(),
     };
     c.prog.modules = modules
         .iter()
@@ -167,6 +170,18 @@ impl<'a> Checker<'a> {
 
     fn qualified(&self, module: usize, name: &str) -> String {
         format!("{}::{}", self.modules[module].name, name)
+    }
+
+    /// A module and every module it reaches through `use`.
+    fn module_closure(&self, module: usize) -> std::collections::HashSet<usize> {
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![module];
+        while let Some(m) = stack.pop() {
+            if seen.insert(m) {
+                stack.extend(self.modules[m].uses.iter().map(|&(_, t)| t));
+            }
+        }
+        seen
     }
 
     /// Record that the name at `at` refers to the declaration named at

@@ -1,6 +1,6 @@
 //! Norms, red lines, the ladder and exceptions (§4).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
@@ -259,10 +259,15 @@ impl Checker<'_> {
         }
     }
 
-    /// Find the ladder: the one ordered enum all `response` rungs belong to.
+    /// Find the ladders. Every red line's `response` is a rung of an
+    /// ordered enum; the rungs in force together — those of a module and of
+    /// every module it reaches through `use` — must all belong to one enum,
+    /// that module's ladder (E0404). Unrelated files may use different
+    /// ladders.
     pub(super) fn resolve_ladder(&mut self) {
-        let mut first: Option<(EnumId, Span)> = None;
         self.rungs = HashMap::new();
+        // (module, span, enum) of every resolved rung, in declaration order.
+        let mut all: Vec<(usize, Span, EnumId)> = Vec::new();
         for id in self.decls_of(&[DeclKind::Redline, DeclKind::Norm]) {
             let module = self.scopes.decl(id).module;
             let Some(ast::Item::Norm(n)) = &self.bodies[id.0 as usize] else {
@@ -298,26 +303,60 @@ impl Checker<'_> {
                     );
                     continue;
                 }
+                self.prog.ladder.get_or_insert(e);
+                self.rungs.insert(id, (e, m));
+                all.push((module, p.span, e));
+            }
+        }
+        let mut reported: HashSet<Span> = HashSet::new();
+        self.module_ladders = vec![None; self.modules.len()];
+        for m in 0..self.modules.len() {
+            let closure = self.module_closure(m);
+            let mut first: Option<(EnumId, Span)> = None;
+            for &(rm, span, e) in &all {
+                if !closure.contains(&rm) {
+                    continue;
+                }
                 match first {
-                    None => {
-                        first = Some((e, p.span));
-                        self.prog.ladder = Some(e);
-                    }
-                    Some((l, span)) if l != e => {
-                        let (a, b) = (self.prog.enums[l.index()].name.clone(), def.name.clone());
-                        self.diags.push(
-                            Diagnostic::new(Code::E0404, p.span, format!("responses come from different enums: `{b}` here, `{a}` elsewhere"))
-                                .with_label_here(format!("a rung of `{b}`"))
-                                .with_label(span, format!("a rung of `{a}`, which made `{a}` the ladder"))
-                                .with_note("all `response` rungs in force must belong to one ordered enum, the ladder"),
-                        );
-                        continue;
+                    None => first = Some((e, span)),
+                    Some((l, lspan)) if l != e => {
+                        if reported.insert(span) {
+                            let d = self.mixed_ladders(l, lspan, e, span);
+                            self.diags.push(d);
+                        }
                     }
                     Some(_) => {}
                 }
-                self.rungs.insert(id, (e, m));
             }
+            self.module_ladders[m] = first.map(|(e, _)| e);
         }
+    }
+
+    /// E0404: rungs of two enums in force together.
+    fn mixed_ladders(
+        &self,
+        ladder: EnumId,
+        ladder_span: Span,
+        other: EnumId,
+        span: Span,
+    ) -> Diagnostic {
+        let (la, lb) = (
+            &self.prog.enums[ladder.index()],
+            &self.prog.enums[other.index()],
+        );
+        let (a, b) = if la.name == lb.name {
+            (la.qualified.clone(), lb.qualified.clone())
+        } else {
+            (la.name.clone(), lb.name.clone())
+        };
+        Diagnostic::new(
+            Code::E0404,
+            span,
+            format!("responses in force together come from different enums: `{b}` here, `{a}` elsewhere"),
+        )
+        .with_label_here(format!("a rung of `{b}`"))
+        .with_label(ladder_span, format!("a rung of `{a}`, which made `{a}` the ladder"))
+        .with_note("all `response` rungs in force (this module's and those of the modules it uses) must belong to one ordered enum, the ladder")
     }
 
     pub(super) fn check_norms(&mut self) {

@@ -1,6 +1,6 @@
 //! Reports (§6): their entities, events, `as_of` and expectations.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
@@ -178,6 +178,7 @@ impl Checker<'_> {
                 events: event_defs,
                 expectations,
                 in_force,
+                ladder: self.module_ladders.get(d.module).copied().flatten(),
                 span: r.span,
                 name_span: r.name.span,
             });
@@ -232,14 +233,7 @@ impl Checker<'_> {
 
     /// Every norm declared in `module` or reachable from it through `use`.
     fn norms_in_force(&self, module: usize) -> Vec<NormId> {
-        let mut seen = HashSet::new();
-        let mut stack = vec![module];
-        while let Some(m) = stack.pop() {
-            if !seen.insert(m) {
-                continue;
-            }
-            stack.extend(self.modules[m].uses.iter().map(|&(_, t)| t));
-        }
+        let seen = self.module_closure(module);
         let mut out: Vec<NormId> = self
             .prog
             .norms

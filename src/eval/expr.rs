@@ -169,7 +169,7 @@ impl<'a> Env<'a> {
                 // max_response is a rung whenever a ladder exists; while it
                 // is being computed it reads as `?`, which must not make
                 // `known(max_response(x))` false.
-                matches!(x.kind, ExprKind::MaxResponse(_)) && self.program.ladder.is_some()
+                matches!(x.kind, ExprKind::MaxResponse(_)) && self.report.ladder.is_some()
                     || !matches!(self.value(x, frame), Value::Unknown),
             ),
             _ => Truth::from_value(&self.value(e, frame)),
@@ -221,7 +221,7 @@ impl<'a> Env<'a> {
     }
 
     fn max_response(&self, id: EventId) -> Value {
-        match (self.program.ladder, self.responses) {
+        match (self.report.ladder, self.responses) {
             (Some(ladder), Some(table)) => table
                 .get(id.index())
                 .map_or(Value::Unknown, |&m| Value::Enum(ladder, m)),

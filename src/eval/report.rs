@@ -73,7 +73,7 @@ impl<'a> Prepared<'a> {
             index: ReportIndex::build(program, report),
             responses: None,
         };
-        if let (Some(ladder), true) = (program.ladder, uses_max_response(program)) {
+        if let (Some(ladder), true) = (report.ladder, uses_max_response(program)) {
             let env = prepared.env();
             let duties = duties(&env);
             let mut table = vec![0u32; report.events.len()];

@@ -120,6 +120,7 @@ impl B {
             events: vec![],
             expectations: vec![],
             in_force: vec![],
+            ladder: Some(RUNG),
             span: sp(),
             name_span: sp(),
         });
