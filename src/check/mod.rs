@@ -17,8 +17,12 @@
 //! could not be known, so later phases see ids they can trust; a program
 //! with errors is never evaluated.
 
+mod calls;
 mod decls;
+mod exceptions;
 mod expr;
+mod ladder;
+mod names;
 mod norms;
 mod reports;
 

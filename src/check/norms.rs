@@ -1,6 +1,7 @@
-//! Norms, red lines, the ladder and exceptions (§4).
-
-use std::collections::{HashMap, HashSet};
+//! Norms and red lines (§4): grouping a body's clauses, severity, source,
+//! the trigger and deontic clause, binding patterns, overrides (W0005) and
+//! unused variables (W0001). The ladder is in `ladder.rs`, exceptions in
+//! `exceptions.rs`.
 
 use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
@@ -11,15 +12,15 @@ use crate::syntax::ast;
 
 /// A norm body's clauses, grouped: a `when` belongs to the clause before it.
 #[derive(Default)]
-struct Body<'a> {
-    source: Option<&'a ast::StrLit>,
-    severity: Option<&'a ast::Ident>,
-    response: Option<&'a ast::Path>,
-    trigger: Option<(&'a Option<ast::Ident>, &'a ast::Call, Option<&'a ast::Expr>)>,
-    deontic: Option<DeonticClause<'a>>,
+pub(super) struct Body<'a> {
+    pub(super) source: Option<&'a ast::StrLit>,
+    pub(super) severity: Option<&'a ast::Ident>,
+    pub(super) response: Option<&'a ast::Path>,
+    pub(super) trigger: Option<(&'a Option<ast::Ident>, &'a ast::Call, Option<&'a ast::Expr>)>,
+    pub(super) deontic: Option<DeonticClause<'a>>,
 }
 
-struct DeonticClause<'a> {
+pub(super) struct DeonticClause<'a> {
     modality: ast::Modality,
     binder: &'a Option<ast::Ident>,
     action: &'a ast::Call,
@@ -38,7 +39,7 @@ fn misplaced(span: Span, message: impl Into<String>, note: &str) -> Diagnostic {
 const ORDER_NOTE: &str = "a norm body is, in order: `source`, `severity`, an optional trigger `on ... [when ...]`, and exactly one `forbid`, `permit` or `oblige` clause";
 
 impl Checker<'_> {
-    fn group_clauses<'c>(
+    pub(super) fn group_clauses<'c>(
         &mut self,
         clauses: &'c [ast::Clause],
         is_exception: bool,
@@ -169,194 +170,6 @@ impl Checker<'_> {
             }
         }
         (body, ex_when, ex_unless)
-    }
-
-    /// Resolve one `response` rung: a member of an ordered enum.
-    fn resolve_rung(&mut self, module: usize, p: &ast::Path) -> Option<(EnumId, u32)> {
-        self.env = Env {
-            module,
-            ..Default::default()
-        };
-        if p.is_single() {
-            let name = &p.segments[0].name;
-            let mut found = Vec::new();
-            let mut all_members: Vec<String> = Vec::new();
-            let enums: Vec<u32> = self
-                .scopes
-                .visible_names(module)
-                .filter(|(_, id)| self.scopes.decl(*id).kind == DeclKind::Enum)
-                .map(|(_, id)| self.scopes.decl(id).index)
-                .collect();
-            for e in enums {
-                let def = &self.prog.enums[e as usize];
-                if let Some(m) = def.members.iter().position(|m| m == name) {
-                    found.push((EnumId(e), m as u32));
-                }
-                if def.ordered {
-                    all_members.extend(def.members.iter().cloned());
-                }
-            }
-            found.sort();
-            found.dedup();
-            if found.len() > 1 {
-                if let Some(l) = self.prog.ladder {
-                    found.retain(|(e, _)| *e == l);
-                }
-            }
-            return match found.as_slice() {
-                [one] => {
-                    let def = self.prog.enums[one.0.index()].member_spans[one.1 as usize];
-                    self.refer(p.span, def);
-                    Some(*one)
-                }
-                [] => {
-                    let mut d = Diagnostic::new(
-                        Code::E0201,
-                        p.span,
-                        format!("`{name}` is not a rung of any ladder in scope"),
-                    )
-                    .with_label_here("unknown response");
-                    if let Some(near) = nearest(name, all_members.iter().map(String::as_str)) {
-                        d = d
-                            .with_note(format!("did you mean `{near}`?"))
-                            .with_fix(p.span, near);
-                    }
-                    self.diags.push(d.with_note("a response names a member of an ordered enum, such as `enum Response { protest < sanctions < countermeasures }`"));
-                    None
-                }
-                _ => {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::E0204,
-                            p.span,
-                            format!("`{name}` is a member of several enums"),
-                        )
-                        .with_label_here("which ladder?")
-                        .with_note("qualify it, e.g. `Response::sanctions`"),
-                    );
-                    None
-                }
-            };
-        }
-        let checked = self.check_expr(
-            &ast::Expr::new(ast::ExprKind::Path(p.clone()), p.span),
-            None,
-        );
-        match checked.kind {
-            ExprKind::Lit(Value::Enum(e, m)) => Some((e, m)),
-            _ if checked.ty == Ty::Error => None,
-            _ => {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::E0404,
-                        p.span,
-                        "a response must be a rung of the ladder (a member of an ordered enum)",
-                    )
-                    .with_label_here("not an enum member"),
-                );
-                None
-            }
-        }
-    }
-
-    /// Find the ladders. Every red line's `response` is a rung of an
-    /// ordered enum; the rungs in force together — those of a module and of
-    /// every module it reaches through `use` — must all belong to one enum,
-    /// that module's ladder (E0404). Unrelated files may use different
-    /// ladders.
-    pub(super) fn resolve_ladder(&mut self) {
-        self.rungs = HashMap::new();
-        // (module, span, enum) of every resolved rung, in declaration order.
-        let mut all: Vec<(usize, Span, EnumId)> = Vec::new();
-        for id in self.decls_of(&[DeclKind::Redline, DeclKind::Norm]) {
-            let module = self.scopes.decl(id).module;
-            let Some(ast::Item::Norm(n)) = &self.bodies[id.0 as usize] else {
-                continue;
-            };
-            let responses: Vec<ast::Path> = n
-                .clauses
-                .iter()
-                .filter_map(|c| match c {
-                    ast::Clause::Response(p) => Some(p.clone()),
-                    _ => None,
-                })
-                .collect();
-            for p in &responses {
-                let Some((e, m)) = self.resolve_rung(module, p) else {
-                    continue;
-                };
-                let def = &self.prog.enums[e.index()];
-                if !def.ordered {
-                    let name_span = def.name_span;
-                    let name = def.name.clone();
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::E0404,
-                            p.span,
-                            format!(
-                                "the ladder must be an ordered enum, but `{name}` is unordered"
-                            ),
-                        )
-                        .with_label_here("a rung of an unordered enum")
-                        .with_label(name_span, "declared with commas here")
-                        .with_note("declare the rungs from lowest to highest with `<`"),
-                    );
-                    continue;
-                }
-                self.prog.ladder.get_or_insert(e);
-                self.rungs.insert(id, (e, m));
-                all.push((module, p.span, e));
-            }
-        }
-        let mut reported: HashSet<Span> = HashSet::new();
-        self.module_ladders = vec![None; self.modules.len()];
-        for m in 0..self.modules.len() {
-            let closure = self.module_closure(m);
-            let mut first: Option<(EnumId, Span)> = None;
-            for &(rm, span, e) in &all {
-                if !closure.contains(&rm) {
-                    continue;
-                }
-                match first {
-                    None => first = Some((e, span)),
-                    Some((l, lspan)) if l != e => {
-                        if reported.insert(span) {
-                            let d = self.mixed_ladders(l, lspan, e, span);
-                            self.diags.push(d);
-                        }
-                    }
-                    Some(_) => {}
-                }
-            }
-            self.module_ladders[m] = first.map(|(e, _)| e);
-        }
-    }
-
-    /// E0404: rungs of two enums in force together.
-    fn mixed_ladders(
-        &self,
-        ladder: EnumId,
-        ladder_span: Span,
-        other: EnumId,
-        span: Span,
-    ) -> Diagnostic {
-        let (la, lb) = (
-            &self.prog.enums[ladder.index()],
-            &self.prog.enums[other.index()],
-        );
-        let (a, b) = if la.name == lb.name {
-            (la.qualified.clone(), lb.qualified.clone())
-        } else {
-            (la.name.clone(), lb.name.clone())
-        };
-        Diagnostic::new(
-            Code::E0404,
-            span,
-            format!("responses in force together come from different enums: `{b}` here, `{a}` elsewhere"),
-        )
-        .with_label_here(format!("a rung of `{b}`"))
-        .with_label(ladder_span, format!("a rung of `{a}`, which made `{a}` the ladder"))
-        .with_note("all `response` rungs in force (this module's and those of the modules it uses) must belong to one ordered enum, the ladder")
     }
 
     pub(super) fn check_norms(&mut self) {
@@ -672,139 +485,6 @@ impl Checker<'_> {
             bindings,
             span: call.span,
         })
-    }
-
-    /// Resolve an exception or override target (E0201 / E0401).
-    fn resolve_norm_target(
-        &mut self,
-        p: &ast::Path,
-        allow_exception: bool,
-    ) -> Option<ExceptionTarget> {
-        match self.scopes.lookup_path(self.env.module, p) {
-            Ok(id) => {
-                let d = self.scopes.decl(id).clone();
-                self.refer(p.span, d.name_span);
-                match d.kind {
-                    DeclKind::Norm | DeclKind::Redline => {
-                        Some(ExceptionTarget::Norm(NormId(d.index)))
-                    }
-                    DeclKind::Exception if allow_exception => {
-                        Some(ExceptionTarget::Exception(ExceptionId(d.index)))
-                    }
-                    kind => {
-                        let what = if allow_exception {
-                            "an exception's target must be a norm, red line or exception"
-                        } else {
-                            "only a norm or red line can be overridden"
-                        };
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::E0401,
-                                p.span,
-                                format!("`{}` is {}: {what}", p.to_text(), kind.describe()),
-                            )
-                            .with_label_here("not a norm")
-                            .with_label(d.name_span, "declared here"),
-                        );
-                        None
-                    }
-                }
-            }
-            Err(err) => {
-                let d = self
-                    .scopes
-                    .lookup_diag(self.env.module, p, err, "a norm", |k| {
-                        matches!(k, DeclKind::Norm | DeclKind::Redline | DeclKind::Exception)
-                    });
-                self.diags.push(d);
-                None
-            }
-        }
-    }
-
-    pub(super) fn check_exceptions(&mut self) {
-        let ids = self.decls_of(&[DeclKind::Exception]);
-        let mut targets = Vec::new();
-        for id in &ids {
-            let module = self.scopes.decl(*id).module;
-            let ast::Item::Exception(e) = self.item(*id) else {
-                continue;
-            };
-            self.env = Env {
-                module,
-                ..Default::default()
-            };
-            targets.push(self.resolve_norm_target(&e.target, true));
-        }
-        // Roots: follow targets; a cycle has no root (E0402 comes from the graph).
-        let roots: Vec<Option<NormId>> = (0..ids.len())
-            .map(|i| {
-                let mut cur = i;
-                for _ in 0..=ids.len() {
-                    match targets[cur] {
-                        Some(ExceptionTarget::Norm(n)) => return Some(n),
-                        Some(ExceptionTarget::Exception(e)) => cur = e.index(),
-                        None => return None,
-                    }
-                }
-                None
-            })
-            .collect();
-        for (i, id) in ids.iter().enumerate() {
-            let d = self.scopes.decl(*id).clone();
-            let ast::Item::Exception(e) = self.item(*id) else {
-                continue;
-            };
-            self.env = Env {
-                module: d.module,
-                ..Default::default()
-            };
-            let (body, when, unless) = self.group_clauses(&e.clauses, true);
-            let (mut w, mut u) = (None, None);
-            if let Some(root) = roots[i] {
-                let vars = &self.prog.norms[root.index()].vars;
-                self.env.frame = vars
-                    .iter()
-                    .map(|v| (v.name.clone(), v.ty.clone(), v.span))
-                    .collect();
-                self.env.used = vec![false; vars.len()];
-                w = when.map(|x| self.check_cond(x, "when"));
-                u = unless.map(|x| self.check_cond(x, "unless"));
-                for (k, used) in std::mem::take(&mut self.env.used).into_iter().enumerate() {
-                    if used {
-                        self.norm_used[root.index()][k] = true;
-                    }
-                }
-            }
-            match targets[i] {
-                Some(ExceptionTarget::Norm(n)) => self.prog.norms[n.index()]
-                    .exceptions
-                    .push(ExceptionId(i as u32)),
-                Some(ExceptionTarget::Exception(_)) | None => {}
-            }
-            self.prog.exceptions.push(ExceptionDef {
-                name: d.name.clone(),
-                qualified: self.qualified(d.module, &d.name),
-                module: ModuleId(d.module as u32),
-                title: e.title.as_ref().map(|t| t.value.clone()),
-                doc: e.doc.clone(),
-                source: body.source.map(|s| s.value.clone()),
-                target: targets[i].unwrap_or(ExceptionTarget::Norm(NormId(u32::MAX))),
-                root: roots[i].unwrap_or(NormId(u32::MAX)),
-                when: w,
-                unless: u,
-                exceptions: Vec::new(),
-                span: e.span,
-                name_span: e.name.span,
-            });
-        }
-        for (i, t) in targets.iter().enumerate() {
-            if let Some(ExceptionTarget::Exception(parent)) = t {
-                self.prog.exceptions[parent.index()]
-                    .exceptions
-                    .push(ExceptionId(i as u32));
-            }
-        }
     }
 
     /// W0001: a pattern variable no condition uses.
