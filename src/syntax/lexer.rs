@@ -16,6 +16,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::time;
 
+pub use super::token::Tok;
+
 /// Deepest bracket nesting accepted, `(`, `{` and `<` together.
 pub const MAX_NESTING: usize = 256;
 
@@ -147,147 +149,6 @@ enum Raw {
     Semi,
     #[token("?")]
     Question,
-}
-
-/// A cooked token, as the grammar sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Tok<'a> {
-    Use,
-    Enum,
-    Type,
-    Action,
-    Const,
-    Entity,
-    Norm,
-    Redline,
-    Exception,
-    To,
-    Overrides,
-    Report,
-    Event,
-    Expect,
-    AsOf,
-    At,
-    On,
-    When,
-    Unless,
-    Forbid,
-    Oblige,
-    Permit,
-    Within,
-    Before,
-    After,
-    Exists,
-    Source,
-    Severity,
-    Response,
-    And,
-    Or,
-    Not,
-    In,
-    True,
-    False,
-    Ident(&'a str),
-    Int(i64),
-    /// Seconds.
-    Duration(i64),
-    /// Seconds since the epoch, UTC.
-    Time(i64),
-    Str(String),
-    LBrace,
-    RBrace,
-    LParen,
-    RParen,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    EqEq,
-    Ne,
-    Assign,
-    Plus,
-    Minus,
-    Dot,
-    Comma,
-    Colon,
-    ColonColon,
-    Semi,
-    Question,
-}
-
-impl std::fmt::Display for Tok<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Tok::Ident(s) => write!(f, "`{s}`"),
-            Tok::Int(i) => write!(f, "`{i}`"),
-            Tok::Duration(_) => f.write_str("a duration"),
-            Tok::Time(_) => f.write_str("a time"),
-            Tok::Str(_) => f.write_str("a string"),
-            other => write!(f, "`{}`", other.text()),
-        }
-    }
-}
-
-impl Tok<'_> {
-    fn text(&self) -> &'static str {
-        match self {
-            Tok::Use => "use",
-            Tok::Enum => "enum",
-            Tok::Type => "type",
-            Tok::Action => "action",
-            Tok::Const => "const",
-            Tok::Entity => "entity",
-            Tok::Norm => "norm",
-            Tok::Redline => "redline",
-            Tok::Exception => "exception",
-            Tok::To => "to",
-            Tok::Overrides => "overrides",
-            Tok::Report => "report",
-            Tok::Event => "event",
-            Tok::Expect => "expect",
-            Tok::AsOf => "as_of",
-            Tok::At => "at",
-            Tok::On => "on",
-            Tok::When => "when",
-            Tok::Unless => "unless",
-            Tok::Forbid => "forbid",
-            Tok::Oblige => "oblige",
-            Tok::Permit => "permit",
-            Tok::Within => "within",
-            Tok::Before => "before",
-            Tok::After => "after",
-            Tok::Exists => "exists",
-            Tok::Source => "source",
-            Tok::Severity => "severity",
-            Tok::Response => "response",
-            Tok::And => "and",
-            Tok::Or => "or",
-            Tok::Not => "not",
-            Tok::In => "in",
-            Tok::True => "true",
-            Tok::False => "false",
-            Tok::LBrace => "{",
-            Tok::RBrace => "}",
-            Tok::LParen => "(",
-            Tok::RParen => ")",
-            Tok::Lt => "<",
-            Tok::Gt => ">",
-            Tok::Le => "<=",
-            Tok::Ge => ">=",
-            Tok::EqEq => "==",
-            Tok::Ne => "!=",
-            Tok::Assign => "=",
-            Tok::Plus => "+",
-            Tok::Minus => "-",
-            Tok::Dot => ".",
-            Tok::Comma => ",",
-            Tok::Colon => ":",
-            Tok::ColonColon => "::",
-            Tok::Semi => ";",
-            Tok::Question => "?",
-            Tok::Ident(_) | Tok::Int(_) | Tok::Duration(_) | Tok::Time(_) | Tok::Str(_) => "",
-        }
-    }
 }
 
 /// The lexer never fails; problems become diagnostics.
