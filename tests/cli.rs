@@ -230,3 +230,10 @@ fn fmt_and_lsp_take_the_common_format_option() {
     let (code, _, _) = norma(&["lsp", "--format", "json", "--color", "never", "--help"]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn eval_without_reports_says_so() {
+    let (code, out, _) = norma(&["eval", "stdlib-norms/gge2015.norma"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("no reports to judge"), "{out}");
+}

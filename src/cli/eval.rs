@@ -71,6 +71,10 @@ pub(super) fn eval(
     };
     let results = eval::evaluate_many(&s.program, &ids);
     let text = match format {
+        Format::Human if results.is_empty() => {
+            "no reports to judge in the files named (norms are judged through a `report`)\n"
+                .to_string()
+        }
         Format::Human => {
             eval::render_findings_human(&s.program, &s.sources, &results, inputs.color.enabled())
         }
