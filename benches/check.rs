@@ -10,31 +10,12 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
 pub fn corpus(norms: usize) -> String {
-    let mut s = String::from(
-        "enum Effect { none < espionage < disruption < damage < destruction }\n\
-         enum Sector { healthcare, energy, water, finance, telecom }\n\
-         enum Region { europe, asia, americas }\n\
-         enum Intent { deliberate, reckless, accidental }\n\
-         type State { region: Region }\n\
-         type Asset { sector: Sector, owner: State, critical: Bool }\n\
-         action operate(by: State, against: Asset, effect: Effect, intent: Intent)\n\
-         const protected_sectors: Set<Sector> = {healthcare, energy, water};\n",
-    );
-    let sectors = ["healthcare", "energy", "water", "finance", "telecom"];
-    let effects = ["espionage", "disruption", "damage", "destruction"];
+    let mut s = String::from(common::HEADER);
     for i in 0..norms {
-        s.push_str(&format!(
-            "norm rule_{i} \"Generated rule {i}\" {{\n  \
-               source \"Generated corpus, para {i}\"\n  \
-               severity high\n  \
-               forbid x: operate(by: s, against: a, effect: e, intent: t)\n  \
-               when a.critical and e >= {} and a.sector == {} and t == deliberate\n  \
-               unless s.region == a.owner.region or a.sector in protected_sectors\n\
-             }}\n",
-            effects[i % effects.len()],
-            sectors[i % sectors.len()],
-        ));
+        s.push_str(&common::generated_norm(i));
     }
     s
 }

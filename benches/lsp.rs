@@ -5,43 +5,29 @@
 //! Run: `cargo bench --bench lsp` (release build). Prints the median, the
 //! 90th percentile and the worst of 40 edits.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+mod common;
+// The test suite's LSP client: its message reader serves here too.
+#[path = "../tests/lsp/client.rs"]
+#[allow(dead_code)]
+mod client;
+use client::read_message;
+
 const LINES: usize = 5_000;
 const EDITS: usize = 40;
 
 /// A clean file of about `LINES` lines: a header and 7-line norms.
 fn corpus() -> String {
-    let mut s = String::from(
-        "enum Effect { none < espionage < disruption < damage < destruction }\n\
-         enum Sector { healthcare, energy, water, finance, telecom }\n\
-         enum Region { europe, asia, americas }\n\
-         enum Intent { deliberate, reckless, accidental }\n\
-         type State { region: Region }\n\
-         type Asset { sector: Sector, owner: State, critical: Bool }\n\
-         action operate(by: State, against: Asset, effect: Effect, intent: Intent)\n\
-         const protected_sectors: Set<Sector> = {healthcare, energy, water};\n",
-    );
-    let sectors = ["healthcare", "energy", "water", "finance", "telecom"];
-    let effects = ["espionage", "disruption", "damage", "destruction"];
+    let mut s = String::from(common::HEADER);
     let mut i = 0;
     while s.lines().count() + 7 <= LINES {
-        s.push_str(&format!(
-            "norm rule_{i} \"Generated rule {i}\" {{\n  \
-               source \"Generated corpus, para {i}\"\n  \
-               severity high\n  \
-               forbid x: operate(by: s, against: a, effect: e, intent: t)\n  \
-               when a.critical and e >= {} and a.sector == {} and t == deliberate\n  \
-               unless s.region == a.owner.region or a.sector in protected_sectors\n\
-             }}\n",
-            effects[i % effects.len()],
-            sectors[i % sectors.len()],
-        ));
+        s.push_str(&common::generated_norm(i));
         i += 1;
     }
     while s.lines().count() < LINES {
@@ -54,26 +40,6 @@ fn send(stdin: &mut impl Write, msg: Value) {
     let body = msg.to_string();
     let _ = write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len());
     let _ = stdin.flush();
-}
-
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            length = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 fn main() {

@@ -3,18 +3,8 @@
 
 use std::process::Command;
 
-fn norma(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_norma"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("norma runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::norma;
 
 #[test]
 fn stdlib_examples_and_their_tests_check_clean() {

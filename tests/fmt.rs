@@ -4,41 +4,18 @@
 //! versions of them, and the command line (`--check`, `--write`, stdout).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use norma::fmt::{format_source, module_fingerprint};
 use norma::span::FileId;
 use norma::syntax::{lexer, parse};
 use proptest::prelude::*;
 
-fn norma_files_under(dir: &str) -> Vec<PathBuf> {
-    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        let mut children: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        children.sort();
-        for c in children {
-            if c.is_dir() {
-                walk(&c, out);
-            } else if c.extension().is_some_and(|x| x == "norma") {
-                out.push(c);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(Path::new(dir), &mut out);
-    out
-}
+mod common;
+use common::{norma, norma_files_under, norma_texts, on_big_stack, Mutator};
 
 /// Every real file of the repository.
 fn corpus() -> Vec<(PathBuf, String)> {
-    ["examples", "stdlib-norms", "tests/stdlib", "tests/fmt"]
-        .iter()
-        .flat_map(|d| norma_files_under(d))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("readable corpus file");
-            (p, text)
-        })
-        .collect()
+    norma_texts(&["examples", "stdlib-norms", "tests/stdlib", "tests/fmt"])
 }
 
 fn fmt(name: &str, text: &str) -> String {
@@ -174,16 +151,6 @@ proptest! {
 
 // ---------------------------------------------------------------- robustness
 
-/// Run on a big stack, as the binary does.
-fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(512 * 1024 * 1024)
-        .spawn(f)
-        .expect("thread")
-        .join()
-        .expect("no panic")
-}
-
 #[test]
 fn pathological_inputs_are_refused_or_formatted_without_crashing() {
     on_big_stack(|| {
@@ -205,32 +172,11 @@ fn pathological_inputs_are_refused_or_formatted_without_crashing() {
 #[test]
 fn random_mutations_of_real_files_never_crash_and_format_idempotently() {
     on_big_stack(|| {
-        let alphabet: Vec<char> = "(){}<>=!.,:;?\"/ \nabcxyz019_-+notandorwhenforbid"
-            .chars()
-            .collect();
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut mutator = Mutator::new(0x2545_F491_4F6C_DD1D);
         let mut formatted = 0;
         for (path, text) in corpus() {
             for _ in 0..30 {
-                let mut chars: Vec<char> = text.chars().collect();
-                for _ in 0..(1 + next() % 6) {
-                    let pos = (next() % chars.len() as u64) as usize;
-                    let c = alphabet[(next() % alphabet.len() as u64) as usize];
-                    match next() % 3 {
-                        0 => {
-                            chars.remove(pos);
-                        }
-                        1 => chars.insert(pos, c),
-                        _ => chars[pos] = c,
-                    }
-                }
-                let mutated: String = chars.into_iter().collect();
+                let mutated = mutator.mutate(&text, 6);
                 if format_source(&mutated).is_ok() {
                     assert_formats_faithfully(&path.display().to_string(), &mutated);
                     formatted += 1;
@@ -242,19 +188,6 @@ fn random_mutations_of_real_files_never_crash_and_format_idempotently() {
 }
 
 // ---------------------------------------------------------- the command line
-
-fn norma(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_norma"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("norma runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A fresh, empty directory for one test.
 fn scratch(name: &str) -> PathBuf {

@@ -4,15 +4,8 @@
 
 use norma::driver::check_text;
 
-/// Run on a big stack, as the binary does.
-fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new()
-        .stack_size(512 * 1024 * 1024)
-        .spawn(f)
-        .expect("thread")
-        .join()
-        .expect("no panic")
-}
+mod common;
+use common::{norma_texts, on_big_stack, Mutator};
 
 fn codes(text: String) -> Vec<String> {
     on_big_stack(move || {
@@ -92,28 +85,8 @@ fn an_exception_cycle_is_reported_not_looped() {
     assert!(codes(text).contains(&"E0402".to_string()));
 }
 
-fn example_texts() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for dir in ["examples", "stdlib-norms"] {
-        let mut stack = vec![std::path::PathBuf::from(dir)];
-        while let Some(p) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&p) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|x| x == "norma") {
-                    if let Ok(t) = std::fs::read_to_string(&path) {
-                        out.push((path.display().to_string(), t));
-                    }
-                }
-            }
-        }
-    }
-    out.sort();
-    out
+fn example_texts() -> Vec<(std::path::PathBuf, String)> {
+    norma_texts(&["examples", "stdlib-norms"])
 }
 
 #[test]
@@ -136,33 +109,10 @@ fn every_prefix_of_the_examples_checks_without_crashing() {
 #[test]
 fn random_mutations_of_the_examples_check_without_crashing() {
     on_big_stack(|| {
-        let alphabet: Vec<char> = "(){}<>=!.,:;?\"/ \nabcxyz019_-+notandorwhenforbid"
-            .chars()
-            .collect();
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut mutator = Mutator::new(0x9E37_79B9_7F4A_7C15);
         for (_, text) in example_texts() {
             for _ in 0..40 {
-                let mut chars: Vec<char> = text.chars().collect();
-                for _ in 0..(1 + next() % 8) {
-                    if chars.is_empty() {
-                        break;
-                    }
-                    let pos = (next() % chars.len() as u64) as usize;
-                    match next() % 3 {
-                        0 => {
-                            chars.remove(pos);
-                        }
-                        1 => chars.insert(pos, alphabet[(next() % alphabet.len() as u64) as usize]),
-                        _ => chars[pos] = alphabet[(next() % alphabet.len() as u64) as usize],
-                    }
-                }
-                let mutated: String = chars.into_iter().collect();
+                let mutated = mutator.mutate(&text, 8);
                 let _ = check_text("mutant.norma", &mutated);
             }
         }
