@@ -172,31 +172,61 @@ pub fn compare(
         key(x).cmp(&key(y))
     });
     let uses = witness_uses(program, a, b);
-    for (n, (kind, first, other, facts, slot)) in found.into_iter().enumerate() {
-        let spec = WitnessSpec {
-            report: format!("conflict_{}", n + 1),
-            kind,
-            first,
-            other,
-            slot,
-            events: k,
-            uses: uses.clone(),
-        };
-        let written = witness::write(program, &facts, &spec);
-        match replayer.replay(&spec.report, &written.text) {
+    let written: Vec<(
+        String,
+        witness::Written,
+        ConflictKind,
+        NormId,
+        NormId,
+        usize,
+    )> = found
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, (kind, first, other, facts, slot))| {
+            let spec = WitnessSpec {
+                report: format!("conflict_{}", n + 1),
+                kind,
+                first,
+                other,
+                slot,
+                events: k,
+                uses: uses.clone(),
+            };
+            let w = witness::write(program, &facts, &spec);
+            (spec.report, w, kind, first, other, facts.events.len())
+        })
+        .collect();
+    // Pairs found in one model share their scenario: their witnesses
+    // differ only in comments and the report's name, which no finding
+    // reads. Each distinct witness is replayed; the others are that one.
+    let mut distinct: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let which: Vec<usize> = written
+        .iter()
+        .map(|(r, w, ..)| {
+            *seen.entry(w.scenario.clone()).or_insert_with(|| {
+                distinct.push((r.clone(), w.text.clone()));
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    let replayed = replayer.replay_all(&distinct);
+    let verdicts = which.iter().map(|&i| replayed[i].clone());
+    for ((_, w, kind, first, other, events), verdict) in written.into_iter().zip(verdicts) {
+        match verdict {
             Ok(()) => out.conflicts.push(Conflict {
                 kind,
                 first,
                 other,
-                event: written.event,
-                witness: written.text,
-                witness_events: facts.events.len(),
+                event: w.event,
+                witness: w.text,
+                witness_events: events,
             }),
             Err(why) => out.failures.push(format!(
                 "the witness of the conflict between `{}` and `{}` does not replay: {why}\n{}",
                 program.norm(first).qualified,
                 program.norm(other).qualified,
-                written.text
+                w.text
             )),
         }
     }
@@ -244,6 +274,7 @@ fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
                         p.modality == Modality::Permit
                             && p.matched.as_ref().is_some_and(|m| m.action == action)
                             && !overrides_either(program, x, y)
+                            && !disjoint(program, x, y)
                     })
                     .collect();
                 if !partners.is_empty() {
@@ -280,6 +311,66 @@ fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
         }
     }
     tasks
+}
+
+/// A place in the matched event: a parameter and a chain of fields.
+type Place = (usize, Vec<usize>);
+
+/// The place an expression reads, if it reads the matched event's
+/// parameters through the norm's bindings (`a.owner.region`, `x.by`).
+fn place(norm: &crate::model::NormDef, e: &crate::model::Expr) -> Option<Place> {
+    use crate::model::ExprKind;
+    let matched = norm.matched.as_ref()?;
+    match &e.kind {
+        ExprKind::Var(v) => {
+            // A variable the trigger binds too is the matched event's
+            // (the matched pattern wins), so the bindings decide.
+            let p = matched.bindings.iter().find(|(_, var)| var == v)?.0;
+            Some((p, Vec::new()))
+        }
+        ExprKind::Param(x, i) => match &x.kind {
+            ExprKind::Var(v) if matched.binder == Some(*v) => Some((*i, Vec::new())),
+            _ => None,
+        },
+        ExprKind::Field(x, f) => {
+            let (p, mut fields) = place(norm, x)?;
+            fields.push(*f);
+            Some((p, fields))
+        }
+        _ => None,
+    }
+}
+
+/// `place == constant` for each top-level conjunct of a norm's `when`.
+fn pinned(norm: &crate::model::NormDef) -> Vec<(Place, &crate::model::Value)> {
+    use crate::model::{CmpOp, ExprKind};
+    let Some(when) = &norm.when else {
+        return Vec::new();
+    };
+    let conjuncts: Vec<&crate::model::Expr> = match &when.kind {
+        ExprKind::And(xs) => xs.iter().collect(),
+        _ => vec![when],
+    };
+    conjuncts
+        .into_iter()
+        .filter_map(|c| match &c.kind {
+            ExprKind::Cmp(CmpOp::Eq, a, b) => match (&a.kind, &b.kind) {
+                (_, ExprKind::Lit(v)) => Some((place(norm, a)?, v)),
+                (ExprKind::Lit(v), _) => Some((place(norm, b)?, v)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cheap filter: two norms on one action whose `when`s pin the same
+/// place of the event to different constants can never apply together.
+fn disjoint(program: &Program, x: NormId, y: NormId) -> bool {
+    let (px, py) = (pinned(program.norm(x)), pinned(program.norm(y)));
+    px.iter()
+        .filter(|(_, v)| !matches!(v, crate::model::Value::Set(_)))
+        .any(|(place, v)| py.iter().any(|(q, w)| q == place && v != w))
 }
 
 /// The norms in force whose verdicts bear on the main norm of a task:
@@ -445,54 +536,140 @@ fn run_task(program: &Program, all: &[NormId], task: &Task, k: usize, timeout: u
     involved.extend(&deps);
     involved.extend(&hypo_permits);
     involved.extend(&partners);
-    let scen = Scenario::new(program, k, actions_for(program, &involved));
-    let solver = Solver::new();
-    let mut params = Params::new();
-    params.set_u32("timeout", timeout);
-    solver.set_params(&params);
-    for c in &scen.base {
-        solver.assert(c);
-    }
-    let enc = Enc {
-        scen: &scen,
-        hypo: None,
+    let actions = actions_for(program, &involved);
+    let parts = Parts {
+        program,
+        kind: task.kind,
+        main: task.main,
+        deps: &deps,
+        hypo_permits: &hypo_permits,
+        actions: &actions,
+        timeout,
     };
-    let conditions: Vec<(NormId, Vec<Bool>)> = match task.kind {
-        ConflictKind::PermitForbid => permit_forbid(&enc, task.main, &deps, &partners),
-        ConflictKind::DutyForbid => duty_forbid(&enc, task.main, &deps, &hypo_permits, &partners),
-    };
-    for c in scen.take_side() {
-        solver.assert(&c);
+    // One event first, on a scenario of one slot: most conflicts need no
+    // more, and its formulas are a quarter the size.
+    let mut outcome = parts.solve(1, 1, &partners);
+    let decided: HashSet<NormId> = outcome
+        .found
+        .iter()
+        .map(|f| f.0)
+        .chain(outcome.undecided.iter().map(|u| u.0))
+        .collect();
+    let rest: Vec<NormId> = partners
+        .iter()
+        .copied()
+        .filter(|p| !decided.contains(p))
+        .collect();
+    if k > 1
+        && !rest.is_empty()
+        && !(task.kind == ConflictKind::PermitForbid && local(program, &involved))
+    {
+        let more = parts.solve(k, 2, &rest);
+        outcome.found.extend(more.found);
+        outcome.undecided.extend(more.undecided);
+        outcome.failures.extend(more.failures);
     }
-    for (partner, carriers) in conditions {
-        let phi = Bool::or(&carriers);
-        match solve_min(&solver, &scen, &phi) {
-            Solved::Unsat => {}
-            Solved::Unknown(why) => res.not_analysed.push(NotAnalysed {
-                norm: task.main,
-                reason: format!(
-                    "the solver could not decide its pair with `{}`: {why}",
-                    program.norm(partner).qualified
-                ),
-            }),
-            Solved::Sat(model, events) => {
-                let slot = carriers
-                    .iter()
-                    .position(|c| model.eval(c, true).and_then(|b| b.as_bool()) == Some(true))
-                    .unwrap_or(0);
-                match scen.decode(&model, events) {
-                    Ok(facts) => res.found.push((task.kind, task.main, partner, facts, slot)),
-                    Err(e) => res.failures.push(format!(
-                        "a scenario for `{}` and `{}` could not be written: {}",
-                        main.qualified,
-                        program.norm(partner).qualified,
-                        e.0
-                    )),
-                }
-            }
-        }
+    for (partner, why) in outcome.undecided {
+        res.not_analysed.push(NotAnalysed {
+            norm: task.main,
+            reason: format!(
+                "the solver could not decide its pair with `{}`: {why}",
+                program.norm(partner).qualified
+            ),
+        });
+    }
+    for (partner, facts, slot) in outcome.found {
+        res.found.push((task.kind, task.main, partner, facts, slot));
+    }
+    for why in outcome.failures {
+        res.failures.push(format!(
+            "a scenario for `{}` could not be written: {why}",
+            main.qualified
+        ));
     }
     res
+}
+
+/// What one task's solvers are built from.
+struct Parts<'a> {
+    program: &'a Program,
+    kind: ConflictKind,
+    main: NormId,
+    deps: &'a [NormId],
+    hypo_permits: &'a [NormId],
+    actions: &'a [ActionId],
+    timeout: u32,
+}
+
+/// A task's findings by partner norm.
+#[derive(Default)]
+struct Found {
+    found: Vec<(NormId, Facts, usize)>,
+    undecided: Vec<(NormId, String)>,
+    failures: Vec<String>,
+}
+
+impl Parts<'_> {
+    /// A solver over scenarios of `slots` slots, asked for each partner's
+    /// smallest conflict of at least `from` events.
+    fn solve(&self, slots: usize, from: usize, partners: &[NormId]) -> Found {
+        let scen = Scenario::new(self.program, slots, self.actions.to_vec());
+        let solver = Solver::new();
+        let mut params = Params::new();
+        params.set_u32("timeout", self.timeout);
+        solver.set_params(&params);
+        for c in &scen.base {
+            solver.assert(c);
+        }
+        let enc = Enc {
+            scen: &scen,
+            hypo: None,
+        };
+        let conditions: Vec<(NormId, Vec<Bool>)> = match self.kind {
+            ConflictKind::PermitForbid => permit_forbid(&enc, self.main, self.deps, partners),
+            ConflictKind::DutyForbid => {
+                duty_forbid(&enc, self.main, self.deps, self.hypo_permits, partners)
+            }
+        };
+        for c in scen.take_side() {
+            solver.assert(&c);
+        }
+        let outcome = search(&solver, &scen, &conditions, from);
+        Found {
+            found: outcome
+                .found
+                .into_iter()
+                .map(|(i, f, slot)| (conditions[i].0, f, slot))
+                .collect(),
+            undecided: outcome
+                .undecided
+                .into_iter()
+                .map(|(i, why)| (conditions[i].0, why))
+                .collect(),
+            failures: outcome.failures,
+        }
+    }
+}
+
+/// Norms whose verdict on an event reads that event alone: no trigger, no
+/// `exists`, no duty, and an action without event-valued parameters. For
+/// them, the carrying event alone is a witness: one event is enough.
+fn local(program: &Program, norms: &[NormId]) -> bool {
+    norms.iter().all(|&n| {
+        let d = program.norm(n);
+        let no_events = d.matched.as_ref().is_some_and(|p| {
+            program
+                .action(p.action)
+                .params
+                .iter()
+                .all(|q| !matches!(q.ty, Ty::Event(_)))
+        });
+        let mut exists = false;
+        for e in norm_exprs(program, d) {
+            exists_actions(e, &mut |_| exists = true);
+        }
+        d.trigger.is_none() && d.modality != Modality::Oblige && no_events && !exists
+    })
 }
 
 /// Per partner permit, per slot: the forbid is in force on the slot
@@ -602,71 +779,202 @@ fn duty_forbid(
     forbids.iter().copied().zip(per_forbid).collect()
 }
 
-enum Solved {
-    Unsat,
-    Unknown(String),
-    /// A model and how many slots it uses.
-    Sat(Model, usize),
+/// What a search over one solver found: per partner (by index), a
+/// scenario and the slot that carries the conflict; or why it is
+/// undecided.
+#[derive(Default)]
+struct Outcome {
+    found: Vec<(usize, Facts, usize)>,
+    undecided: Vec<(usize, String)>,
+    failures: Vec<String>,
 }
 
 /// 2025-01-01T00:00:00Z: witnesses are dated from here when they can be.
 const READABLE_FROM: i64 = 1_735_689_600;
 
-/// Ask for a scenario where `phi` holds: all K slots first, then the
-/// fewest events, then readable times.
-fn solve_min(solver: &Solver, scen: &Scenario<'_>, phi: &Bool) -> Solved {
-    solver.push();
-    solver.assert(phi);
-    let result = match solver.check() {
-        SatResult::Unsat => Solved::Unsat,
-        SatResult::Unknown => Solved::Unknown(
-            solver
-                .get_reason_unknown()
-                .unwrap_or_else(|| "no reason given".into()),
-        ),
-        SatResult::Sat => {
-            let used = |m: &Model| {
-                scen.active
+/// Find, for every partner whose condition some scenario satisfies, the
+/// smallest such scenario of at least `from` events (smaller ones were
+/// asked already). One query serves many partners: the solver is asked
+/// for a scenario where *some* remaining partner conflicts, every partner
+/// the model satisfies is found with it, and the rest are asked again —
+/// with `from` events until none is left, then (if a scenario of K
+/// events satisfies any) with one more, and so on.
+fn search(
+    solver: &Solver,
+    scen: &Scenario<'_>,
+    conditions: &[(NormId, Vec<Bool>)],
+    from: usize,
+) -> Outcome {
+    let mut out = Outcome::default();
+    let phis: Vec<Bool> = conditions.iter().map(|(_, c)| Bool::or(c)).collect();
+    let mut remaining: Vec<usize> = (0..conditions.len()).collect();
+    let k = scen.k;
+    if from < k {
+        // Does any conflict with K events at all?
+        let any = Bool::or(&phis);
+        solver.push();
+        solver.assert(&any);
+        let result = solver.check();
+        solver.pop(1);
+        if result == SatResult::Unsat {
+            return out;
+        }
+    }
+    for size in from..=k {
+        exhaust(
+            solver,
+            scen,
+            conditions,
+            &phis,
+            size,
+            &mut remaining,
+            &mut out,
+        );
+        if remaining.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// Assert that at most `size` slots are active.
+fn limit(solver: &Solver, scen: &Scenario<'_>, size: usize) {
+    if size < scen.k {
+        solver.assert(scen.active[size].not());
+    }
+}
+
+fn holds(model: &Model, b: &Bool) -> bool {
+    model.eval(b, true).and_then(|v| v.as_bool()) == Some(true)
+}
+
+/// Every remaining partner that conflicts in a scenario of at most `size`
+/// events.
+fn exhaust(
+    solver: &Solver,
+    scen: &Scenario<'_>,
+    conditions: &[(NormId, Vec<Bool>)],
+    phis: &[Bool],
+    size: usize,
+    remaining: &mut Vec<usize>,
+    out: &mut Outcome,
+) {
+    while !remaining.is_empty() {
+        let any = Bool::or(
+            &remaining
+                .iter()
+                .map(|&i| phis[i].clone())
+                .collect::<Vec<_>>(),
+        );
+        solver.push();
+        limit(solver, scen, size);
+        solver.assert(&any);
+        let result = solver.check();
+        let model = solver.get_model();
+        solver.pop(1);
+        match (result, model) {
+            (SatResult::Unsat, _) => return,
+            (SatResult::Sat, Some(model)) => {
+                let hits: Vec<usize> = remaining
                     .iter()
-                    .take_while(|a| m.eval(*a, true).and_then(|b| b.as_bool()) == Some(true))
-                    .count()
-            };
-            let mut best = solver.get_model().map(|m| (used(&m), m));
-            let most = best.as_ref().map_or(scen.k, |(n, _)| *n);
-            for n in 1..most {
-                solver.push();
-                solver.assert(scen.active[n].not());
-                let found = solver.check() == SatResult::Sat;
-                if found {
-                    best = solver.get_model().map(|m| (n, m));
+                    .copied()
+                    .filter(|&i| holds(&model, &phis[i]))
+                    .collect();
+                if hits.is_empty() {
+                    out.failures
+                        .push("the solver's model satisfies no condition".into());
+                    return;
                 }
-                solver.pop(1);
-                if found {
-                    break;
-                }
+                let model = readable(solver, scen, size, &hits, phis, &model).unwrap_or(model);
+                record(scen, conditions, &model, &hits, out);
+                remaining.retain(|i| !hits.contains(i));
             }
-            if let Some((n, _)) = &best {
-                let n = *n;
-                solver.push();
-                if n < scen.k {
-                    solver.assert(scen.active[n].not());
-                }
-                for at in scen.at.iter().take(n) {
-                    solver.assert(at.ge(Int::from_i64(READABLE_FROM)));
-                }
-                if solver.check() == SatResult::Sat {
-                    if let Some(m) = solver.get_model() {
-                        best = Some((n, m));
+            _ => {
+                // Undecided together: ask for each alone.
+                for &i in remaining.iter() {
+                    solver.push();
+                    limit(solver, scen, size);
+                    solver.assert(&phis[i]);
+                    let result = solver.check();
+                    match (result, solver.get_model()) {
+                        (SatResult::Sat, Some(m)) => record(scen, conditions, &m, &[i], out),
+                        (SatResult::Unsat, _) => {}
+                        _ => out.undecided.push((
+                            i,
+                            solver
+                                .get_reason_unknown()
+                                .unwrap_or_else(|| "no answer in time".into()),
+                        )),
                     }
+                    solver.pop(1);
                 }
-                solver.pop(1);
-            }
-            match best {
-                Some((n, m)) => Solved::Sat(m, n.max(1)),
-                None => Solved::Unknown("the solver gave no model".into()),
+                remaining.clear();
+                return;
             }
         }
+    }
+}
+
+/// The same conflicts with every event dated from 2025, if possible.
+fn readable(
+    solver: &Solver,
+    scen: &Scenario<'_>,
+    size: usize,
+    hits: &[usize],
+    phis: &[Bool],
+    model: &Model,
+) -> Option<Model> {
+    let from = Int::from_i64(READABLE_FROM);
+    let dated = scen.at.iter().take(size).all(|at| {
+        model
+            .eval(at, true)
+            .and_then(|v| v.as_i64())
+            .is_some_and(|t| t >= READABLE_FROM)
+    });
+    if dated {
+        return None;
+    }
+    solver.push();
+    limit(solver, scen, size);
+    for at in scen.at.iter().take(size) {
+        solver.assert(at.ge(&from));
+    }
+    for &i in hits {
+        solver.assert(&phis[i]);
+    }
+    let better = match solver.check() {
+        SatResult::Sat => solver.get_model(),
+        _ => None,
     };
     solver.pop(1);
-    result
+    better
+}
+
+/// Decode one model and record it for each partner it satisfies.
+fn record(
+    scen: &Scenario<'_>,
+    conditions: &[(NormId, Vec<Bool>)],
+    model: &Model,
+    hits: &[usize],
+    out: &mut Outcome,
+) {
+    let events = scen
+        .active
+        .iter()
+        .take_while(|a| holds(model, a))
+        .count()
+        .max(1);
+    match scen.decode(model, events) {
+        Ok(facts) => {
+            for &i in hits {
+                let slot = conditions[i]
+                    .1
+                    .iter()
+                    .position(|c| holds(model, c))
+                    .unwrap_or(0);
+                out.found.push((i, facts.clone(), slot));
+            }
+        }
+        Err(e) => out.failures.push(e.0),
+    }
 }

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::driver;
 use crate::eval;
 use crate::model::ReportId;
@@ -21,6 +23,57 @@ pub struct Replayer {
 }
 
 impl Replayer {
+    /// Replay many witnesses `(report name, text)` at once: their `use`
+    /// lines merged and their reports checked as one file, then judged in
+    /// parallel. A witness that fails there (or a batch that does not
+    /// check) is replayed alone, which gives its own reason.
+    pub fn replay_all(&self, witnesses: &[(String, String)]) -> Vec<Result<(), String>> {
+        if witnesses.len() < 2 {
+            return witnesses.iter().map(|(r, t)| self.replay(r, t)).collect();
+        }
+        let mut uses: Vec<&str> = Vec::new();
+        let mut bodies = String::new();
+        for (_, text) in witnesses {
+            let body = text.find("\nreport ").map_or("", |i| &text[i + 1..]);
+            for line in text.lines().filter(|l| l.starts_with("use ")) {
+                if !uses.contains(&line) {
+                    uses.push(line);
+                }
+            }
+            bodies.push_str(body);
+            bodies.push('\n');
+        }
+        let combined = format!("{}\n\n{bodies}", uses.join("\n"));
+        let name = self.dir.join("witnesses.norma");
+        let session = driver::check_texts(
+            vec![(name.display().to_string(), self.dir.clone(), combined)],
+            &self.includes,
+        );
+        let program = &session.program;
+        let batch_ok = !session.has_errors();
+        witnesses
+            .par_iter()
+            .map(|(report, text)| {
+                let id = program
+                    .reports
+                    .iter()
+                    .position(|r| r.name == *report)
+                    .map(|i| ReportId(i as u32));
+                let passed = batch_ok
+                    && id.is_some_and(|id| {
+                        let findings = eval::evaluate(program, id);
+                        let results = eval::check_expectations(program, id, &findings);
+                        !results.is_empty() && results.iter().all(|r| r.passed)
+                    });
+                if passed {
+                    Ok(())
+                } else {
+                    self.replay(report, text)
+                }
+            })
+            .collect()
+    }
+
     /// Check and evaluate `text` as the file `REPORT.norma`; `Ok` when it
     /// checks clean and every `expect` holds.
     pub fn replay(&self, report: &str, text: &str) -> Result<(), String> {

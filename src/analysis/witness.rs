@@ -30,6 +30,9 @@ pub(crate) struct WitnessSpec {
 
 pub(crate) struct Written {
     pub text: String,
+    /// The text without its comments and report header: two witnesses
+    /// with the same scenario have the same one.
+    pub scenario: String,
     /// The name of the event the `expect` line names.
     pub event: String,
 }
@@ -241,5 +244,14 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
         "  expect conflict {} at {event};\n}}\n",
         namer.write(first.module, &first.name)
     ));
-    Written { text, event }
+    let scenario = text
+        .lines()
+        .filter(|l| !l.starts_with("//") && !l.starts_with("report "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Written {
+        text,
+        scenario,
+        event,
+    }
 }

@@ -17,7 +17,7 @@
 use crate::model::{EventId, FindingKind, NormId, Value};
 
 use super::expr::{Env, Hypothetical, HYPOTHETICAL};
-use super::judge::{bind, overrides, DutyLink};
+use super::judge::{bind, overrides, DutyLink, PermitCache};
 use super::truth::Truth;
 
 /// One duty: an `oblige` norm and one trigger event.
@@ -171,7 +171,7 @@ impl Env<'_> {
             };
             if let Some(hv) = env.event(HYPOTHETICAL) {
                 for &f in self.index.forbids_on(h.action) {
-                    let mut cache = Vec::new();
+                    let mut cache = PermitCache::default();
                     let verdict = env.forbid_verdict(f, hv, &mut cache, &[]);
                     if verdict.is_some_and(|v| v.kind == FindingKind::Violation) {
                         duty.conflicts.push(f);

@@ -14,7 +14,7 @@ use crate::span::Span;
 use super::duty::Duty;
 use super::expr::Env;
 use super::finding::Finding;
-use super::judge::{bind, classify, overrides, Collision, InstanceTruth};
+use super::judge::{bind, classify, overrides, Collision, InstanceTruth, PermitCache};
 use super::report::{self, bindings, Prepared};
 use super::truth::Truth;
 
@@ -327,11 +327,11 @@ pub(crate) fn explain(
             let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), &frame);
             if !t.applies.is_false() {
                 let (c, traces) = collision.get_or_insert_with(|| {
-                    let mut cache = Vec::new();
+                    let mut cache = PermitCache::default();
                     let c = env.collision(f, ev, &mut cache, &links);
                     let mut traces: Vec<CollisionTrace> = cache
-                        .iter()
-                        .map(|&(p, value)| CollisionTrace {
+                        .entries(env.index.permits_on(ev.action))
+                        .map(|(p, value)| CollisionTrace {
                             other: p,
                             other_name: program.norm(p).qualified.clone(),
                             modality: "permit",

@@ -67,6 +67,10 @@ pub(crate) struct ReportIndex {
     pub obliges: Vec<NormId>,
     /// Indexed by `NormId`; empty for norms without exceptions.
     pub plans: Vec<ExceptionPlan>,
+    /// Indexed by `NormId`: a forbid that overrides a permit in force, or
+    /// that a permit in force overrides. Every other forbid sees all the
+    /// permits on its event as `tied`, which is computed once per event.
+    pub permit_override: Vec<bool>,
 }
 
 impl ReportIndex {
@@ -122,6 +126,20 @@ impl ReportIndex {
                     if norm.trigger.is_some() && norm.required.is_some() && norm.within.is_some() {
                         ix.obliges.push(n);
                     }
+                }
+            }
+        }
+        ix.permit_override = vec![false; program.norms.len()];
+        for &n in &in_force {
+            let norm = program.norm(n);
+            for &o in &norm.overrides {
+                let Some(other) = program.norms.get(o.index()) else {
+                    continue;
+                };
+                match (norm.modality, other.modality) {
+                    (Modality::Forbid, Modality::Permit) => ix.permit_override[n.index()] = true,
+                    (Modality::Permit, Modality::Forbid) => ix.permit_override[o.index()] = true,
+                    _ => {}
                 }
             }
         }

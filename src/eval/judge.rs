@@ -46,6 +46,30 @@ pub(crate) struct Collision {
     pub won_by: Option<NormId>,
 }
 
+/// The permits' `in_force` on one event, each computed once and shared by
+/// every forbid on the event: a table aligned with the event's
+/// `permits_on` list, so a lookup is an index, never a search.
+#[derive(Debug, Default)]
+pub(crate) struct PermitCache {
+    values: Vec<Option<Truth>>,
+    /// `⋁ in_force` over every permit on the event, and the first that is
+    /// true: `tied` for a forbid with no override to or from a permit.
+    all: Option<(Truth, Option<NormId>)>,
+}
+
+impl PermitCache {
+    /// The permits computed so far, in the order of `permits`.
+    pub fn entries<'a>(
+        &'a self,
+        permits: &'a [NormId],
+    ) -> impl Iterator<Item = (NormId, Truth)> + 'a {
+        permits
+            .iter()
+            .zip(&self.values)
+            .filter_map(|(&p, v)| v.map(|t| (p, t)))
+    }
+}
+
 /// A forbid's finding on one event, from its most severe instance.
 #[derive(Clone, Debug)]
 pub(crate) struct ForbidVerdict {
@@ -199,7 +223,7 @@ impl Env<'_> {
         &self,
         forbid: NormId,
         ev: EventView<'_>,
-        permits: &mut Vec<(NormId, Truth)>,
+        permits: &mut PermitCache,
         duties: &[DutyLink<'_>],
     ) -> Collision {
         let mut c = Collision {
@@ -208,18 +232,45 @@ impl Env<'_> {
             tied_by: None,
             won_by: None,
         };
-        for &p in self.index.permits_on(ev.action) {
+        let list = self.index.permits_on(ev.action);
+        if permits.values.len() != list.len() {
+            permits.values = vec![None; list.len()];
+            permits.all = None;
+        }
+        let unrelated = !self
+            .index
+            .permit_override
+            .get(forbid.index())
+            .copied()
+            .unwrap_or(true);
+        if unrelated && !list.is_empty() {
+            // No override between this forbid and any permit: every permit
+            // is tied, and their "or" is the same for every such forbid.
+            let (tied, by) = match permits.all {
+                Some(all) => all,
+                None => {
+                    let mut acc = Truth::False;
+                    let mut by = None;
+                    for (k, &p) in list.iter().enumerate() {
+                        let t =
+                            *permits.values[k].get_or_insert_with(|| self.permit_in_force(p, ev));
+                        if t.is_true() && !acc.is_true() {
+                            by = Some(p);
+                        }
+                        acc = acc.or(t);
+                    }
+                    permits.all = Some((acc, by));
+                    (acc, by)
+                }
+            };
+            c.tied = tied;
+            c.tied_by = by;
+        }
+        for (k, &p) in list.iter().enumerate().filter(|_| !unrelated) {
             if overrides(self, forbid, p) {
                 continue;
             }
-            let t = match permits.iter().find(|(n, _)| *n == p) {
-                Some((_, t)) => *t,
-                None => {
-                    let t = self.permit_in_force(p, ev);
-                    permits.push((p, t));
-                    t
-                }
-            };
+            let t = *permits.values[k].get_or_insert_with(|| self.permit_in_force(p, ev));
             c.add(overrides(self, p, forbid), t, p);
         }
         for link in duties {
@@ -237,7 +288,7 @@ impl Env<'_> {
         &self,
         forbid: NormId,
         ev: EventView<'_>,
-        permits: &mut Vec<(NormId, Truth)>,
+        permits: &mut PermitCache,
         duties: &[DutyLink<'_>],
     ) -> Option<ForbidVerdict> {
         let mut best: Option<ForbidVerdict> = None;

@@ -18,7 +18,7 @@ use super::duty::Duty;
 use super::expr::{mentions_max_response, Env};
 use super::finding::{sort_findings, Finding};
 use super::index::ReportIndex;
-use super::judge::DutyLink;
+use super::judge::{DutyLink, PermitCache};
 use super::truth::Truth;
 
 /// A report ready to be judged: its index and its `max_response` table.
@@ -143,7 +143,7 @@ fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
             return out;
         }
         let links = duties.links(id.index());
-        let mut permits = Vec::new();
+        let mut permits = PermitCache::default();
         let event_span = env.report.events[id.index()].span;
         for &f in forbids {
             let Some(v) = env.forbid_verdict(f, ev, &mut permits, &links) else {
