@@ -172,13 +172,34 @@ fn eval_output_snapshots() {
 
 #[test]
 fn a_criminal_group_breaks_no_state_norm() {
-    let (code, out, _) = norma(&[
+    // The ransomware itself (an intrusion by a criminal group) gets no
+    // finding; what the report does find are duties of the State that was
+    // asked to act against the group (UN GGE 13(d) and 13(h)).
+    let (_, json, _) = norma(&[
         "eval",
-        "--color",
-        "never",
+        "--format",
+        "json",
         "examples/colonial_pipeline_2021.norma",
     ]);
-    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let findings = v["reports"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .clone();
+    assert!(
+        findings.iter().all(|f| f["event"] != "ransomware"),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["kind"] != "violation" && f["kind"] != "possible"),
+        "{findings:?}"
+    );
+    assert!(
+        findings.iter().any(|f| f["kind"] == "missed"),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -198,9 +219,9 @@ fn fmt_and_lsp_take_the_common_format_option() {
         "--format",
         "json",
         "--check",
-        "examples/wannacry_2017.norma",
+        "tests/fmt/declarations.norma",
     ]);
-    assert_eq!(code, 1, "the example is not in canonical layout");
+    assert_eq!(code, 1, "the layout input is not in canonical layout");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["files"][0]["formatted"], false);
