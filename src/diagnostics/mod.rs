@@ -6,10 +6,12 @@
 
 mod human;
 mod json;
+mod pages;
 mod sarif;
 
 pub use human::{render_human, summary_line};
 pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use pages::{page, pointer, stdlib_note, PAGES};
 pub use sarif::render_sarif;
 
 use crate::span::Span;

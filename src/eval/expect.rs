@@ -87,7 +87,8 @@ pub fn check_expectations(
                 // conflict; every other kind is about the norm it is recorded on.
                 let hit = related.iter().any(|f| {
                     f.kind == *kind
-                        && (f.norm == *norm || (*kind == FindingKind::Conflict && f.other.is_some()))
+                        && (f.norm == *norm
+                            || (*kind == FindingKind::Conflict && f.other.is_some()))
                 });
                 let passed = hit != *negated;
                 let mut text = format!(
