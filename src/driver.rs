@@ -54,7 +54,7 @@ fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     let (program, mut diags) = crate::check::check(&mut loaded.modules, record_refs);
     let mut all = loaded.diagnostics;
     all.append(&mut diags);
-    drop_unreliable_unused_imports(&mut all);
+    diagnostics::drop_cascades(&loaded.sources, &mut all);
     diagnostics::sort(&mut all);
     all.dedup();
     Session {
@@ -62,20 +62,4 @@ fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
         program,
         diagnostics: all,
     }
-}
-
-/// Whether a `use` is needed is judged by the names a file uses; in a file
-/// with errors (a declaration that did not parse may be the one that used
-/// the module) or among modules in an import cycle (which are not read in
-/// full), that judgement is wrong more often than right, and "remove this
-/// line" would be bad advice. So W0002 is dropped there.
-fn drop_unreliable_unused_imports(diags: &mut Vec<Diagnostic>) {
-    use crate::diagnostics::Code;
-    let cycle = diags.iter().any(|d| d.code == Code::E0205);
-    let with_errors: std::collections::HashSet<crate::span::FileId> = diags
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.span.file)
-        .collect();
-    diags.retain(|d| d.code != Code::W0002 || !(cycle || with_errors.contains(&d.span.file)));
 }

@@ -10,6 +10,7 @@
 
 pub mod ast;
 pub mod lexer;
+mod teach;
 pub mod token;
 
 use std::collections::HashMap;
@@ -229,6 +230,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                 .with_label_here("not part of any declaration")
                 .with_note("a file holds `use`, `enum`, `type`, `action`, `const`, `entity`, `norm`, `redline`, `exception` and `report` declarations"),
             );
+            if let Some(d) = diagnostics.pop() {
+                diagnostics.push(teach::hint_declaration(d, &first.1));
+            }
             items.push(Item::Error(Span::new(file, first.0, last)));
             continue;
         }
@@ -370,7 +374,7 @@ fn parse_error(
                     "{tok} is a keyword; a declaration or variable cannot be named after it"
                 ));
             }
-            d
+            teach::hint_syntax(d, &tok, &expected, text, l, r)
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let wanted = describe_expected(&expected);
