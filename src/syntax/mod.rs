@@ -10,6 +10,7 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod literate;
 mod teach;
 pub mod token;
 
