@@ -242,3 +242,68 @@ fn the_language_server_reads_literate_documents() {
     assert!(outline.to_string().contains("no_hospitals"), "{outline}");
     c.shutdown();
 }
+
+/// The README's Neovim set-up: it must work with Debian's Neovim 0.7.2, so
+/// it uses none of the 0.8 API; and, where `nvim` is installed, it attaches
+/// a literate text to `norma lsp` and receives its diagnostics.
+#[test]
+fn the_readme_neovim_setup_works_from_0_7_and_covers_literate_texts() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let lua = readme
+        .split("```lua\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a lua block in the README");
+    for newer in [
+        "vim.lsp.start(",
+        "vim.fs.",
+        "vim.filetype.add",
+        "vim.lsp.get_clients",
+    ] {
+        assert!(!lua.contains(newer), "`{newer}` needs Neovim 0.8 or later");
+    }
+    assert!(
+        lua.contains("norma%.md"),
+        "the set-up attaches .norma.md texts"
+    );
+    let has_nvim = std::process::Command::new("nvim")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_nvim {
+        eprintln!("SKIPPED the Neovim run: `nvim` is not installed");
+        return;
+    }
+    let broken = TREATY.replace("a.owner != s", "a.ownr != s");
+    let dir = folder("nvim", &[("t.norma.md", &broken)]);
+    let out = dir.join("diagnostics.txt");
+    let script = format!(
+        "vim.cmd('filetype on')\n{}\nvim.cmd('edit {}')\nlocal ok = vim.wait(15000, function() return #vim.diagnostic.get(0) > 0 end, 50)\nlocal f = io.open({:?}, 'w')\nif not ok then f:write('TIMEOUT\\n') end\nfor _, d in ipairs(vim.diagnostic.get(0)) do f:write(string.format('%d:%d %s\\n', d.lnum, d.col, d.message)) end\nf:close()\nvim.cmd('qa!')\n",
+        lua.replace("'norma', 'lsp'", &format!("{:?}, 'lsp'", env!("CARGO_BIN_EXE_norma"))),
+        dir.join("t.norma.md").display(),
+        out.display().to_string(),
+    );
+    let init = dir.join("init.lua");
+    std::fs::write(&init, script).expect("write init.lua");
+    let mut nvim = std::process::Command::new("nvim")
+        .args(["--headless", "--clean", "-n", "-u", "NONE", "-c"])
+        .arg(format!("luafile {}", init.display()))
+        .current_dir(&dir)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("nvim runs");
+    let start = std::time::Instant::now();
+    while nvim.try_wait().ok().flatten().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(40) {
+            let _ = nvim.kill();
+            panic!("headless nvim did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let got = std::fs::read_to_string(&out).expect("nvim wrote the diagnostics");
+    let (line, col) = client::pos_of(&broken, "ownr", 0);
+    assert!(got.contains(&format!("{line}:{col} ")), "{got}");
+}
