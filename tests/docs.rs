@@ -2,8 +2,9 @@
 //! the README is checked as a file of its own:
 //!
 //! - ```` ```norma ```` — it checks with no diagnostic at all (the standard
-//!   library is available through `use std::...`), and if it has `expect`
-//!   lines, every one passes, as under `norma test`;
+//!   library is available through `use std::...`), is laid out as `norma
+//!   fmt` would, and if it has `expect` lines, every one passes, as under
+//!   `norma test`;
 //! - ```` ```norma E0201 ```` — it produces exactly that code, and nothing
 //!   else (a code that no command emits yet, like the `check --deep` lints
 //!   W0006–W0009, means: it checks clean today);
@@ -120,6 +121,14 @@ fn check_block(page: &Path, dir: &Path, i: usize, b: &Block) -> Option<String> {
             None
         }
         _ => {
+            // A clean block follows the layout `norma fmt` gives.
+            if let Ok(formatted) = norma::fmt::format_source(&b.text) {
+                if formatted != b.text {
+                    let diff =
+                        norma::fmt::unified_diff(&b.text, &formatted, "block", "formatted", false);
+                    return Some(format!("{here}: not in the canonical layout:\n{diff}"));
+                }
+            }
             if !session.diagnostics.is_empty() {
                 let text =
                     norma::diagnostics::render_human(&session.sources, &session.diagnostics, false);
