@@ -240,6 +240,15 @@ fn the_language_server_reads_literate_documents() {
         json!({"textDocument": {"uri": uri_of(&treaty)}}),
     );
     assert!(outline.to_string().contains("no_hospitals"), "{outline}");
+    // Formatting a literate document changes its blocks only.
+    let messy_path = dir.join("messy.norma.md");
+    let messy = TREATY.replace("  source \"Hospital", "     source   \"Hospital");
+    c.open(&uri_of(&messy_path), &messy);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri_of(&messy_path)}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits[0]["newText"], TREATY, "{edits}");
     c.shutdown();
 }
 

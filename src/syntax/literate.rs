@@ -195,6 +195,17 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_parses_and_keeps_its_length() {
+        let md = "# T — é\r\n\r\n```norma x\r\nenum E { a, b }\r\n```\r\n```norma\nconst c: E = a;\n```\n~~~\n";
+        for (i, _) in md.char_indices() {
+            let prefix = &md[..i];
+            assert_eq!(code_view(prefix).len(), prefix.len());
+            let _ = parse_source(FileId(0), "t.norma.md", prefix);
+            let _ = format_literate(prefix);
+        }
+    }
+
+    #[test]
     fn other_fences_are_prose_and_an_open_fence_is_reported() {
         let md = "```text\nnot code\n```\n```norma\nconst a: Int = 1;\n";
         let (blocks, open) = blocks(md);
