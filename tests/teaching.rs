@@ -31,7 +31,13 @@ const CASES: &[(&str, &str, &str)] = &[
     ("import_for_use", "E0103", "modules are imported with `use`"),
     ("missing_use_std_core", "E0201", "add `use std::core;`"),
     ("misspelt_action", "E0201", "did you mean `operate`?"),
+    (
+        "misspelt_declaration_keyword",
+        "E0103",
+        "did you mean `norm`?",
+    ),
     ("misspelt_keyword", "E0103", "did you mean `forbid`?"),
+    ("misspelt_report_clause", "E0103", "did you mean `entity`?"),
     (
         "no_unused_import_after_syntax_error",
         "E0103",

@@ -14,6 +14,53 @@ pub fn drop_cascades(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
     drop_unreliable_unused_imports(diags);
     drop_misplaced_after_syntax_error(sources, diags);
     drop_unused_variables_after_syntax_error(diags);
+    drop_second_syntax_error_on_a_line(sources, diags);
+}
+
+/// After a syntax error the parser skips ahead, and what it meets next on
+/// the same line is rarely a second mistake: one syntax error per line. Nor
+/// is a stray `}` later in the same declaration (the skipped clause's own
+/// braces closed the block early): the declaration runs until a line that
+/// starts a new one at the left margin.
+fn drop_second_syntax_error_on_a_line(sources: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    let mut last: Option<(FileId, usize)> = None;
+    let mut keep = Vec::with_capacity(diags.len());
+    let mut sorted: Vec<usize> = (0..diags.len()).collect();
+    sorted.sort_by_key(|&i| (diags[i].span.file, diags[i].span.start));
+    let mut dropped = vec![false; diags.len()];
+    for i in sorted {
+        let d = &diags[i];
+        if d.code != Code::E0103 {
+            continue;
+        }
+        let at = d.span.start as usize;
+        if let Some((file, start)) = last {
+            let text = sources.get(file).text.as_str();
+            let same_line = |between: &str| !between.contains('\n');
+            let same_item = |between: &str| {
+                !between
+                    .split('\n')
+                    .skip(1)
+                    .any(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+            };
+            let stray_brace = d.message.ends_with("found `}`");
+            if file == d.span.file
+                && text
+                    .get(start..at)
+                    .is_some_and(|b| same_line(b) || (stray_brace && same_item(b)))
+            {
+                dropped[i] = true;
+                continue;
+            }
+        }
+        last = Some((d.span.file, at));
+    }
+    for (i, d) in diags.drain(..).enumerate() {
+        if !dropped[i] {
+            keep.push(d);
+        }
+    }
+    *diags = keep;
 }
 
 /// A variable looks unused when the condition that used it did not parse:

@@ -337,7 +337,7 @@ fn describe_expected(expected: &[String]) -> String {
         return "the rest of this declaration".to_string();
     }
     match names.len() {
-        0 => "nothing more here".to_string(),
+        0 => "the end of this declaration, or the next one (`norm`, `report`, ...)".to_string(),
         1 => names.remove(0),
         _ => {
             let last = names.pop().unwrap_or_default();

@@ -241,11 +241,10 @@ pub(super) fn hint_syntax(
                 d = d.with_note(format!(
                     "modules are imported with `use`: `use std::core;`, not `{word} ...`"
                 ));
-            } else if let Some(kw) =
-                nearest(word, KEYWORDS).filter(|k| !k.eq_ignore_ascii_case(word))
-            {
-                // Only where a keyword could stand: a clause or a declaration.
-                if wants(kw) || wants("forbid") || wants("event") {
+            } else if let Some(kw) = keyword_like(word) {
+                // Only where a keyword could stand: a clause, or after a
+                // complete declaration (nothing more was expected).
+                if wants(kw) || wants("forbid") || wants("event") || expected.is_empty() {
                     d = d
                         .with_note(format!("did you mean `{kw}`?"))
                         .with_fix(span, kw);
@@ -265,8 +264,23 @@ pub(super) fn hint_declaration(d: Diagnostic, tok: &Tok<'_>) -> Diagnostic {
             "modules are imported with `use`, not `{word}`: e.g. `use std::core;`"
         ));
     }
-    match nearest(word, KEYWORDS) {
-        Some(kw) if !kw.eq_ignore_ascii_case(word) => d.with_note(format!("did you mean `{kw}`?")),
-        _ => d,
+    match keyword_like(word) {
+        Some(kw) => d.with_note(format!("did you mean `{kw}`?")),
+        None => d,
     }
+}
+
+/// The keyword `word` is likely a misspelling of: the nearest by edit
+/// distance, or one with two neighbouring letters swapped (`nrom`).
+fn keyword_like(word: &str) -> Option<&'static str> {
+    let swapped = |k: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), k.chars().collect());
+        a.len() == b.len()
+            && (0..a.len().saturating_sub(1)).any(|i| {
+                a[i] == b[i + 1] && a[i + 1] == b[i] && a[..i] == b[..i] && a[i + 2..] == b[i + 2..]
+            })
+    };
+    nearest(word, KEYWORDS)
+        .or_else(|| KEYWORDS.iter().copied().find(|k| swapped(k)))
+        .filter(|k| !k.eq_ignore_ascii_case(word))
 }
