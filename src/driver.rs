@@ -29,6 +29,17 @@ pub fn check_paths(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Session, I
     Ok(finish(loaded, false))
 }
 
+/// Check files and folders together with in-memory sources, all as
+/// entries (`norma compare` with a module path).
+pub fn check_paths_and_texts(
+    paths: &[PathBuf],
+    texts: Vec<(String, PathBuf, String)>,
+    includes: &[PathBuf],
+) -> Result<Session, IoFailure> {
+    let loaded = loader::load_with_texts(paths, texts, includes)?;
+    Ok(finish(loaded, false))
+}
+
 /// Check in-memory sources: `(file name, directory for its uses, text)`.
 pub fn check_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Session {
     finish(loader::load_texts(texts, includes), true)

@@ -2,6 +2,7 @@
 //! exceptions and incident reports. See ARCHITECTURE.md for the map.
 #![deny(unsafe_code)]
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;

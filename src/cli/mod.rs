@@ -6,6 +6,7 @@
 //! I/O failure.
 
 mod check;
+mod compare;
 mod eval;
 mod fmt;
 mod help;
@@ -128,6 +129,29 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Can both texts be followed at once? Every conflict between a norm
+    /// in force for A alone and one in force for B alone, each with a
+    /// witness report replayed by the evaluator.
+    Compare {
+        /// The first text: a file, a folder, or a module path (`std::osce`).
+        a: String,
+        /// The second text.
+        b: String,
+        /// Another directory to search for modules named in `use`.
+        #[arg(short = 'I', value_name = "DIR")]
+        include: Vec<PathBuf>,
+        /// The most events a scenario may have (1 to 12).
+        #[arg(long, value_name = "K", default_value_t = 4)]
+        events: usize,
+        /// Write each witness to DIR/conflict_N.norma.
+        #[arg(long, value_name = "DIR")]
+        witness_dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Colour in human output.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+    },
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
     Fmt {
@@ -185,6 +209,27 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             event,
             format,
         } => eval::explain(&inputs, &report, &event, format, out, err),
+        Command::Compare {
+            a,
+            b,
+            include,
+            events,
+            witness_dir,
+            format,
+            color,
+        } => compare::compare(
+            &compare::CompareArgs {
+                a: &a,
+                b: &b,
+                include: &include,
+                events,
+                witness_dir: witness_dir.as_deref(),
+                format,
+                color,
+            },
+            out,
+            err,
+        ),
         Command::Fmt {
             paths,
             write,

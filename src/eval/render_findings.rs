@@ -83,27 +83,8 @@ pub(crate) fn write_report(
     if color {
         text
     } else {
-        strip_ansi(&text)
+        crate::diagnostics::strip_ansi(&text)
     }
-}
-
-/// ariadne colours a custom report kind even with colour off; take the
-/// escape sequences out again.
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `{"file":..., "range":{"start":{"line","character"},"end":{...}}}`, 0-based

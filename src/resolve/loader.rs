@@ -78,6 +78,35 @@ pub fn load(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Loaded, IoFailure
     load_entries(entries, includes)
 }
 
+/// Load files and folders, then in-memory sources (`(display name,
+/// directory for its uses, text)`), all as entries of one run: `norma
+/// compare` names a module path (`std::paris_call`) as a one-line source
+/// that `use`s it.
+pub fn load_with_texts(
+    paths: &[PathBuf],
+    texts: Vec<(String, PathBuf, String)>,
+    includes: &[PathBuf],
+) -> Result<Loaded, IoFailure> {
+    let mut entries = Vec::new();
+    for p in paths {
+        collect_entries(p, &mut entries)?;
+    }
+    let mut loader = Loader::new(includes);
+    loader.add_files(entries)?;
+    for (name, dir, text) in texts {
+        loader.add(
+            ModKey::File(PathBuf::from(&name)),
+            name.clone(),
+            name,
+            None,
+            text,
+            true,
+            dir,
+        );
+    }
+    Ok(loader.out)
+}
+
 /// Load in-memory sources as entries (for the language server and tests):
 /// `(display name, directory for its uses, text)`.
 pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Loaded {
@@ -160,14 +189,7 @@ fn collect_entries(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoFailure> {
 
 fn load_entries(entries: Vec<PathBuf>, includes: &[PathBuf]) -> Result<Loaded, IoFailure> {
     let mut loader = Loader::new(includes);
-    for path in entries {
-        let key = ModKey::File(canonical(&path));
-        if loader.by_key.contains_key(&key) {
-            continue;
-        }
-        let text = read_text(&path)?;
-        loader.add_entry(key, path, text);
-    }
+    loader.add_files(entries)?;
     Ok(loader.out)
 }
 
@@ -210,6 +232,19 @@ impl<'a> Loader<'a> {
             stack: Vec::new(),
             done: Vec::new(),
         }
+    }
+
+    /// Add the files named on the command line, each once.
+    fn add_files(&mut self, entries: Vec<PathBuf>) -> Result<(), IoFailure> {
+        for path in entries {
+            let key = ModKey::File(canonical(&path));
+            if self.by_key.contains_key(&key) {
+                continue;
+            }
+            let text = read_text(&path)?;
+            self.add_entry(key, path, text);
+        }
+        Ok(())
     }
 
     /// Add a file named on the command line (or an open document): named

@@ -333,6 +333,27 @@ impl Scopes {
         }
     }
 
+    /// Does `module`, or a module it reaches through `use`, declare a
+    /// norm or red line?
+    fn brings_norms(&self, modules: &[loader::LoadedModule], module: usize) -> bool {
+        let mut seen = vec![false; modules.len()];
+        let mut stack = vec![module];
+        while let Some(m) = stack.pop() {
+            if m >= modules.len() || std::mem::replace(&mut seen[m], true) {
+                continue;
+            }
+            if self
+                .decls
+                .iter()
+                .any(|d| d.module == m && matches!(d.kind, DeclKind::Norm | DeclKind::Redline))
+            {
+                return true;
+            }
+            stack.extend(modules[m].uses.iter().map(|&(_, t)| t));
+        }
+        false
+    }
+
     /// W0002 for every `use` that no lookup needed.
     pub fn unused_imports(&self, modules: &[loader::LoadedModule], diags: &mut Vec<Diagnostic>) {
         for (m, module) in modules.iter().enumerate() {
@@ -343,18 +364,10 @@ impl Scopes {
                 let ast::Item::Use(u) = &module.ast.items[item] else {
                     continue;
                 };
-                // A module whose norms are in force for this file's reports
-                // is used even if no name is: only warn where the file has
-                // no norms or reports that could rely on it and no names
-                // from it are used.
-                let has = |module: usize, kinds: &[DeclKind]| {
-                    self.decls
-                        .iter()
-                        .any(|d| d.module == module && kinds.contains(&d.kind))
-                };
-                let has_reports = has(m, &[DeclKind::Report]);
-                let target_has_norms = has(target, &[DeclKind::Norm, DeclKind::Redline]);
-                if u.names.is_none() && has_reports && target_has_norms {
+                // A `use` of a module that declares norms (or reaches
+                // modules that do) puts them in force (§1), with or
+                // without reports in this file: it is never unused.
+                if self.brings_norms(modules, target) {
                     continue;
                 }
                 diags.push(

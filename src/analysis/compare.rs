@@ -1,0 +1,672 @@
+//! `norma compare A B` (§10): every pair of a norm in force for A alone
+//! and one in force for B alone that some scenario of at most K events
+//! puts in conflict, each with a witness.
+//!
+//! Pairs come from a cheap filter: a forbid and a permit on the same
+//! action, or a duty whose required action is the forbid's, with no
+//! override between the two. Each forbid (or duty) gets one solver, its
+//! scenario and its own condition asserted once; each candidate partner
+//! is a `push`/`pop` on it. Forbids are solved in parallel (rayon; Z3's
+//! context is per thread).
+//!
+//! A query asks first with all K slots (unsat: no conflict with at most K
+//! events), then for the fewest events that still conflict, then for
+//! times in a readable year; the witness is written from that model and
+//! replayed by the caller-supplied [`Replayer`].
+
+use std::collections::HashSet;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use z3::ast::{Bool, Int};
+use z3::{Model, Params, SatResult, Solver};
+
+use crate::model::{ActionId, Modality, ModuleId, NormId, Program, Ty};
+
+use super::encode::Enc;
+use super::logic::Tri;
+use super::norms_in_force;
+use super::replay::Replayer;
+use super::rules::Ev;
+use super::scenario::{Facts, Scenario};
+use super::support::{self, norm_exprs};
+use super::witness::{self, WitnessSpec};
+
+#[derive(Clone, Debug)]
+pub struct CompareOptions {
+    /// K: the most events a scenario has.
+    pub events: usize,
+    /// Time limit of one solver query, in milliseconds.
+    pub timeout_ms: u32,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            events: 4,
+            timeout_ms: 20_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    PermitForbid,
+    DutyForbid,
+}
+
+impl ConflictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictKind::PermitForbid => "permit_forbid",
+            ConflictKind::DutyForbid => "duty_forbid",
+        }
+    }
+}
+
+/// Two norms, one of each text, that some scenario puts in conflict.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    pub kind: ConflictKind,
+    /// The norm the witness's `expect` names: the forbid, or the `oblige`
+    /// norm of a duty–forbid conflict.
+    pub first: NormId,
+    pub other: NormId,
+    /// The witness's event that carries the conflict (the trigger, for a
+    /// duty).
+    pub event: String,
+    /// The witness, a whole report as Norma text.
+    pub witness: String,
+    /// How many events the witness has.
+    pub witness_events: usize,
+}
+
+/// A norm left out of every claim, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotAnalysed {
+    pub norm: NormId,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Comparison {
+    pub events: usize,
+    pub conflicts: Vec<Conflict>,
+    pub not_analysed: Vec<NotAnalysed>,
+    /// Internal errors: witnesses that did not replay, models that could
+    /// not be written. Never results.
+    pub failures: Vec<String>,
+}
+
+/// What one forbid or duty's solver found.
+#[derive(Default)]
+struct TaskResult {
+    found: Vec<(ConflictKind, NormId, NormId, Facts, usize)>,
+    not_analysed: Vec<NotAnalysed>,
+    failures: Vec<String>,
+}
+
+/// One solver's work: a forbid against permits, or a duty against forbids.
+struct Task {
+    kind: ConflictKind,
+    /// The forbid, or the `oblige` norm.
+    main: NormId,
+    partners: Vec<NormId>,
+}
+
+/// Compare two texts given by their entry modules.
+pub fn compare(
+    program: &Program,
+    a: &[ModuleId],
+    b: &[ModuleId],
+    opts: &CompareOptions,
+    replayer: &Replayer,
+) -> Comparison {
+    let in_a = norms_in_force(program, a);
+    let in_b = norms_in_force(program, b);
+    let set_a: HashSet<NormId> = in_a.iter().copied().collect();
+    let set_b: HashSet<NormId> = in_b.iter().copied().collect();
+    let only_a: Vec<NormId> = in_a
+        .iter()
+        .copied()
+        .filter(|n| !set_b.contains(n))
+        .collect();
+    let only_b: Vec<NormId> = in_b
+        .iter()
+        .copied()
+        .filter(|n| !set_a.contains(n))
+        .collect();
+    let mut all: Vec<NormId> = in_a.clone();
+    all.extend(in_b.iter().filter(|n| !set_a.contains(n)));
+    all.sort();
+
+    let mut tasks = Vec::new();
+    for (xs, ys) in [(&only_a, &only_b), (&only_b, &only_a)] {
+        tasks.extend(pair_tasks(program, xs, ys));
+    }
+    let k = opts.events.max(1);
+    let results: Vec<TaskResult> = tasks
+        .par_iter()
+        .map(|t| run_task(program, &all, t, k, opts.timeout_ms))
+        .collect();
+
+    let mut out = Comparison {
+        events: k,
+        ..Comparison::default()
+    };
+    let mut found = Vec::new();
+    for r in results {
+        found.extend(r.found);
+        out.not_analysed.extend(r.not_analysed);
+        out.failures.extend(r.failures);
+    }
+    // Every pair once, in a stable order.
+    found.sort_by(|x, y| {
+        let key = |f: &(ConflictKind, NormId, NormId, Facts, usize)| {
+            (
+                program.norm(f.1).qualified.clone(),
+                program.norm(f.2).qualified.clone(),
+            )
+        };
+        key(x).cmp(&key(y))
+    });
+    let uses = witness_uses(program, a, b);
+    for (n, (kind, first, other, facts, slot)) in found.into_iter().enumerate() {
+        let spec = WitnessSpec {
+            report: format!("conflict_{}", n + 1),
+            kind,
+            first,
+            other,
+            slot,
+            events: k,
+            uses: uses.clone(),
+        };
+        let written = witness::write(program, &facts, &spec);
+        match replayer.replay(&spec.report, &written.text) {
+            Ok(()) => out.conflicts.push(Conflict {
+                kind,
+                first,
+                other,
+                event: written.event,
+                witness: written.text,
+                witness_events: facts.events.len(),
+            }),
+            Err(why) => out.failures.push(format!(
+                "the witness of the conflict between `{}` and `{}` does not replay: {why}\n{}",
+                program.norm(first).qualified,
+                program.norm(other).qualified,
+                written.text
+            )),
+        }
+    }
+    out.not_analysed.sort_by(|x, y| {
+        program
+            .norm(x.norm)
+            .qualified
+            .cmp(&program.norm(y.norm).qualified)
+            .then(x.reason.cmp(&y.reason))
+    });
+    out.not_analysed.dedup();
+    out
+}
+
+/// The entry modules of both texts, each once, in order.
+fn witness_uses(program: &Program, a: &[ModuleId], b: &[ModuleId]) -> Vec<ModuleId> {
+    let mut out: Vec<ModuleId> = Vec::new();
+    for &m in a.iter().chain(b) {
+        if !out.contains(&m) && m.index() < program.modules.len() {
+            out.push(m);
+        }
+    }
+    out
+}
+
+fn overrides_either(program: &Program, x: NormId, y: NormId) -> bool {
+    program.norm(x).overrides.contains(&y) || program.norm(y).overrides.contains(&x)
+}
+
+/// The candidate pairs with a norm of `xs` as the forbid or the duty.
+fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
+    let mut tasks = Vec::new();
+    for &x in xs {
+        let def = program.norm(x);
+        match def.modality {
+            Modality::Forbid => {
+                let Some(action) = def.matched.as_ref().map(|p| p.action) else {
+                    continue;
+                };
+                let partners: Vec<NormId> = ys
+                    .iter()
+                    .copied()
+                    .filter(|&y| {
+                        let p = program.norm(y);
+                        p.modality == Modality::Permit
+                            && p.matched.as_ref().is_some_and(|m| m.action == action)
+                            && !overrides_either(program, x, y)
+                    })
+                    .collect();
+                if !partners.is_empty() {
+                    tasks.push(Task {
+                        kind: ConflictKind::PermitForbid,
+                        main: x,
+                        partners,
+                    });
+                }
+            }
+            Modality::Oblige => {
+                let Some(action) = def.required.as_ref().map(|r| r.action) else {
+                    continue;
+                };
+                let partners: Vec<NormId> = ys
+                    .iter()
+                    .copied()
+                    .filter(|&y| {
+                        let f = program.norm(y);
+                        f.modality == Modality::Forbid
+                            && f.matched.as_ref().is_some_and(|m| m.action == action)
+                            && !overrides_either(program, x, y)
+                    })
+                    .collect();
+                if !partners.is_empty() {
+                    tasks.push(Task {
+                        kind: ConflictKind::DutyForbid,
+                        main: x,
+                        partners,
+                    });
+                }
+            }
+            Modality::Permit => {}
+        }
+    }
+    tasks
+}
+
+/// The norms in force whose verdicts bear on the main norm of a task:
+/// for a forbid, the permits and duties that override it; for a duty,
+/// the forbids that override it (they would suspend it).
+fn dependencies(program: &Program, all: &[NormId], task: &Task) -> Vec<NormId> {
+    let main = program.norm(task.main);
+    all.iter()
+        .copied()
+        .filter(|&n| {
+            let d = program.norm(n);
+            match task.kind {
+                ConflictKind::PermitForbid => {
+                    let action = main.matched.as_ref().map(|p| p.action);
+                    d.overrides.contains(&task.main)
+                        && match d.modality {
+                            Modality::Permit => d.matched.as_ref().map(|p| p.action) == action,
+                            Modality::Oblige => d.required.as_ref().map(|r| r.action) == action,
+                            Modality::Forbid => false,
+                        }
+                }
+                ConflictKind::DutyForbid => {
+                    let action = main.required.as_ref().map(|r| r.action);
+                    d.modality == Modality::Forbid
+                        && d.overrides.contains(&task.main)
+                        && d.matched.as_ref().map(|p| p.action) == action
+                }
+            }
+        })
+        .collect()
+}
+
+/// Permits in force on an action (they decide `won` and `tied` on the
+/// hypothetical act of a duty).
+fn permits_on(program: &Program, all: &[NormId], action: ActionId) -> Vec<NormId> {
+    all.iter()
+        .copied()
+        .filter(|&n| {
+            let d = program.norm(n);
+            d.modality == Modality::Permit && d.matched.as_ref().is_some_and(|p| p.action == action)
+        })
+        .collect()
+}
+
+/// The actions a scenario's slots may take for these norms: those their
+/// patterns, duties and `exists` name, and the actions of event-valued
+/// parameters of those (a witness must be able to write them).
+fn actions_for(program: &Program, norms: &[NormId]) -> Vec<ActionId> {
+    let mut set: Vec<ActionId> = Vec::new();
+    let add = |a: ActionId, set: &mut Vec<ActionId>| {
+        if !set.contains(&a) {
+            set.push(a);
+        }
+    };
+    for &n in norms {
+        let d = program.norm(n);
+        for a in d
+            .trigger
+            .iter()
+            .map(|t| t.pattern.action)
+            .chain(d.matched.iter().map(|p| p.action))
+            .chain(d.required.iter().map(|r| r.action))
+        {
+            add(a, &mut set);
+        }
+        for e in norm_exprs(program, d) {
+            exists_actions(e, &mut |a| add(a, &mut set));
+        }
+    }
+    let mut k = 0;
+    while k < set.len() {
+        let params: Vec<ActionId> = program.actions[set[k].index()]
+            .params
+            .iter()
+            .filter_map(|p| match p.ty {
+                Ty::Event(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        for b in params {
+            add(b, &mut set);
+        }
+        k += 1;
+    }
+    set.sort();
+    set
+}
+
+fn exists_actions(e: &crate::model::Expr, f: &mut dyn FnMut(ActionId)) {
+    use crate::model::ExprKind;
+    match &e.kind {
+        ExprKind::Exists(req, timing) => {
+            f(req.action);
+            req.args.iter().for_each(|(_, x)| exists_actions(x, f));
+            if let Some(t) = timing {
+                exists_actions(&t.anchor, f);
+            }
+        }
+        ExprKind::Lit(_) | ExprKind::Var(_) => {}
+        ExprKind::Field(x, _)
+        | ExprKind::Param(x, _)
+        | ExprKind::At(x)
+        | ExprKind::Not(x)
+        | ExprKind::Known(x)
+        | ExprKind::MaxResponse(x) => exists_actions(x, f),
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            xs.iter().for_each(|x| exists_actions(x, f))
+        }
+        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
+            exists_actions(a, f);
+            exists_actions(b, f);
+        }
+    }
+}
+
+/// Run one task: returns the pairs found (with their scenarios) and the
+/// norms that could not be analysed.
+fn run_task(program: &Program, all: &[NormId], task: &Task, k: usize, timeout: u32) -> TaskResult {
+    let mut res = TaskResult::default();
+    let main = program.norm(task.main);
+    let deps = dependencies(program, all, task);
+    let mut hypo_permits = Vec::new();
+    if task.kind == ConflictKind::DutyForbid {
+        if let Some(r) = &main.required {
+            hypo_permits = permits_on(program, all, r.action);
+        }
+    }
+    // The main norm and what it depends on must all be encodable.
+    for &n in std::iter::once(&task.main)
+        .chain(&deps)
+        .chain(&hypo_permits)
+    {
+        if let Some(reason) = support::unsupported(program, n) {
+            res.not_analysed.push(NotAnalysed { norm: n, reason });
+            if n != task.main {
+                res.not_analysed.push(NotAnalysed {
+                    norm: task.main,
+                    reason: format!(
+                        "its verdict depends on `{}`, which is not analysed",
+                        program.norm(n).qualified
+                    ),
+                });
+            }
+            return res;
+        }
+    }
+    let partners: Vec<NormId> = task
+        .partners
+        .iter()
+        .copied()
+        .filter(|&p| match support::unsupported(program, p) {
+            Some(reason) => {
+                res.not_analysed.push(NotAnalysed { norm: p, reason });
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if partners.is_empty() {
+        return res;
+    }
+    let mut involved: Vec<NormId> = vec![task.main];
+    involved.extend(&deps);
+    involved.extend(&hypo_permits);
+    involved.extend(&partners);
+    let scen = Scenario::new(program, k, actions_for(program, &involved));
+    let solver = Solver::new();
+    let mut params = Params::new();
+    params.set_u32("timeout", timeout);
+    solver.set_params(&params);
+    for c in &scen.base {
+        solver.assert(c);
+    }
+    let enc = Enc {
+        scen: &scen,
+        hypo: None,
+    };
+    let conditions: Vec<(NormId, Vec<Bool>)> = match task.kind {
+        ConflictKind::PermitForbid => permit_forbid(&enc, task.main, &deps, &partners),
+        ConflictKind::DutyForbid => duty_forbid(&enc, task.main, &deps, &hypo_permits, &partners),
+    };
+    for c in scen.take_side() {
+        solver.assert(&c);
+    }
+    for (partner, carriers) in conditions {
+        let phi = Bool::or(&carriers);
+        match solve_min(&solver, &scen, &phi) {
+            Solved::Unsat => {}
+            Solved::Unknown(why) => res.not_analysed.push(NotAnalysed {
+                norm: task.main,
+                reason: format!(
+                    "the solver could not decide its pair with `{}`: {why}",
+                    program.norm(partner).qualified
+                ),
+            }),
+            Solved::Sat(model, events) => {
+                let slot = carriers
+                    .iter()
+                    .position(|c| model.eval(c, true).and_then(|b| b.as_bool()) == Some(true))
+                    .unwrap_or(0);
+                match scen.decode(&model, events) {
+                    Ok(facts) => res.found.push((task.kind, task.main, partner, facts, slot)),
+                    Err(e) => res.failures.push(format!(
+                        "a scenario for `{}` and `{}` could not be written: {}",
+                        main.qualified,
+                        program.norm(partner).qualified,
+                        e.0
+                    )),
+                }
+            }
+        }
+    }
+    res
+}
+
+/// Per partner permit, per slot: the forbid is in force on the slot
+/// (`v` or `c` is T), not won, and the permit is in force there.
+fn permit_forbid(
+    enc: &Enc<'_, '_>,
+    forbid: NormId,
+    deps: &[NormId],
+    permits: &[NormId],
+) -> Vec<(NormId, Vec<Bool>)> {
+    let program = enc.scen.program;
+    let Some(action) = program.norm(forbid).matched.as_ref().map(|p| p.action) else {
+        return Vec::new();
+    };
+    let free: Vec<Bool> = (0..enc.scen.k)
+        .map(|i| {
+            let ev = Ev::slot(enc, i);
+            let won: Vec<Tri> = deps
+                .iter()
+                .map(|&d| match program.norm(d).modality {
+                    Modality::Oblige => enc.fulfils(d, i),
+                    _ => enc.in_force_on(d, &ev),
+                })
+                .collect();
+            Bool::and(&[
+                enc.scen.is_action(i, action),
+                enc.certainly_in_force_on(forbid, &ev),
+                Tri::or(&won).f,
+            ])
+        })
+        .collect();
+    permits
+        .iter()
+        .map(|&p| {
+            let carriers = (0..enc.scen.k)
+                .map(|i| {
+                    let ev = Ev::slot(enc, i);
+                    Bool::and(&[free[i].clone(), enc.certainly_in_force_on(p, &ev)])
+                })
+                .collect();
+            (p, carriers)
+        })
+        .collect()
+}
+
+/// Per partner forbid, per trigger slot: a duty of `oblige` in force
+/// whose hypothetical act the forbid makes a certain violation (`v = T`,
+/// permits on the act counted, duties not), and no forbid that
+/// overrides the duty does the same (it would suspend the duty).
+fn duty_forbid(
+    enc: &Enc<'_, '_>,
+    oblige: NormId,
+    overriding: &[NormId],
+    permits: &[NormId],
+    forbids: &[NormId],
+) -> Vec<(NormId, Vec<Bool>)> {
+    let program = enc.scen.program;
+    let def = program.norm(oblige);
+    let (Some(trigger), Some(within)) = (&def.trigger, def.within) else {
+        return Vec::new();
+    };
+    let mut per_forbid: Vec<Vec<Bool>> = vec![Vec::new(); forbids.len()];
+    for t in 0..enc.scen.k {
+        let valid = enc.scen.is_action(t, trigger.pattern.action);
+        let duty = enc.duty(oblige, t, within);
+        let Some(h) = enc.hypothetical(oblige, &duty) else {
+            continue;
+        };
+        let eh = Enc {
+            scen: enc.scen,
+            hypo: Some(&h),
+        };
+        let ev = Ev::hypo(&eh, &h);
+        let violation = |f: NormId| -> Bool {
+            let mut won = Vec::new();
+            let mut tied = Vec::new();
+            for &p in permits {
+                let pd = program.norm(p);
+                if program.norm(f).overrides.contains(&p) {
+                    continue;
+                }
+                let t = eh.in_force_on(p, &ev);
+                if pd.overrides.contains(&f) {
+                    won.push(t);
+                } else {
+                    tied.push(t);
+                }
+            }
+            Bool::and(&[
+                eh.certainly_in_force_on(f, &ev),
+                Tri::or(&won).f,
+                Tri::or(&tied).f,
+            ])
+        };
+        let not_suspended: Vec<Bool> = overriding.iter().map(|&f| violation(f).not()).collect();
+        let base = Bool::and(
+            &[
+                vec![valid, duty.applies.t.clone(), duty.defeated.f.clone()],
+                not_suspended,
+            ]
+            .concat(),
+        );
+        for (k, &f) in forbids.iter().enumerate() {
+            per_forbid[k].push(Bool::and(&[base.clone(), violation(f)]));
+        }
+    }
+    forbids.iter().copied().zip(per_forbid).collect()
+}
+
+enum Solved {
+    Unsat,
+    Unknown(String),
+    /// A model and how many slots it uses.
+    Sat(Model, usize),
+}
+
+/// 2025-01-01T00:00:00Z: witnesses are dated from here when they can be.
+const READABLE_FROM: i64 = 1_735_689_600;
+
+/// Ask for a scenario where `phi` holds: all K slots first, then the
+/// fewest events, then readable times.
+fn solve_min(solver: &Solver, scen: &Scenario<'_>, phi: &Bool) -> Solved {
+    solver.push();
+    solver.assert(phi);
+    let result = match solver.check() {
+        SatResult::Unsat => Solved::Unsat,
+        SatResult::Unknown => Solved::Unknown(
+            solver
+                .get_reason_unknown()
+                .unwrap_or_else(|| "no reason given".into()),
+        ),
+        SatResult::Sat => {
+            let used = |m: &Model| {
+                scen.active
+                    .iter()
+                    .take_while(|a| m.eval(*a, true).and_then(|b| b.as_bool()) == Some(true))
+                    .count()
+            };
+            let mut best = solver.get_model().map(|m| (used(&m), m));
+            let most = best.as_ref().map_or(scen.k, |(n, _)| *n);
+            for n in 1..most {
+                solver.push();
+                solver.assert(scen.active[n].not());
+                let found = solver.check() == SatResult::Sat;
+                if found {
+                    best = solver.get_model().map(|m| (n, m));
+                }
+                solver.pop(1);
+                if found {
+                    break;
+                }
+            }
+            if let Some((n, _)) = &best {
+                let n = *n;
+                solver.push();
+                if n < scen.k {
+                    solver.assert(scen.active[n].not());
+                }
+                for at in scen.at.iter().take(n) {
+                    solver.assert(at.ge(Int::from_i64(READABLE_FROM)));
+                }
+                if solver.check() == SatResult::Sat {
+                    if let Some(m) = solver.get_model() {
+                        best = Some((n, m));
+                    }
+                }
+                solver.pop(1);
+            }
+            match best {
+                Some((n, m)) => Solved::Sat(m, n.max(1)),
+                None => Solved::Unknown("the solver gave no model".into()),
+            }
+        }
+    };
+    solver.pop(1);
+    result
+}

@@ -1,0 +1,316 @@
+//! Expressions of §5 as solver terms, form by form as `eval/expr.rs`
+//! evaluates them, so the two can be read side by side:
+//! - a comparison with an unknown operand is unknown; `==` on sets is
+//!   "each in the other"; `<` and friends on integers, times, durations
+//!   and enum members by index;
+//! - `+`/`-` give `?` when the result leaves 64 bits (the evaluator's
+//!   checked arithmetic);
+//! - `x in S` is the three-valued "or" of `x == s` over S's members;
+//! - `e.field` applies the record's field function to the entity's code,
+//!   `e.param` and `e.at` choose among the slots by the event's index;
+//! - `exists` is the three-valued "or" over the slots, with the four
+//!   timings' bounds (strict `before`/`after`; closed `within`, never the
+//!   anchor itself), and unknown for every slot when its anchor or its
+//!   distance is;
+//! - `known(e)` is the known-rail of `e`.
+//!
+//! `max_response` and set-valued facts never reach here (`support`).
+
+use z3::ast::{Bool, Int};
+
+use crate::model::{ActionId, ArithOp, CmpOp, Expr, ExprKind, Required, Timing, TimingKind, Ty};
+
+use super::logic::{Sym, Tri, Val};
+use super::scenario::Scenario;
+
+/// The required action of a duty taken at its deadline (§7.1): its event
+/// index is `k`, one past the slots.
+pub(crate) struct Hypo {
+    pub action: ActionId,
+    pub args: Vec<Val>,
+    pub at: Int,
+}
+
+/// Where expressions are encoded: a scenario, and perhaps the
+/// hypothetical act of one duty.
+#[derive(Clone, Copy)]
+pub(crate) struct Enc<'s, 'p> {
+    pub scen: &'s Scenario<'p>,
+    pub hypo: Option<&'s Hypo>,
+}
+
+/// Three-valued equality of two values (`eval::expr::eq3`).
+pub(crate) fn eq3(a: &Val, b: &Val) -> Tri {
+    match (&a.sym, &b.sym) {
+        (Sym::Set(xs), Sym::Set(ys)) => {
+            let each_in = |xs: &[Val], ys: &[Val]| {
+                Tri::and(
+                    &xs.iter()
+                        .map(|x| Tri::or(&ys.iter().map(|y| eq3(x, y)).collect::<Vec<_>>()))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            each_in(xs, ys).and2(&each_in(ys, xs))
+        }
+        (Sym::I(x), Sym::I(y)) => known2(a, b, x.eq(y)),
+        (Sym::B(x), Sym::B(y)) => known2(a, b, x.iff(y)),
+        _ => Tri::unknown(),
+    }
+}
+
+/// A two-valued relation of two values, unknown where either is.
+fn known2(a: &Val, b: &Val, rel: Bool) -> Tri {
+    let known = Bool::and(&[&a.known, &b.known]);
+    Tri {
+        t: Bool::and(&[&known, &rel]),
+        f: Bool::and(&[known, rel.not()]),
+    }
+}
+
+impl Enc<'_, '_> {
+    /// The index of the hypothetical event.
+    pub fn hypo_index(&self) -> i64 {
+        self.scen.k as i64
+    }
+
+    pub fn truth(&self, e: &Expr, frame: &[Val]) -> Tri {
+        match &e.kind {
+            ExprKind::Not(x) => self.truth(x, frame).not(),
+            ExprKind::And(xs) => {
+                Tri::and(&xs.iter().map(|x| self.truth(x, frame)).collect::<Vec<_>>())
+            }
+            ExprKind::Or(xs) => {
+                Tri::or(&xs.iter().map(|x| self.truth(x, frame)).collect::<Vec<_>>())
+            }
+            ExprKind::Cmp(op, a, b) => {
+                self.compare(*op, &self.value(a, frame), &self.value(b, frame))
+            }
+            ExprKind::In(x, s) => {
+                let x = self.value(x, frame);
+                match self.value(s, frame).sym {
+                    Sym::Set(items) => {
+                        Tri::or(&items.iter().map(|i| eq3(&x, i)).collect::<Vec<_>>())
+                    }
+                    _ => Tri::unknown(),
+                }
+            }
+            ExprKind::Exists(req, timing) => self.exists(req, timing.as_ref(), frame),
+            ExprKind::Known(x) => Tri::exact(if x.ty == Ty::Bool {
+                self.truth(x, frame).is_known()
+            } else {
+                self.value(x, frame).known
+            }),
+            _ => self.value(e, frame).truth(),
+        }
+    }
+
+    fn compare(&self, op: CmpOp, a: &Val, b: &Val) -> Tri {
+        match op {
+            CmpOp::Eq => eq3(a, b),
+            CmpOp::Ne => eq3(a, b).not(),
+            _ => match (&a.sym, &b.sym) {
+                (Sym::I(x), Sym::I(y)) => known2(
+                    a,
+                    b,
+                    match op {
+                        CmpOp::Lt => x.lt(y),
+                        CmpOp::Le => x.le(y),
+                        CmpOp::Gt => x.gt(y),
+                        _ => x.ge(y),
+                    },
+                ),
+                _ => Tri::unknown(),
+            },
+        }
+    }
+
+    pub fn value(&self, e: &Expr, frame: &[Val]) -> Val {
+        match &e.kind {
+            ExprKind::Lit(v) => self.scen.literal(v).unwrap_or_else(Val::unknown),
+            ExprKind::Var(v) => frame.get(v.index()).cloned().unwrap_or_else(Val::unknown),
+            ExprKind::Field(x, i) => {
+                let owner = self.value(x, frame);
+                match (&x.ty, owner.as_int()) {
+                    (Ty::Record(r), Some(code)) => {
+                        let v = self.scen.field(*r, *i, code);
+                        Val {
+                            sym: v.sym,
+                            known: owner.known.clone(),
+                        }
+                    }
+                    _ => Val::unknown(),
+                }
+            }
+            ExprKind::Param(x, i) => match &x.ty {
+                Ty::Event(a) => self.param(*a, &self.value(x, frame), *i, &e.ty),
+                _ => Val::unknown(),
+            },
+            ExprKind::At(x) => self.at(&self.value(x, frame)),
+            ExprKind::Arith(op, a, b) => {
+                let (a, b) = (self.value(a, frame), self.value(b, frame));
+                match (a.as_int(), b.as_int()) {
+                    (Some(x), Some(y)) => {
+                        let r = match op {
+                            ArithOp::Add => Int::add(&[x, y]),
+                            ArithOp::Sub => Int::sub(&[x, y]),
+                        };
+                        let fits = Bool::and(&[
+                            r.ge(Int::from_i64(i64::MIN)),
+                            r.le(Int::from_i64(i64::MAX)),
+                        ]);
+                        Val {
+                            known: Bool::and(&[&a.known, &b.known, &fits]),
+                            sym: Sym::I(r),
+                        }
+                    }
+                    _ => Val::unknown(),
+                }
+            }
+            ExprKind::SetLit(xs) => {
+                Val::known(Sym::Set(xs.iter().map(|x| self.value(x, frame)).collect()))
+            }
+            ExprKind::MaxResponse(_) => Val::unknown(),
+            ExprKind::Not(_)
+            | ExprKind::And(_)
+            | ExprKind::Or(_)
+            | ExprKind::Cmp(..)
+            | ExprKind::In(..)
+            | ExprKind::Exists(..)
+            | ExprKind::Known(_) => self.truth(e, frame).to_val(),
+        }
+    }
+
+    /// Choose among the slots (and the hypothetical event) by index.
+    fn choose(&self, idx: &Val, pick: impl Fn(usize) -> Option<Val>, hypo: Option<Val>) -> Val {
+        let Some(ix) = idx.as_int() else {
+            return Val::unknown();
+        };
+        let mut options: Vec<(i64, Val)> = (0..self.scen.k)
+            .filter_map(|j| pick(j).map(|v| (j as i64, v)))
+            .collect();
+        if let Some(h) = hypo {
+            options.push((self.hypo_index(), h));
+        }
+        if let Some(n) = ix.as_i64() {
+            return match options.into_iter().find(|(j, _)| *j == n) {
+                Some((_, v)) => Val {
+                    known: Bool::and(&[&idx.known, &v.known]),
+                    sym: v.sym,
+                },
+                None => Val::unknown(),
+            };
+        }
+        let Some((_, last)) = options.pop() else {
+            return Val::unknown();
+        };
+        let mut acc = last;
+        for (j, v) in options.into_iter().rev() {
+            let here = ix.eq(Int::from_i64(j));
+            let sym = match (&v.sym, &acc.sym) {
+                (Sym::I(a), Sym::I(b)) => Sym::I(here.ite(a, b)),
+                (Sym::B(a), Sym::B(b)) => Sym::B(here.ite(a, b)),
+                _ => return Val::unknown(),
+            };
+            acc = Val {
+                known: here.ite(&v.known, &acc.known),
+                sym,
+            };
+        }
+        Val {
+            known: Bool::and(&[&idx.known, &acc.known]),
+            sym: acc.sym,
+        }
+    }
+
+    fn at(&self, idx: &Val) -> Val {
+        self.choose(
+            idx,
+            |j| Some(Val::known(Sym::I(self.scen.at[j].clone()))),
+            self.hypo.map(|h| Val::known(Sym::I(h.at.clone()))),
+        )
+    }
+
+    fn param(&self, action: ActionId, idx: &Val, p: usize, _ty: &Ty) -> Val {
+        self.choose(
+            idx,
+            |j| self.scen.arg(j, action, p).cloned(),
+            self.hypo
+                .filter(|h| h.action == action)
+                .and_then(|h| h.args.get(p).cloned()),
+        )
+    }
+
+    /// The values a required action's listed arguments must have.
+    pub fn required_values(&self, req: &Required, frame: &[Val]) -> Vec<(usize, Val)> {
+        req.args
+            .iter()
+            .map(|(i, e)| (*i, self.value(e, frame)))
+            .collect()
+    }
+
+    /// `m(e)` for slot `j` taken as an event of the required action.
+    pub fn matches(&self, wanted: &[(usize, Val)], action: ActionId, j: usize) -> Tri {
+        Tri::and(
+            &wanted
+                .iter()
+                .map(|(p, v)| match self.scen.arg(j, action, *p) {
+                    Some(arg) => eq3(arg, v),
+                    None => Tri::unknown(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn exists(&self, req: &Required, timing: Option<&Timing>, frame: &[Val]) -> Tri {
+        let wanted = self.required_values(req, frame);
+        // The window of slot j: (known, inside).
+        let window: Box<dyn Fn(usize) -> (Bool, Bool)> = match timing {
+            None => Box::new(|_| (Bool::from_bool(true), Bool::from_bool(true))),
+            Some(t) => {
+                let anchor = self.value(&t.anchor, frame);
+                let at = self.at(&anchor);
+                let within = t.within.as_ref().map(|d| self.value(d, frame));
+                let mut known = vec![anchor.known.clone(), at.known.clone()];
+                if let Some(w) = &within {
+                    known.push(w.known.clone());
+                }
+                let known = Bool::and(&known);
+                let (Some(a), Some(ix)) = (at.as_int().cloned(), anchor.as_int().cloned()) else {
+                    return Tri::unknown();
+                };
+                let d = within.as_ref().and_then(|w| w.as_int().cloned());
+                let kind = t.kind;
+                let scen = self.scen;
+                Box::new(move |j| {
+                    let e = &scen.at[j];
+                    let not_anchor = ix.eq(Int::from_i64(j as i64)).not();
+                    let inside = match (kind, &d) {
+                        (TimingKind::Before, None) => e.lt(&a),
+                        (TimingKind::After, None) => e.gt(&a),
+                        (TimingKind::Before, Some(d)) => {
+                            Bool::and(&[e.ge(Int::sub(&[&a, d])), e.le(&a), not_anchor])
+                        }
+                        (TimingKind::After, Some(d)) => {
+                            Bool::and(&[e.ge(&a), e.le(Int::add(&[&a, d])), not_anchor])
+                        }
+                    };
+                    (known.clone(), inside)
+                })
+            }
+        };
+        let mut any = Vec::new();
+        for j in 0..self.scen.k {
+            let is = self.scen.is_action(j, req.action);
+            if is.as_bool() == Some(false) {
+                continue;
+            }
+            let (known, inside) = window(j);
+            let win = Tri {
+                t: Bool::and(&[&known, &inside]),
+                f: Bool::and(&[known, inside.not()]),
+            };
+            any.push(Tri::and(&[win, self.matches(&wanted, req.action, j)]).guarded(&is));
+        }
+        Tri::or(&any)
+    }
+}

@@ -1,0 +1,123 @@
+//! A comparison as text: JSON exactly as §10, and a human report through
+//! ariadne that points at both norms in their own files (the standard
+//! library's included) with the witness printed under them.
+
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
+use serde_json::json;
+
+use crate::model::Program;
+use crate::span::SourceMap;
+
+use super::compare::{Comparison, ConflictKind};
+
+pub fn comparison_json(program: &Program, c: &Comparison) -> serde_json::Value {
+    json!({
+        "schema_version": 1,
+        "events": c.events,
+        "conflicts": c.conflicts.iter().map(|x| json!({
+            "kind": x.kind.as_str(),
+            "norms": [program.norm(x.first).qualified, program.norm(x.other).qualified],
+            "event": x.event,
+            "witness": x.witness,
+        })).collect::<Vec<_>>(),
+        "not_analysed": c.not_analysed.iter().map(|n| json!({
+            "norm": program.norm(n.norm).qualified,
+            "reason": n.reason,
+        })).collect::<Vec<_>>(),
+        "summary": { "conflicts": c.conflicts.len() },
+    })
+}
+
+/// `2 conflicts (scenarios of at most 4 events)` / `no conflict with at
+/// most 4 events`.
+pub fn summary_line(c: &Comparison) -> String {
+    let k = c.events;
+    let events = if k == 1 { "event" } else { "events" };
+    match c.conflicts.len() {
+        0 => format!("no conflict with at most {k} {events}"),
+        n => format!(
+            "{n} conflict{} between the texts (scenarios of at most {k} {events}), each \
+             witness replayed by the evaluator",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+pub fn comparison_human(
+    sources: &SourceMap,
+    program: &Program,
+    c: &Comparison,
+    color: bool,
+) -> String {
+    let cache_sources: Vec<(String, String)> = sources
+        .files()
+        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+        .collect();
+    let mut cache = ariadne::sources(cache_sources);
+    let mut out = Vec::new();
+    for x in &c.conflicts {
+        let first = program.norm(x.first);
+        let other = program.norm(x.other);
+        let (what_first, what_other, kind) = match x.kind {
+            ConflictKind::PermitForbid => ("forbids", "permits", "permit–forbid"),
+            ConflictKind::DutyForbid => ("obliges", "forbids", "duty–forbid"),
+        };
+        let file_of = |span: crate::span::Span| sources.get(span.file).name.clone();
+        let message = format!(
+            "({kind}) `{}` {what_first} what `{}` {what_other}",
+            first.qualified, other.qualified
+        );
+        let report = Report::build(
+            ReportKind::Custom("conflict", Color::Red),
+            (file_of(first.name_span), first.name_span.range()),
+        )
+        .with_config(
+            Config::default()
+                .with_color(color)
+                .with_index_type(IndexType::Byte),
+        )
+        .with_message(&message)
+        .with_label(
+            Label::new((file_of(first.name_span), first.name_span.range()))
+                .with_message(format!("this norm {what_first} it"))
+                .with_color(Color::Red)
+                .with_order(0),
+        )
+        .with_label(
+            Label::new((file_of(other.name_span), other.name_span.range()))
+                .with_message(format!("this norm {what_other} it"))
+                .with_color(Color::Blue)
+                .with_order(1),
+        )
+        .with_note(format!(
+            "neither overrides the other; the witness below shows it at `{}` ({} event{})",
+            x.event,
+            x.witness_events,
+            if x.witness_events == 1 { "" } else { "s" }
+        ));
+        let _ = report.finish().write(&mut cache, &mut out);
+        out.extend_from_slice(b"\n");
+        for line in x.witness.lines() {
+            if line.is_empty() {
+                out.extend_from_slice(b"\n");
+            } else {
+                out.extend_from_slice(format!("    {line}\n").as_bytes());
+            }
+        }
+        out.extend_from_slice(b"\n");
+    }
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    if !color {
+        text = crate::diagnostics::strip_ansi(&text);
+    }
+    for n in &c.not_analysed {
+        text.push_str(&format!(
+            "not analysed: `{}` {}\n",
+            program.norm(n.norm).qualified,
+            n.reason
+        ));
+    }
+    text.push_str(&summary_line(c));
+    text.push('\n');
+    text
+}

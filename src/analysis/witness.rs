@@ -1,0 +1,245 @@
+//! A scenario written as a report a person can read and `norma test` can
+//! replay: `use` lines, entities with every field, events named in the
+//! evaluator's order, `as_of`, and the `expect` line it shows.
+//!
+//! Names: events are `event_N_ACTION` (N zero-padded, so that the order
+//! of names is the order of slots and the evaluator orders simultaneous
+//! events as the solver did), fresh entities `witness_RECORD_N`. A name
+//! that two used modules both declare is written qualified.
+
+use std::collections::HashMap;
+
+use crate::model::{ModuleId, NormId, Program};
+
+use super::compare::ConflictKind;
+use super::scenario::{FactVal, Facts};
+
+pub(crate) struct WitnessSpec {
+    /// The report's name (`conflict_1`).
+    pub report: String,
+    pub kind: ConflictKind,
+    pub first: NormId,
+    pub other: NormId,
+    /// The slot that carries the conflict.
+    pub slot: usize,
+    /// K, for the header.
+    pub events: usize,
+    /// Modules whose norms must be in force.
+    pub uses: Vec<ModuleId>,
+}
+
+pub(crate) struct Written {
+    pub text: String,
+    /// The name of the event the `expect` line names.
+    pub event: String,
+}
+
+/// How a declaration of a module is written from the witness.
+struct Namer<'p> {
+    program: &'p Program,
+    uses: Vec<ModuleId>,
+}
+
+impl Namer<'_> {
+    fn need(&mut self, m: ModuleId) {
+        if !self.uses.contains(&m) {
+            self.uses.push(m);
+        }
+    }
+
+    /// Names declared by the module (what a whole-module `use` makes
+    /// visible).
+    fn declares(&self, m: ModuleId, name: &str) -> bool {
+        let p = self.program;
+        p.enums.iter().any(|d| d.module == m && d.name == name)
+            || p.records.iter().any(|d| d.module == m && d.name == name)
+            || p.actions.iter().any(|d| d.module == m && d.name == name)
+            || p.consts.iter().any(|d| d.module == m && d.name == name)
+            || p.entities
+                .iter()
+                .any(|d| d.module == m && d.report.is_none() && d.name == name)
+            || p.norms.iter().any(|d| d.module == m && d.name == name)
+            || p.exceptions.iter().any(|d| d.module == m && d.name == name)
+            || p.reports.iter().any(|d| d.module == m && d.name == name)
+    }
+
+    /// `name`, or `module::name` where another used module declares it too.
+    fn write(&self, m: ModuleId, name: &str) -> String {
+        let clashes = self
+            .uses
+            .iter()
+            .filter(|&&u| u != m && self.declares(u, name))
+            .count();
+        if clashes == 0 {
+            name.to_string()
+        } else {
+            format!("{}::{name}", self.program.modules[m.index()].name)
+        }
+    }
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Written {
+    let mut namer = Namer {
+        program,
+        uses: spec.uses.clone(),
+    };
+    // Every module a written name comes from is used.
+    for e in &facts.entities {
+        namer.need(program.records[e.record.index()].module);
+    }
+    for ev in &facts.events {
+        namer.need(program.action(ev.action).module);
+    }
+    let mut declared_refs = Vec::new();
+    let mut note = |v: &FactVal| {
+        if let FactVal::Declared(id) = v {
+            declared_refs.push(*id);
+        }
+    };
+    facts
+        .entities
+        .iter()
+        .flat_map(|e| &e.fields)
+        .chain(facts.events.iter().flat_map(|e| &e.args))
+        .for_each(&mut note);
+    for id in declared_refs {
+        namer.need(program.entity(id).module);
+    }
+    namer.need(program.norm(spec.first).module);
+    namer.need(program.norm(spec.other).module);
+
+    let width = facts.events.len().to_string().len();
+    let event_names: Vec<String> = facts
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("event_{:0width$}_{}", i + 1, program.action(e.action).name))
+        .collect();
+    let mut per_record: HashMap<u32, usize> = HashMap::new();
+    let entity_names: Vec<String> = facts
+        .entities
+        .iter()
+        .map(|e| {
+            let n = per_record.entry(e.record.0).or_insert(0);
+            *n += 1;
+            format!(
+                "witness_{}_{n}",
+                snake(&program.records[e.record.index()].name)
+            )
+        })
+        .collect();
+    let show = |v: &FactVal| -> String {
+        match v {
+            FactVal::Bool(b) => b.to_string(),
+            FactVal::Int(i) => i.to_string(),
+            FactVal::Time(t) => crate::time::format_time(*t),
+            FactVal::Duration(d) => crate::time::format_duration(*d),
+            FactVal::Enum(e, m) => program.enums[e.index()].members[*m as usize].clone(),
+            FactVal::Declared(id) => {
+                let d = program.entity(*id);
+                namer.write(d.module, &d.name)
+            }
+            FactVal::Fresh(i) => entity_names[*i].clone(),
+            FactVal::Text(t) => quote(t),
+            FactVal::Event(j) => event_names.get(*j).cloned().unwrap_or_else(|| "?".into()),
+        }
+    };
+
+    let first = program.norm(spec.first);
+    let other = program.norm(spec.other);
+    let mut text = String::new();
+    let why = match spec.kind {
+        ConflictKind::PermitForbid => format!(
+            "`{}` permits an act that `{}` forbids, and neither overrides the other",
+            other.qualified, first.qualified
+        ),
+        ConflictKind::DutyForbid => format!(
+            "`{}` obliges an act that `{}` forbids, and neither overrides the other",
+            first.qualified, other.qualified
+        ),
+    };
+    text.push_str(&format!(
+        "// Witness found by `norma compare` (scenarios of at most {} events):\n// {why}.\n\n",
+        spec.events
+    ));
+    for m in &namer.uses {
+        text.push_str(&format!("use {};\n", program.modules[m.index()].name));
+    }
+    text.push('\n');
+    text.push_str(&format!(
+        "report {} {} {{\n",
+        spec.report,
+        quote(&format!("{} against {}", first.name, other.name))
+    ));
+    text.push_str(&format!(
+        "  as_of {}\n",
+        crate::time::format_time(facts.as_of)
+    ));
+    for (i, e) in facts.entities.iter().enumerate() {
+        let record = &program.records[e.record.index()];
+        let fields: Vec<String> = record
+            .fields
+            .iter()
+            .zip(&e.fields)
+            .map(|(f, v)| format!("{}: {}", f.name, show(v)))
+            .collect();
+        text.push_str(&format!(
+            "  entity {}: {} {{ {} }}\n",
+            entity_names[i],
+            namer.write(record.module, &record.name),
+            fields.join(", ")
+        ));
+    }
+    for (i, e) in facts.events.iter().enumerate() {
+        let action = program.action(e.action);
+        let args: Vec<String> = action
+            .params
+            .iter()
+            .zip(&e.args)
+            .map(|(p, v)| format!("{}: {}", p.name, show(v)))
+            .collect();
+        text.push_str(&format!(
+            "  event {}: {}({}) at {}\n",
+            event_names[i],
+            namer.write(action.module, &action.name),
+            args.join(", "),
+            crate::time::format_time(e.at)
+        ));
+    }
+    let event = event_names.get(spec.slot).cloned().unwrap_or_default();
+    text.push_str(&format!(
+        "  expect conflict {} at {event};\n}}\n",
+        namer.write(first.module, &first.name)
+    ));
+    Written { text, event }
+}

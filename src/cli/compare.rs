@@ -1,0 +1,240 @@
+//! `norma compare A B`: load both texts in one run, ask the analysis for
+//! every conflict between them, print it (human or JSON), and write the
+//! witnesses to `--witness-dir` if asked.
+//!
+//! A text is a file, a folder, or a module path (`std::paris_call`,
+//! `treaties::pact`): a path that exists on disk is read from disk;
+//! otherwise a module path is loaded as if a file in the current folder
+//! `use`d it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{ColorChoice, Format};
+use crate::analysis::{self, replay::Replayer, CompareOptions};
+use crate::diagnostics;
+use crate::driver::{self, Session};
+use crate::model::ModuleId;
+use crate::resolve::loader;
+
+/// The most events `--events` takes: past this the solver's work grows
+/// faster than any draft needs.
+pub const MAX_EVENTS: usize = 12;
+
+pub struct CompareArgs<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    pub include: &'a [PathBuf],
+    pub events: usize,
+    pub witness_dir: Option<&'a Path>,
+    pub format: Format,
+    pub color: ColorChoice,
+}
+
+/// One side of the comparison as the command line gave it.
+enum TextArg {
+    /// Files to read (a file, or every `.norma` file below a folder).
+    Files(Vec<PathBuf>),
+    Module(String),
+}
+
+fn is_module_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.split("::").all(|seg| {
+            let mut cs = seg.chars();
+            cs.next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+fn text_arg(s: &str) -> Result<TextArg, String> {
+    let p = Path::new(s);
+    if p.exists() {
+        return loader::norma_files(&[p.to_path_buf()])
+            .map(TextArg::Files)
+            .map_err(|e| e.message);
+    }
+    if is_module_path(s) {
+        return Ok(TextArg::Module(s.to_string()));
+    }
+    Err(format!(
+        "cannot read `{s}`: no such file or folder, and not a module path like `std::paris_call`"
+    ))
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The entry modules of one text after loading.
+fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<ModuleId> {
+    let modules = s.program.modules.iter().enumerate();
+    match arg {
+        TextArg::Files(files) => {
+            let wanted: Vec<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+            modules
+                .filter(|(_, m)| {
+                    m.is_entry
+                        && s.sources
+                            .get(m.file)
+                            .path
+                            .as_ref()
+                            .is_some_and(|p| wanted.contains(&canonical(p)))
+                })
+                .map(|(i, _)| ModuleId(i as u32))
+                .collect()
+        }
+        TextArg::Module(name) => modules
+            .filter(|(_, m)| m.name == *name && m.name != synthetic)
+            .map(|(i, _)| ModuleId(i as u32))
+            .collect(),
+    }
+}
+
+fn fail(format: Format, out: &mut dyn Write, err: &mut dyn Write, message: &str, code: u8) -> u8 {
+    match format {
+        Format::Json => {
+            let v = serde_json::json!({"schema_version": 1, "error": message});
+            let _ = writeln!(out, "{v}");
+        }
+        Format::Human => {
+            let _ = writeln!(err, "error: {message}");
+        }
+    }
+    code
+}
+
+pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (a, b) = match (text_arg(args.a), text_arg(args.b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return fail(args.format, out, err, &e, 2),
+    };
+    if !(1..=MAX_EVENTS).contains(&args.events) {
+        let msg = format!("--events takes a number from 1 to {MAX_EVENTS}");
+        return fail(args.format, out, err, &msg, 2);
+    }
+    let mut paths = Vec::new();
+    let mut texts = Vec::new();
+    let mut includes: Vec<PathBuf> = args.include.to_vec();
+    let synthetic = ["<command line: A>", "<command line: B>"];
+    for (arg, name) in [(&a, synthetic[0]), (&b, synthetic[1])] {
+        match arg {
+            TextArg::Files(files) => {
+                for f in files {
+                    let dir = f
+                        .parent()
+                        .filter(|d| !d.as_os_str().is_empty())
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                    if !includes.contains(&dir) {
+                        includes.push(dir);
+                    }
+                }
+                paths.extend(files.iter().cloned());
+            }
+            TextArg::Module(m) => {
+                texts.push((name.to_string(), PathBuf::from("."), format!("use {m};\n")));
+                if !m.starts_with("std::") && !includes.contains(&PathBuf::from(".")) {
+                    includes.push(PathBuf::from("."));
+                }
+            }
+        }
+    }
+    let session = match driver::check_paths_and_texts(&paths, texts, args.include) {
+        Ok(s) => s,
+        Err(e) => return fail(args.format, out, err, &e.message, 2),
+    };
+    if session.has_errors() {
+        let text = match args.format {
+            Format::Json => format!(
+                "{}\n",
+                diagnostics::diagnostics_json(&session.sources, &session.diagnostics)
+            ),
+            Format::Human => diagnostics::render_human(
+                &session.sources,
+                &session.diagnostics,
+                args.color.enabled(),
+            ),
+        };
+        let _ = out.write_all(text.as_bytes());
+        return 1;
+    }
+    let (ea, eb) = (
+        entries(&session, &a, synthetic[0]),
+        entries(&session, &b, synthetic[1]),
+    );
+    for (side, e) in [(args.a, &ea), (args.b, &eb)] {
+        if e.is_empty() {
+            let msg = format!("`{side}` holds no module to compare");
+            return fail(args.format, out, err, &msg, 2);
+        }
+    }
+    let replayer = Replayer {
+        dir: args
+            .witness_dir
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        includes: includes.clone(),
+    };
+    let opts = CompareOptions {
+        events: args.events,
+        ..CompareOptions::default()
+    };
+    let result = analysis::compare(&session.program, &ea, &eb, &opts, &replayer);
+    let program = &session.program;
+    let mut text = match args.format {
+        Format::Json => format!("{}\n", analysis::render::comparison_json(program, &result)),
+        Format::Human => analysis::render::comparison_human(
+            &session.sources,
+            program,
+            &result,
+            args.color.enabled(),
+        ),
+    };
+    if let Some(dir) = args.witness_dir {
+        if let Err(e) = write_witnesses(dir, &result) {
+            return fail(args.format, out, err, &e, 2);
+        }
+        if args.format == Format::Human && !result.conflicts.is_empty() {
+            let mut cmd = format!("norma test {}", dir.display());
+            for i in &includes {
+                cmd.push_str(&format!(" -I {}", i.display()));
+            }
+            text.push_str(&format!(
+                "wrote {} witness{} to {}; replay them with:\n  {cmd}\n",
+                result.conflicts.len(),
+                if result.conflicts.len() == 1 {
+                    ""
+                } else {
+                    "es"
+                },
+                dir.display()
+            ));
+        }
+    }
+    if out.write_all(text.as_bytes()).is_err() {
+        return 2;
+    }
+    if !result.failures.is_empty() {
+        for f in &result.failures {
+            let _ = writeln!(err, "internal error: {f}");
+        }
+        let _ = writeln!(
+            err,
+            "internal error: norma compare produced a witness it could not replay; please report this input"
+        );
+        return 2;
+    }
+    u8::from(!result.conflicts.is_empty())
+}
+
+/// `DIR/conflict_N.norma`, one per conflict, the folder made if needed.
+fn write_witnesses(dir: &Path, result: &analysis::Comparison) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the folder `{}`: {e}", dir.display()))?;
+    for (n, c) in result.conflicts.iter().enumerate() {
+        let path = dir.join(format!("conflict_{}.norma", n + 1));
+        std::fs::write(&path, &c.witness)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    Ok(())
+}

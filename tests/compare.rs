@@ -1,0 +1,627 @@
+//! `norma compare`: hand-written cases for soundness and completeness (run
+//! as a user runs the binary), the shipped treaty texts, and a
+//! differential test against the evaluator — small generated pairs of
+//! texts whose conflicts with one event are found by judging every
+//! one-event scenario, which `compare --events 1` must match exactly.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use serde_json::Value as Json;
+
+use norma::analysis::{self, replay::Replayer, CompareOptions, ConflictKind};
+use norma::eval::{self, Role, Truth};
+use norma::model::{FindingKind, Modality, ModuleId, NormId, Program, ReportId};
+
+fn compare_json(args: &[&str]) -> (Json, i32) {
+    let (code, stdout, stderr) = common::norma(args);
+    let json: Json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {stderr}"));
+    (json, code)
+}
+
+/// The conflicting pairs `norma compare` reports for a case folder.
+fn case(name: &str) -> BTreeSet<(String, String, String)> {
+    let dir = format!("tests/compare/{name}");
+    let (json, code) = compare_json(&[
+        "compare",
+        &format!("{dir}/a.norma"),
+        &format!("{dir}/b.norma"),
+        "-I",
+        "tests/compare",
+        "--format",
+        "json",
+    ]);
+    let pairs: BTreeSet<(String, String, String)> = json["conflicts"]
+        .as_array()
+        .expect("conflicts")
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap_or_default().to_string(),
+                c["norms"][0].as_str().unwrap_or_default().to_string(),
+                c["norms"][1].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        code,
+        i32::from(!pairs.is_empty()),
+        "exit code for {name}: {json}"
+    );
+    assert_eq!(json["events"], 4);
+    assert_eq!(json["not_analysed"], serde_json::json!([]));
+    assert_eq!(json["summary"]["conflicts"], pairs.len());
+    pairs
+}
+
+fn pairs(list: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    list.iter()
+        .map(|(k, a, b)| (k.to_string(), a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_conflict_only_for_a_narrow_combination_of_values() {
+    // `e >= damage and e < destruction` meets `e == damage` on energy, not
+    // `e == destruction` on water.
+    assert_eq!(
+        case("narrow"),
+        pairs(&[("permit_forbid", "a::no_damage", "b::energy_damage")])
+    );
+}
+
+#[test]
+fn conditions_through_entity_chains() {
+    assert_eq!(
+        case("chains"),
+        pairs(&[(
+            "permit_forbid",
+            "a::quiet_about_asia",
+            "b::tell_about_hospitals"
+        )])
+    );
+}
+
+#[test]
+fn an_override_removes_the_conflict() {
+    // A permit of A prevails over A's forbid wherever B's permit applies.
+    assert_eq!(case("override_permit"), pairs(&[]));
+    // A forbid of A prevails over A's duty (suspends it) wherever B's
+    // forbid would make it impossible.
+    assert_eq!(case("override_duty"), pairs(&[]));
+}
+
+#[test]
+fn exceptions_covering_all_or_part_of_the_overlap() {
+    assert_eq!(case("exception_whole"), pairs(&[]));
+    assert_eq!(
+        case("exception_part"),
+        pairs(&[("permit_forbid", "a::no_disruption", "b::care_first")])
+    );
+    assert_eq!(
+        case("exception_reopen"),
+        pairs(&[("permit_forbid", "a::no_disruption", "b::care_first")])
+    );
+}
+
+#[test]
+fn duty_against_forbid() {
+    assert_eq!(
+        case("duty"),
+        pairs(&[("duty_forbid", "a::tell_owner", "b::no_word_to_asia")])
+    );
+    // The forbid depends on `to`, which the duty leaves unspecified: the
+    // required act is only possibly forbidden.
+    assert_eq!(case("duty_unspecified"), pairs(&[]));
+}
+
+#[test]
+fn a_conflict_that_needs_a_trigger_and_a_time_window() {
+    assert_eq!(
+        case("trigger_window"),
+        pairs(&[("permit_forbid", "a::truce", "b::espionage_allowed")])
+    );
+}
+
+#[test]
+fn events_before_and_unless_exists() {
+    assert_eq!(
+        case("two_events"),
+        pairs(&[(
+            "permit_forbid",
+            "a::no_sharing_with_asia",
+            "b::share_after_notice"
+        )])
+    );
+    assert_eq!(case("unless_exists"), pairs(&[]));
+}
+
+#[test]
+fn disjoint_conditions_and_shared_norms() {
+    assert_eq!(case("disjoint"), pairs(&[]));
+    // base_ban and base_leave collide, but both texts use them.
+    assert_eq!(case("shared"), pairs(&[]));
+}
+
+#[test]
+fn witnesses_are_minimal_and_replay_with_norma_test() {
+    let dir = std::env::temp_dir().join(format!("norma-witness-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (json, code) = compare_json(&[
+        "compare",
+        "tests/compare/two_events/a.norma",
+        "tests/compare/two_events/b.norma",
+        "-I",
+        "tests/compare",
+        "--witness-dir",
+        dir.to_str().expect("temp path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let witness = json["conflicts"][0]["witness"].as_str().expect("witness");
+    // An operation, its notification, then the sharing: three events.
+    assert_eq!(witness.matches("\n  event ").count(), 3, "{witness}");
+    let event = json["conflicts"][0]["event"].as_str().expect("event");
+    assert!(event.ends_with("_share"), "{event}");
+    assert!(
+        witness.contains(&format!("expect conflict no_sharing_with_asia at {event};")),
+        "{witness}"
+    );
+    let written = std::fs::read_to_string(dir.join("conflict_1.norma")).expect("witness file");
+    assert_eq!(written, witness);
+    let (_, stdout, _) = common::norma(&[
+        "test",
+        dir.to_str().expect("temp path"),
+        "-I",
+        "tests/compare",
+        "-I",
+        "tests/compare/two_events",
+    ]);
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_treaty_texts_collide_without_an_incident_written_by_hand() {
+    let (json, code) = compare_json(&[
+        "compare",
+        "examples/treaties/sharing_pact.norma",
+        "examples/treaties/regional_secrecy.norma",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let c = &json["conflicts"][0];
+    assert_eq!(c["kind"], "duty_forbid");
+    assert_eq!(
+        c["norms"],
+        serde_json::json!([
+            "sharing_pact::share_with_victim",
+            "regional_secrecy::keep_data_in_region"
+        ])
+    );
+}
+
+#[test]
+fn human_output_points_at_both_norms_and_prints_the_witness() {
+    let (_, text, _) = common::norma(&[
+        "compare",
+        "examples/treaties/sharing_pact.norma",
+        "examples/treaties/regional_secrecy.norma",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        text.contains("examples/treaties/sharing_pact.norma:10:6"),
+        "{text}"
+    );
+    assert!(
+        text.contains("examples/treaties/regional_secrecy.norma:10:6"),
+        "{text}"
+    );
+    assert!(text.contains("    report conflict_1 "), "{text}");
+    assert!(text.contains("(scenarios of at most 4 events)"), "{text}");
+}
+
+#[test]
+fn no_conflict_says_within_how_many_events() {
+    let (code, text, _) = common::norma(&[
+        "compare",
+        "tests/compare/disjoint/a.norma",
+        "tests/compare/disjoint/b.norma",
+        "-I",
+        "tests/compare",
+        "--events",
+        "2",
+    ]);
+    assert_eq!(code, 0);
+    assert!(text.contains("no conflict with at most 2 events"), "{text}");
+    assert!(!text.contains("consistent"));
+}
+
+#[test]
+fn standard_library_modules_compare_by_module_path() {
+    let (json, code) = compare_json(&["compare", "std::gge2015", "std::osce", "--format", "json"]);
+    assert!(code == 0 || code == 1, "{json}");
+    assert_eq!(json["schema_version"], 1);
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_result() {
+    assert_eq!(
+        common::norma(&["compare", "no/such/file.norma", "std::osce"]).0,
+        2
+    );
+    assert_eq!(
+        common::norma(&["compare", "std::osce", "std::osce", "--events", "0"]).0,
+        2
+    );
+    assert_eq!(
+        common::norma(&["compare", "std::no_such_module", "std::osce"]).0,
+        1
+    );
+}
+
+// ---------------------------------------------------------------------
+// Differential test: compare --events 1 against every one-event scenario.
+
+const VOCABULARY: &str = "\
+enum Level { low < mid < high }
+enum Zone { north, south }
+type Party { zone: Zone }
+action act(by: Party, level: Level)
+action tell(by: Party, to: Party)
+";
+
+#[derive(Clone, Copy, Debug)]
+enum On {
+    Act,
+    Tell,
+}
+
+/// Conditions over the variables a pattern of each action binds.
+fn atom(on: On) -> BoxedStrategy<String> {
+    match on {
+        On::Act => prop_oneof![
+            Just("s.zone == north".to_string()),
+            Just("s.zone == south".to_string()),
+            Just("l >= mid".to_string()),
+            Just("l == low".to_string()),
+            Just("l < high".to_string()),
+        ]
+        .boxed(),
+        On::Tell => prop_oneof![
+            Just("s.zone == north".to_string()),
+            Just("r.zone == south".to_string()),
+            Just("s == r".to_string()),
+            Just("s != r".to_string()),
+            Just("r.zone == s.zone".to_string()),
+        ]
+        .boxed(),
+    }
+}
+
+fn condition(on: On) -> BoxedStrategy<String> {
+    (
+        atom(on),
+        prop::option::of((any::<bool>(), atom(on))),
+        any::<bool>(),
+    )
+        .prop_map(|(a, rest, negate)| {
+            let c = match rest {
+                None => a,
+                Some((and, b)) => format!("({a} {} {b})", if and { "and" } else { "or" }),
+            };
+            if negate {
+                format!("not {c}")
+            } else {
+                c
+            }
+        })
+        .boxed()
+}
+
+#[derive(Clone, Debug)]
+enum Gen {
+    Forbid {
+        on: On,
+        when: Option<String>,
+        unless: Option<String>,
+        exception: Option<String>,
+    },
+    Permit {
+        on: On,
+        when: Option<String>,
+        /// Override the text's first forbid on the same action.
+        overrides: bool,
+    },
+    Oblige {
+        when: Option<String>,
+        to_self: bool,
+    },
+}
+
+fn on() -> impl Strategy<Value = On> {
+    prop_oneof![Just(On::Act), Just(On::Tell)]
+}
+
+fn gen_norm() -> impl Strategy<Value = Gen> {
+    prop_oneof![
+        on().prop_flat_map(|on| (
+            prop::option::of(condition(on)),
+            prop::option::weighted(0.3, condition(on)),
+            prop::option::weighted(0.3, condition(on)),
+        )
+            .prop_map(move |(when, unless, exception)| Gen::Forbid {
+                on,
+                when,
+                unless,
+                exception
+            })),
+        on().prop_flat_map(
+            |on| (prop::option::of(condition(on)), prop::bool::weighted(0.3)).prop_map(
+                move |(when, overrides)| Gen::Permit {
+                    on,
+                    when,
+                    overrides
+                }
+            )
+        ),
+        (prop::option::of(condition(On::Act)), any::<bool>())
+            .prop_map(|(when, to_self)| Gen::Oblige { when, to_self }),
+    ]
+}
+
+fn pattern(on: On) -> &'static str {
+    match on {
+        On::Act => "act(by: s, level: l)",
+        On::Tell => "tell(by: s, to: r)",
+    }
+}
+
+fn write_text(prefix: &str, norms: &[Gen]) -> String {
+    let mut text = String::from("use vocab;\n");
+    let forbid_on = |on: On| {
+        norms.iter().position(
+            |g| matches!(g, Gen::Forbid { on: o, .. } if std::mem::discriminant(o) == std::mem::discriminant(&on)),
+        )
+    };
+    for (i, g) in norms.iter().enumerate() {
+        let name = format!("{prefix}_{i}");
+        match g {
+            Gen::Forbid {
+                on,
+                when,
+                unless,
+                exception,
+            } => {
+                text.push_str(&format!(
+                    "norm {name} {{\n  source \"t\"\n  forbid {}",
+                    pattern(*on)
+                ));
+                if let Some(w) = when {
+                    text.push_str(&format!(" when {w}"));
+                }
+                if let Some(u) = unless {
+                    text.push_str(&format!(" unless {u}"));
+                }
+                text.push_str("\n}\n");
+                if let Some(x) = exception {
+                    text.push_str(&format!("exception {name}_x to {name} {{ when {x} }}\n"));
+                }
+            }
+            Gen::Permit {
+                on,
+                when,
+                overrides,
+            } => {
+                let target = forbid_on(*on).filter(|_| *overrides);
+                text.push_str(&format!("norm {name}"));
+                if let Some(t) = target {
+                    text.push_str(&format!(" overrides {prefix}_{t}"));
+                }
+                text.push_str(&format!(" {{\n  source \"t\"\n  permit {}", pattern(*on)));
+                if let Some(w) = when {
+                    text.push_str(&format!(" when {w}"));
+                }
+                text.push_str("\n}\n");
+            }
+            Gen::Oblige { when, to_self } => {
+                text.push_str(&format!(
+                    "norm {name} {{\n  source \"t\"\n  on x: act(by: s, level: l)"
+                ));
+                if let Some(w) = when {
+                    text.push_str(&format!(" when {w}"));
+                }
+                let to = if *to_self { ", to: s" } else { "" };
+                text.push_str(&format!("\n  oblige tell(by: s{to}) within 1h\n}}\n"));
+            }
+        }
+    }
+    text
+}
+
+static CASE: AtomicUsize = AtomicUsize::new(0);
+
+fn module(program: &Program, name: &str) -> ModuleId {
+    ModuleId(
+        program
+            .modules
+            .iter()
+            .position(|m| m.name == name)
+            .expect("module") as u32,
+    )
+}
+
+/// Every one-event scenario: (event text, entity lines).
+fn scenarios() -> Vec<String> {
+    let mut out = Vec::new();
+    for by in ["pn", "ps"] {
+        for level in ["low", "mid", "high"] {
+            out.push(format!(
+                "event e: act(by: {by}, level: {level}) at 2025-01-01"
+            ));
+        }
+    }
+    for (by, to) in [
+        ("pn", "pn"),
+        ("ps", "ps"),
+        ("pn", "ps"),
+        ("ps", "pn"),
+        ("pn", "pn2"),
+        ("ps", "ps2"),
+    ] {
+        out.push(format!("event e: tell(by: {by}, to: {to}) at 2025-01-01"));
+    }
+    out
+}
+
+/// The conflicting pairs between the two texts, by judging every
+/// one-event scenario with the evaluator.
+fn ground_truth(
+    dir: &Path,
+    candidates: &dyn Fn(&Program, NormId, NormId) -> bool,
+) -> BTreeSet<(ConflictKind, String, String)> {
+    let mut found = BTreeSet::new();
+    for (n, event) in scenarios().into_iter().enumerate() {
+        let text = format!(
+            "use vocab;\nuse a;\nuse b;\nreport s{n} {{\n  as_of 2025-01-02\n  \
+             entity pn: Party {{ zone: north }}\n  entity pn2: Party {{ zone: north }}\n  \
+             entity ps: Party {{ zone: south }}\n  entity ps2: Party {{ zone: south }}\n  {event}\n}}\n"
+        );
+        let s = norma::driver::check_texts(
+            vec![(
+                dir.join("s.norma").display().to_string(),
+                dir.to_path_buf(),
+                text.clone(),
+            )],
+            &[],
+        );
+        assert!(!s.has_errors(), "{text}\n{:?}", s.diagnostics);
+        let p = &s.program;
+        let report = ReportId(0);
+        let x = eval::explain(p, report, norma::model::EventId(0));
+        let id_of = |name: &str| {
+            NormId(
+                p.norms
+                    .iter()
+                    .position(|d| d.qualified == name)
+                    .expect("norm") as u32,
+            )
+        };
+        for i in &x.instances {
+            match (i.role, i.modality) {
+                (Role::Matched, "forbid") if i.in_force == Truth::True => {
+                    let not_won = i
+                        .collisions
+                        .iter()
+                        .filter(|c| c.decided == "won")
+                        .all(|c| c.value == Truth::False);
+                    for c in &i.collisions {
+                        if not_won
+                            && c.decided == "tied"
+                            && c.modality == "permit"
+                            && c.value == Truth::True
+                            && candidates(p, i.norm, c.other)
+                        {
+                            found.insert((
+                                ConflictKind::PermitForbid,
+                                i.norm_name.clone(),
+                                c.other_name.clone(),
+                            ));
+                        }
+                    }
+                }
+                (Role::Trigger, "oblige") => {
+                    let Some(d) = &i.duty else { continue };
+                    if d.outcome != FindingKind::Conflict {
+                        continue;
+                    }
+                    for (f, how) in &d.conflicts {
+                        if *how == "no override" && candidates(p, i.norm, id_of(f)) {
+                            found.insert((
+                                ConflictKind::DutyForbid,
+                                i.norm_name.clone(),
+                                f.clone(),
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+fn differential(a: &[Gen], b: &[Gen]) -> Result<(), TestCaseError> {
+    let dir = std::env::temp_dir().join(format!(
+        "norma-diff-{}-{}",
+        std::process::id(),
+        CASE.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let (ta, tb) = (write_text("a", a), write_text("b", b));
+    std::fs::write(dir.join("vocab.norma"), VOCABULARY).expect("write");
+    std::fs::write(dir.join("a.norma"), &ta).expect("write");
+    std::fs::write(dir.join("b.norma"), &tb).expect("write");
+    let s =
+        norma::driver::check_paths(&[dir.join("a.norma"), dir.join("b.norma")], &[]).expect("load");
+    prop_assert!(!s.has_errors(), "{ta}\n{tb}\n{:?}", s.diagnostics);
+    let p = &s.program;
+    let (ma, mb) = (module(p, "a"), module(p, "b"));
+    let replayer = Replayer {
+        dir: dir.clone(),
+        includes: vec![dir.clone()],
+    };
+    let opts = CompareOptions {
+        events: 1,
+        ..CompareOptions::default()
+    };
+    let result = analysis::compare(p, &[ma], &[mb], &opts, &replayer);
+    prop_assert!(result.failures.is_empty(), "{:?}", result.failures);
+    prop_assert!(result.not_analysed.is_empty(), "{:?}", result.not_analysed);
+    let reported: BTreeSet<(ConflictKind, String, String)> = result
+        .conflicts
+        .iter()
+        .map(|c| {
+            (
+                c.kind,
+                p.norm(c.first).qualified.clone(),
+                p.norm(c.other).qualified.clone(),
+            )
+        })
+        .collect();
+    // A cross-text pair with no override between the two.
+    let candidates = |p: &Program, x: NormId, y: NormId| {
+        let (dx, dy) = (p.norm(x), p.norm(y));
+        let text =
+            |d: &norma::model::NormDef| d.qualified.split("::").next().unwrap_or("").to_string();
+        text(dx) != text(dy)
+            && !dx.overrides.contains(&y)
+            && !dy.overrides.contains(&x)
+            && (dx.modality != Modality::Permit)
+    };
+    let truth = ground_truth(&dir, &candidates);
+    let _ = std::fs::remove_dir_all(&dir);
+    prop_assert_eq!(reported, truth, "texts:\n{}\n{}", ta, tb);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn compare_finds_exactly_the_one_event_conflicts(
+        a in prop::collection::vec(gen_norm(), 1..4),
+        b in prop::collection::vec(gen_norm(), 1..4),
+    ) {
+        differential(&a, &b)?;
+    }
+}
