@@ -230,6 +230,7 @@ fn norma_help_prints_pages_and_the_standard_library() {
     let (code, out, _) = common::norma(&["help", "check"]);
     assert_eq!(code, 0);
     assert!(out.contains("--format"), "{out}");
+    assert!(out.contains("Usage: norma check"), "{out}");
     let (code, _, err) = common::norma(&["help", "E201"]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean"), "{err}");

@@ -16,6 +16,8 @@ use super::Cli;
 /// Print the help on `topic`; returns the exit code (2 for an unknown topic).
 pub fn help(topic: Option<&str>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let mut cli = Cli::command();
+    // Built, so that a subcommand's usage reads `norma check`, not `check`.
+    cli.build();
     let Some(topic) = topic else {
         let _ = writeln!(out, "{}", cli.render_long_help());
         let _ = writeln!(out, "{TOPICS}");
