@@ -65,6 +65,7 @@ fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     let (program, mut diags) = crate::check::check(&mut loaded.modules, record_refs);
     let mut all = loaded.diagnostics;
     all.append(&mut diags);
+    diagnostics::drop_cascades(&loaded.sources, &mut all);
     diagnostics::sort(&mut all);
     all.dedup();
     Session {

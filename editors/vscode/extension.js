@@ -1,4 +1,5 @@
-// Starts `norma lsp` for .norma files (stdio transport).
+// Starts `norma lsp` for .norma files and literate .norma.md texts (stdio
+// transport); the Markdown grammar is injected with norma-markdown.tmLanguage.json.
 const vscode = require('vscode');
 const { LanguageClient } = require('vscode-languageclient/node');
 
@@ -12,7 +13,10 @@ function activate(context) {
     'Norma',
     { command, args: ['lsp'] },
     {
-      documentSelector: [{ language: 'norma' }],
+      documentSelector: [
+        { language: 'norma' },
+        { language: 'markdown', pattern: '**/*.norma.md' },
+      ],
       initializationOptions: { include: config.get('include', []) },
     },
   );

@@ -30,14 +30,14 @@ impl Checker<'_> {
     pub(super) fn expect_ty(&mut self, e: &Expr, ty: &Ty) {
         if !compatible(&e.ty, ty) {
             let (want, got) = (self.prog.show_ty(ty), self.prog.show_ty(&e.ty));
-            self.diags.push(
-                Diagnostic::new(
-                    Code::E0301,
-                    e.span,
-                    format!("type mismatch: expected {want}, found {got}"),
-                )
-                .with_label_here(format!("this is {got}")),
-            );
+            let d = Diagnostic::new(
+                Code::E0301,
+                e.span,
+                format!("type mismatch: expected {want}, found {got}"),
+            )
+            .with_label_here(format!("this is {got}"));
+            let d = self.unquote_hint(d, e, ty);
+            self.diags.push(d);
         }
     }
 
@@ -277,15 +277,16 @@ impl Checker<'_> {
                 };
                 if !compatible(&ta, &tb) {
                     let (x, y) = (self.prog.show_ty(&ta), self.prog.show_ty(&tb));
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::E0301,
-                            span,
-                            format!("type mismatch: cannot compare {x} with {y}"),
-                        )
-                        .with_label(ca.span, format!("this is {x}"))
-                        .with_label(cb.span, format!("this is {y}")),
-                    );
+                    let d = Diagnostic::new(
+                        Code::E0301,
+                        span,
+                        format!("type mismatch: cannot compare {x} with {y}"),
+                    )
+                    .with_label(ca.span, format!("this is {x}"))
+                    .with_label(cb.span, format!("this is {y}"));
+                    let d = self.unquote_hint(d, &cb, &ta);
+                    let d = self.unquote_hint(d, &ca, &tb);
+                    self.diags.push(d);
                 } else if !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                     let t = if ta == Ty::Error { &tb } else { &ta };
                     let ordered = match t {

@@ -25,6 +25,7 @@ mod ladder;
 mod names;
 mod norms;
 mod reports;
+mod teach;
 
 use std::collections::HashMap;
 
@@ -160,6 +161,7 @@ pub fn check(modules: &mut [LoadedModule], record_refs: bool) -> (Program, Vec<D
             ) && broken.iter().any(|b| d.message.contains(b.as_str())))
         });
     }
+    teach::suggest_uses(&c.scopes, modules, &mut c.diags);
     (c.prog, c.diags)
 }
 

@@ -214,6 +214,8 @@ impl Checker<'_> {
                 def.name,
                 def.members.join(", ")
             ));
+        } else {
+            d = self.undeclared_entity_hint(d, &p.to_text(), expected);
         }
         self.diags.push(d);
         Self::err_expr(span)

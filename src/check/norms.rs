@@ -398,7 +398,10 @@ impl Checker<'_> {
         call: &ast::Call,
         vars: &mut Vec<VarDef>,
     ) -> Option<Pattern> {
-        let action = self.resolve_action(&call.callee)?;
+        let Some(action) = self.resolve_action(&call.callee) else {
+            Self::bind_without_action(binder, call, vars);
+            return None;
+        };
         let bind = |this: &mut Self, name: &ast::Ident, ty: Ty, vars: &mut Vec<VarDef>| -> VarId {
             if let Some(prev) = vars.iter().find(|v| v.name == name.name) {
                 this.diags.push(

@@ -52,7 +52,10 @@ pub(super) fn fmt(
                 continue;
             }
         };
-        let formatted = match crate::fmt::format_source(&text) {
+        let formatted = match crate::syntax::literate::format_any(
+            &path.display().to_string(),
+            &text,
+        ) {
             Ok(formatted) => formatted,
             Err(diags) => {
                 let mut sources = SourceMap::new();

@@ -9,6 +9,7 @@ mod check;
 mod compare;
 mod eval;
 mod fmt;
+mod help;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,7 +20,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "norma",
     version,
-    about = "Check norms, red lines and incident reports written in Norma"
+    about = "Check norms, red lines and incident reports written in Norma",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -171,6 +173,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Explain a diagnostic code (`norma help E0201`), print a built-in
+    /// standard-library module (`norma help std::core`), list the codes
+    /// (`norma help codes`) or show a command's usage (`norma help check`).
+    Help {
+        /// A code, `codes`, `std`, `std::NAME` or a command.
+        topic: Option<String>,
+    },
     /// Run the language server on stdin/stdout (for editors).
     Lsp {
         /// Accepted for uniformity with the other commands (§8); the
@@ -237,6 +246,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             };
             fmt::fmt(&paths, mode, color, format, out, err)
         }
+        Command::Help { topic } => help::help(topic.as_deref(), out, err),
         Command::Lsp { .. } => match crate::lsp::run() {
             Ok(()) => 0,
             Err(e) => {

@@ -55,8 +55,15 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
             }
         }
         let _ = report.finish().write(&mut cache, &mut out);
+        out.extend_from_slice(super::pointer(d.code.as_str()).as_bytes());
+        out.push(b'\n');
     }
     let mut text = String::from_utf8_lossy(&out).into_owned();
+    let named = diags
+        .iter()
+        .flat_map(|d| std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)))
+        .map(|s| sources.get(s.file).name.as_str());
+    text.push_str(&super::stdlib_note(named));
     text.push_str(&summary_line(diags));
     text.push('\n');
     text

@@ -4,12 +4,16 @@
 //! Stages build diagnostics; they never print them. Only the renderers in
 //! this folder turn them into text.
 
+mod cascade;
 mod human;
 mod json;
+mod pages;
 mod sarif;
 
+pub use cascade::drop_cascades;
 pub use human::{render_human, summary_line};
 pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use pages::{page, pointer, stdlib_note, PAGES};
 pub use sarif::render_sarif;
 
 use crate::span::Span;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Expectation, Program, ReportDef, ReportId};
+use crate::model::{Expectation, FindingKind, Program, ReportDef, ReportId};
 use crate::span::Span;
 
 use super::finding::{Finding, ReportFindings};
@@ -74,12 +74,22 @@ pub fn check_expectations(
                 event,
                 span,
             } => {
+                // A finding names a norm as the one it is recorded on or as
+                // its `other` (the permit or duty of a conflict, the winner
+                // that excused it); both are shown when an expectation fails.
                 let related: Vec<&Finding> = findings
                     .findings
                     .iter()
-                    .filter(|f| f.norm == *norm && event.is_none_or(|e| f.event == e))
+                    .filter(|f| f.norm == *norm || f.other == Some(*norm))
+                    .filter(|f| event.is_none_or(|e| f.event == e))
                     .collect();
-                let hit = related.iter().any(|f| f.kind == *kind);
+                // `expect conflict N` holds when N is either norm of a
+                // conflict; every other kind is about the norm it is recorded on.
+                let hit = related.iter().any(|f| {
+                    f.kind == *kind
+                        && (f.norm == *norm
+                            || (*kind == FindingKind::Conflict && f.other.is_some()))
+                });
                 let passed = hit != *negated;
                 let mut text = format!(
                     "expect {}{} {}",

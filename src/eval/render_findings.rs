@@ -306,6 +306,11 @@ pub fn render_findings_human(
         out.push_str(&summary_line(program, r));
         out.push('\n');
     }
+    let named = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .map(|f| sources.get(f.norm_span.file).name.as_str());
+    out.push_str(&crate::diagnostics::stdlib_note(named));
     out
 }
 

@@ -411,6 +411,9 @@ fn in_context(s: &Scope<'_>, text: &str, start: usize) -> Vec<CompletionItem> {
             .chain_ty(chain_before(text, head.len()))
             .map_or_else(Vec::new, |ty| field_items(p, &ty));
     }
+    if let Some(items) = lines::by_line(s, text, start) {
+        return items;
+    }
     let word = ident_before(text, start);
     match word {
         "severity" => {
@@ -576,6 +579,9 @@ fn expected_ty(s: &Scope<'_>, text: &str, start: usize) -> Option<Ty> {
     let fields = owner_fields(s, text, open, c)?;
     fields.iter().find(|f| f.name == name).map(|f| f.ty.clone())
 }
+
+#[path = "complete_lines.rs"]
+mod lines;
 
 #[cfg(test)]
 #[path = "complete_tests.rs"]

@@ -98,3 +98,19 @@ fn text_helpers() {
     assert_eq!(chain_before("when a.owner.", 12), "a.owner");
     assert_eq!(chain_path("x == std::gge"), vec!["std", "gge"]);
 }
+
+#[test]
+fn completes_by_the_line_being_typed() {
+    let report = "report r {\n  entity q: Parcel { level: low, heavy: true }\n  event go: move(by: q, what: q) at 2020-01-01\n";
+    let with = |typed: &str| labels_at(&format!("{TEXT}{report}{typed}|\n}}\n"));
+    // After `expect KIND `: only the norms in force.
+    assert_eq!(with("  expect violation "), vec!["n"]);
+    assert_eq!(with("  expect not possible "), vec!["n"]);
+    // After `expect KIND NORM `: `at`, then the report's events.
+    assert_eq!(with("  expect violation n "), vec!["at"]);
+    assert_eq!(with("  expect violation n at "), vec!["go"]);
+    // After `entity x: `: the record types.
+    assert_eq!(with("  entity z: "), vec!["Parcel"]);
+    // At the start of a report line: the report clauses.
+    assert_eq!(with("  "), vec!["as_of", "entity", "event", "expect"]);
+}

@@ -333,7 +333,7 @@ impl Server {
             }),
             req::Formatting::METHOD => answer::<req::Formatting>(r, |p| {
                 let doc = self.docs.get(&p.text_document.uri)?;
-                Some(format_edits(&doc.text))
+                Some(format_edits(&doc.path.display().to_string(), &doc.text))
             }),
             _ => Response::new_err(
                 r.id,
@@ -368,8 +368,8 @@ impl Server {
 /// The edits that lay out a document canonically (`norma fmt`): one edit
 /// replacing the whole text, or none when it is already formatted or does
 /// not parse (its diagnostics are already shown).
-fn format_edits(text: &str) -> Vec<TextEdit> {
-    match crate::fmt::format_source(text) {
+fn format_edits(name: &str, text: &str) -> Vec<TextEdit> {
+    match crate::syntax::literate::format_any(name, text) {
         Ok(formatted) if formatted != text => {
             let file = crate::span::SourceFile::new(String::new(), None, text.to_string());
             let end = file.line_col_utf16(text.len());

@@ -60,7 +60,8 @@ fn title(t: &Option<ast::StrLit>) -> Option<String> {
 
 /// The outline of one file of the analysis.
 pub(super) fn document_symbols(a: &Analysis, file: FileId) -> Vec<DocumentSymbol> {
-    let parsed = crate::syntax::parse(file, &a.source(file).text);
+    let source = a.source(file);
+    let parsed = crate::syntax::literate::parse_source(file, &source.name, &source.text);
     let mut out = Vec::new();
     for item in &parsed.module.items {
         let s = match item {

@@ -112,9 +112,7 @@ pub fn load_with_texts(
 pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Loaded {
     let mut loader = Loader::new(includes);
     for (name, dir, text) in texts {
-        let stem = Path::new(&name)
-            .file_stem()
-            .and_then(|s| s.to_str())
+        let stem = syntax::literate::module_stem(Path::new(&name))
             .unwrap_or("main")
             .to_string();
         loader.add(
@@ -179,7 +177,7 @@ fn collect_entries(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), IoFailure> {
             .collect();
         children.sort();
         for c in children {
-            if c.is_dir() || c.extension().is_some_and(|x| x == "norma") {
+            if c.is_dir() || syntax::literate::is_module_path(&c) {
                 collect_entries(&c, out)?;
             }
         }
@@ -252,9 +250,7 @@ impl<'a> Loader<'a> {
     /// Add a file named on the command line (or an open document): named
     /// by its stem, its `use`s resolved from its own folder first.
     fn add_entry(&mut self, key: ModKey, path: PathBuf, text: String) -> usize {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
+        let stem = syntax::literate::module_stem(&path)
             .unwrap_or("main")
             .to_string();
         let root = path
@@ -278,7 +274,8 @@ impl<'a> Loader<'a> {
         root: PathBuf,
     ) -> usize {
         let file = self.out.sources.add(SourceFile::new(display, path, text));
-        let parsed = syntax::parse(file, &self.out.sources.get(file).text);
+        let source = self.out.sources.get(file);
+        let parsed = syntax::literate::parse_source(file, &source.name, &source.text);
         self.out.diagnostics.extend(parsed.diagnostics);
         let idx = self.out.modules.len();
         self.out.modules.push(LoadedModule {
@@ -333,8 +330,11 @@ impl<'a> Loader<'a> {
             let rel: PathBuf = segs.iter().collect::<PathBuf>().with_extension("norma");
             let mut found = None;
             let mut key = ModKey::File(root.join(&rel));
-            for dir in std::iter::once(root).chain(self.includes.iter().map(PathBuf::as_path)) {
-                let candidate = dir.join(&rel);
+            let includes = self.includes;
+            for dir in std::iter::once(root).chain(includes.iter().map(PathBuf::as_path)) {
+                let Some(candidate) = self.module_file(dir, &rel, path) else {
+                    continue;
+                };
                 let canon = canonical(&candidate);
                 let open = self.overlay.get(&canon).cloned();
                 if open.is_some() || candidate.is_file() {
@@ -383,6 +383,39 @@ impl<'a> Loader<'a> {
             false,
             root.to_path_buf(),
         ))
+    }
+
+    /// `DIR/a/b.norma` or the literate `DIR/a/b.norma.md`, whichever
+    /// exists (on disk or open in the editor); both is E0203, naming both,
+    /// and the plain file is read. `None` when neither exists.
+    fn module_file(&mut self, dir: &Path, rel: &Path, path: &ast::Path) -> Option<PathBuf> {
+        let plain = dir.join(rel);
+        let mut literate = plain.clone().into_os_string();
+        literate.push(".md");
+        let literate = PathBuf::from(literate);
+        let exists = |p: &Path| self.overlay.contains_key(&canonical(p)) || p.is_file();
+        match (exists(&plain), exists(&literate)) {
+            (true, true) => {
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0203,
+                        path.span,
+                        format!(
+                            "two files hold the module `{}`: `{}` and `{}`",
+                            path.to_text(),
+                            plain.display(),
+                            literate.display()
+                        ),
+                    )
+                    .with_label_here("which one?")
+                    .with_note("keep one of them: a module is either a `.norma` file or a literate `.norma.md` text"),
+                );
+                Some(plain)
+            }
+            (true, false) => Some(plain),
+            (false, true) => Some(literate),
+            (false, false) => None,
+        }
     }
 
     fn report_cycle(&mut self, path: &ast::Path, target: usize) {
@@ -462,7 +495,10 @@ impl<'a> Loader<'a> {
             );
             d = d
                 .with_label_here("no such file")
-                .with_note(format!("I looked for {}", looked.join(", ")))
+                .with_note(format!(
+                    "I looked for {} (or the literate `.norma.md`)",
+                    looked.join(", ")
+                ))
                 .with_note("add a folder to the search path with `-I DIR`");
         }
         self.out.diagnostics.push(d);

@@ -98,15 +98,21 @@ enum Raw {
     False,
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
-    #[regex(r"[0-9]+")]
+    /// `72 hours` is read whole (see [`super::teach::unit_word_len`]).
+    #[regex(r"[0-9]+", |lex| { let n = super::teach::unit_word_len(lex.remainder()); lex.bump(n); })]
     Int,
     /// `72h`, and also `72x` so that a bad unit is one clear error.
     #[regex(r"[0-9]+[A-Za-z_][A-Za-z0-9_]*")]
     Duration,
     #[regex(
-        r"[0-9]+-[0-9]+-[0-9]+(T[0-9]+:[0-9]+(:[0-9]+(\.[0-9]+)?)?([Zz]|[+-][0-9]+:[0-9]+)?)?"
+        r"[0-9]+-[0-9]+-[0-9]+(T[0-9]+:[0-9]+(:[0-9]+(\.[0-9]+)?)?([Zz]|[+-][0-9]+:[0-9]+)?)?",
+        |lex| { let n = super::teach::spaced_clock_len(lex.slice(), lex.remainder()); lex.bump(n); }
     )]
     Time,
+    /// `27/06/2017`, read whole so that it is one error saying how Norma
+    /// writes dates (`syntax/teach.rs`).
+    #[regex(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}")]
+    SlashDate,
     #[regex(r#""([^"\\\n]|\\[^\n])*""#)]
     Str,
     #[regex(r#""([^"\\\n]|\\[^\n])*"#, priority = 0)]
@@ -333,6 +339,8 @@ fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -
         Raw::True => Tok::True,
         Raw::False => Tok::False,
         Raw::Ident => Tok::Ident(slice),
+        Raw::Int if slice.contains([' ', '\t']) => super::teach::word_duration(slice, span, diags),
+        Raw::Time if slice.contains([' ', '\t']) => super::teach::spaced_time(slice, span, diags),
         Raw::Int => match slice.parse::<i64>() {
             Ok(v) => Tok::Int(v),
             Err(_) => {
@@ -367,6 +375,7 @@ fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -
                 Tok::Time(0)
             }
         },
+        Raw::SlashDate => super::teach::slash_date(slice, span, diags),
         Raw::Str => Tok::Str(unescape(&slice[1..slice.len() - 1], span, diags)),
         Raw::UnterminatedStr => {
             diags.push(

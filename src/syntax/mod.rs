@@ -10,6 +10,8 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod literate;
+mod teach;
 pub mod token;
 
 use std::collections::HashMap;
@@ -229,6 +231,9 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
                 .with_label_here("not part of any declaration")
                 .with_note("a file holds `use`, `enum`, `type`, `action`, `const`, `entity`, `norm`, `redline`, `exception` and `report` declarations"),
             );
+            if let Some(d) = diagnostics.pop() {
+                diagnostics.push(teach::hint_declaration(d, &first.1));
+            }
             items.push(Item::Error(Span::new(file, first.0, last)));
             continue;
         }
@@ -332,7 +337,7 @@ fn describe_expected(expected: &[String]) -> String {
         return "the rest of this declaration".to_string();
     }
     match names.len() {
-        0 => "nothing more here".to_string(),
+        0 => "the end of this declaration, or the next one (`norm`, `report`, ...)".to_string(),
         1 => names.remove(0),
         _ => {
             let last = names.pop().unwrap_or_default();
@@ -370,7 +375,7 @@ fn parse_error(
                     "{tok} is a keyword; a declaration or variable cannot be named after it"
                 ));
             }
-            d
+            teach::hint_syntax(d, &tok, &expected, text, l, r)
         }
         ParseError::UnrecognizedEof { location, expected } => {
             let wanted = describe_expected(&expected);
