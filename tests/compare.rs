@@ -110,6 +110,15 @@ fn exceptions_covering_all_or_part_of_the_overlap() {
 }
 
 #[test]
+fn set_valued_fields() {
+    // A State in the group's members, health care in its sectors.
+    assert_eq!(
+        case("sets"),
+        pairs(&[("permit_forbid", "a::not_your_own", "b::health_groups")])
+    );
+}
+
+#[test]
 fn duty_against_forbid() {
     assert_eq!(
         case("duty"),

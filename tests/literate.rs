@@ -38,8 +38,8 @@ const INCIDENT: &str = r#"use std::core;
 use treaty;
 
 report clinic {
-  entity A: State { region: europe }
-  entity B: State { region: europe }
+  entity A: State { region: europe, un_member: true, osce: true, paris_call: true }
+  entity B: State { region: europe, un_member: true, osce: true, paris_call: true }
   entity h: Asset { sector: healthcare, owner: B, critical: true }
   event hit: operate(by: A, against: h, effect: damage, intent: deliberate) at 2020-01-01
   expect violation no_hospitals at hit

@@ -634,6 +634,12 @@ impl Parts<'_> {
         for c in scen.take_side() {
             solver.assert(&c);
         }
+        if let Some(why) = scen.inexact.borrow().clone() {
+            return Found {
+                undecided: partners.iter().map(|&p| (p, why.clone())).collect(),
+                ..Found::default()
+            };
+        }
         let outcome = search(&solver, &scen, &conditions, from);
         Found {
             found: outcome

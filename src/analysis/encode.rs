@@ -87,6 +87,9 @@ impl Enc<'_, '_> {
             }
             ExprKind::In(x, s) => {
                 let x = self.value(x, frame);
+                if let (ExprKind::Field(owner, f), Ty::Set(elem)) = (&s.kind, &s.ty) {
+                    return self.member(&x, owner, *f, elem, frame);
+                }
                 match self.value(s, frame).sym {
                     Sym::Set(items) => {
                         Tri::or(&items.iter().map(|i| eq3(&x, i)).collect::<Vec<_>>())
@@ -101,6 +104,53 @@ impl Enc<'_, '_> {
                 self.value(x, frame).known
             }),
             _ => self.value(e, frame).truth(),
+        }
+    }
+
+    /// `x in owner.field` for a set-valued field of an entity.
+    fn member(&self, x: &Val, owner: &Expr, f: usize, elem: &Ty, frame: &[Val]) -> Tri {
+        let Ty::Record(record) = owner.ty else {
+            return Tri::unknown();
+        };
+        let o = self.value(owner, frame);
+        let Some(code) = o.as_int() else {
+            return Tri::unknown();
+        };
+        if x.known.as_bool() != Some(true) && !matches!(elem, Ty::Enum(_) | Ty::Bool) {
+            // `? in S` is unknown unless S is empty; for a set of entities
+            // that emptiness is not encoded.
+            self.scen.inexact.borrow_mut().get_or_insert_with(|| {
+                "it asks whether an unknown value is in a set of entities".into()
+            });
+        }
+        let held = self.scen.member(record, f, code, &x.sym);
+        let known = Bool::and(&[&o.known, &x.known]);
+        let t = Bool::and(&[&known, &held]);
+        let mut f_rail = vec![Bool::and(&[&known, &held.not()])];
+        // An empty set holds nothing, known or not (the evaluator's "or"
+        // over no members is false).
+        let domain: Vec<Sym> = match elem {
+            Ty::Bool => vec![
+                Sym::B(Bool::from_bool(true)),
+                Sym::B(Bool::from_bool(false)),
+            ],
+            Ty::Enum(e) => (0..self.scen.program.enums[e.index()].members.len())
+                .map(|m| Sym::I(Int::from_i64(m as i64)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !domain.is_empty() {
+            let empty = Bool::and(
+                &domain
+                    .iter()
+                    .map(|d| self.scen.member(record, f, code, d).not())
+                    .collect::<Vec<_>>(),
+            );
+            f_rail.push(Bool::and(&[o.known.clone(), empty]));
+        }
+        Tri {
+            t,
+            f: Bool::or(&f_rail),
         }
     }
 

@@ -53,6 +53,11 @@ pub(crate) struct Scenario<'p> {
     /// Text literals of the program, by code.
     pub texts: Vec<String>,
     fields: RefCell<HashMap<(RecordId, usize), FuncDecl>>,
+    /// Membership in a set-valued field: `(entity code, element) → Bool`.
+    members: RefCell<HashMap<(RecordId, usize), FuncDecl>>,
+    /// Set when a formula could not be encoded exactly (the caller then
+    /// leaves its claims undecided): the reason.
+    pub inexact: RefCell<Option<String>>,
     /// Domain constraints of terms created while encoding (field
     /// applications); asserted with the formula that created them.
     side: RefCell<Vec<Bool>>,
@@ -74,6 +79,8 @@ pub(crate) enum FactVal {
     Text(String),
     /// Slot index.
     Event(usize),
+    /// The members of a set-valued field.
+    Set(Vec<FactVal>),
 }
 
 #[derive(Clone, Debug)]
@@ -128,6 +135,8 @@ impl<'p> Scenario<'p> {
             declared,
             texts: text_literals(program),
             fields: RefCell::new(HashMap::new()),
+            members: RefCell::new(HashMap::new()),
+            inexact: RefCell::new(None),
             side: RefCell::new(Vec::new()),
             base: Vec::new(),
         };
@@ -270,6 +279,53 @@ impl<'p> Scenario<'p> {
             self.side.borrow_mut().push(d);
         }
         v
+    }
+
+    /// `elem in owner.field` for a set-valued field: an uninterpreted
+    /// relation, fixed for top-level entities to their declared members.
+    pub fn member(&self, record: RecordId, f: usize, owner: &Int, elem: &Sym) -> Bool {
+        let term: Dynamic = {
+            let mut members = self.members.borrow_mut();
+            let decl = members.entry((record, f)).or_insert_with(|| {
+                let elem_sort = match elem {
+                    Sym::B(_) => Sort::bool(),
+                    _ => Sort::int(),
+                };
+                FuncDecl::new(
+                    format!("member_{}_{f}", record.0),
+                    &[&Sort::int(), &elem_sort],
+                    &Sort::bool(),
+                )
+            });
+            match elem {
+                Sym::B(b) => decl.apply(&[owner, b]),
+                Sym::I(i) => decl.apply(&[owner, i]),
+                Sym::Set(_) => return Bool::from_bool(false),
+            }
+        };
+        let holds = term.as_bool().unwrap_or_else(|| Bool::from_bool(false));
+        // A declared entity's set is what it declares.
+        if let Some(ids) = self.declared.get(&record) {
+            for (code, id) in ids.iter().enumerate() {
+                let Some(Value::Set(items)) = self.program.entities[id.index()].fields.get(f)
+                else {
+                    continue;
+                };
+                let is_member = Bool::or(
+                    &items
+                        .iter()
+                        .filter_map(|v| self.literal(v))
+                        .filter_map(|v| same(&v.sym, elem))
+                        .collect::<Vec<_>>(),
+                );
+                self.side.borrow_mut().push(
+                    owner
+                        .eq(Int::from_i64(code as i64))
+                        .implies(holds.iff(&is_member)),
+                );
+            }
+        }
+        holds
     }
 
     /// The domain constraints created since the last call.
@@ -471,12 +527,56 @@ impl Decoder<'_, '_> {
             let program = self.scen.program;
             let mut fields = Vec::new();
             for (f, def) in program.records[record.index()].fields.iter().enumerate() {
+                if matches!(def.ty, Ty::Set(_)) {
+                    // Filled in once every entity is known.
+                    fields.push(FactVal::Set(Vec::new()));
+                    continue;
+                }
                 let v = self.scen.field(record, f, &Int::from_i64(code));
                 fields.push(self.value(&def.ty, &v)?);
             }
             self.scen.take_side();
             self.entities[k].fields = fields;
             k += 1;
+        }
+        // Set-valued fields: the members among the witness's values. A
+        // value the witness does not hold cannot be asked about.
+        let program = self.scen.program;
+        for k in 0..self.entities.len() {
+            let record = self.entities[k].record;
+            for (f, def) in program.records[record.index()].fields.iter().enumerate() {
+                let Ty::Set(elem) = &def.ty else { continue };
+                let candidates: Vec<(Sym, FactVal)> = match &**elem {
+                    Ty::Bool => [true, false]
+                        .into_iter()
+                        .map(|b| (Sym::B(Bool::from_bool(b)), FactVal::Bool(b)))
+                        .collect(),
+                    Ty::Enum(e) => (0..program.enums[e.index()].members.len())
+                        .map(|m| (Sym::I(Int::from_i64(m as i64)), FactVal::Enum(*e, m as u32)))
+                        .collect(),
+                    Ty::Record(r) => {
+                        let declared = self.scen.declared.get(r).cloned().unwrap_or_default();
+                        let declared = declared.into_iter().enumerate().map(|(c, id)| {
+                            (Sym::I(Int::from_i64(c as i64)), FactVal::Declared(id))
+                        });
+                        let fresh = (0..self.entities.len())
+                            .filter(|&i| self.entities[i].record == *r)
+                            .map(|i| (Sym::I(Int::from_i64(self.codes[i])), FactVal::Fresh(i)));
+                        declared.chain(fresh).collect()
+                    }
+                    _ => return Err(DecodeError("a set of values scenarios do not write".into())),
+                };
+                let owner = Int::from_i64(self.codes[k]);
+                let mut members = Vec::new();
+                for (sym, fact) in candidates {
+                    let m = self.scen.member(record, f, &owner, &sym);
+                    if self.model.eval(&m, true).and_then(|b| b.as_bool()) == Some(true) {
+                        members.push(fact);
+                    }
+                }
+                self.scen.take_side();
+                self.entities[k].fields[f] = FactVal::Set(members);
+            }
         }
         Ok(())
     }

@@ -7,7 +7,9 @@
 //!   the scenario, judged in two strata (the evaluator's `report`); the
 //!   engine does not encode that fixpoint.
 //! - values of type `Set` that are not written in the text (a set-valued
-//!   field or parameter): a scenario would have to choose a set.
+//!   field or parameter), except a field read as `x in e.field` with
+//!   members that are enum members, Booleans or entities: that is a
+//!   membership relation the solver chooses and the witness writes out.
 //! - event-valued record fields, and actions whose parameters a witness
 //!   could not write (a set-valued parameter).
 //! - a tree of more than [`MAX_EXCEPTIONS`] exceptions on one norm.
@@ -103,8 +105,75 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// A set-valued field the encoding reads: the set of `x in e.field`,
+/// with members that are enum members, Booleans or entities.
+fn member_set(s: &Expr) -> bool {
+    matches!(s.kind, ExprKind::Field(..))
+        && matches!(&s.ty, Ty::Set(elem) if matches!(**elem, Ty::Enum(_) | Ty::Bool | Ty::Record(_)))
+}
+
 /// Why an expression is outside the encoding, if it is.
 fn unsupported_expr(e: &Expr) -> Option<String> {
+    if let ExprKind::In(x, s) = &e.kind {
+        if member_set(s) {
+            let ExprKind::Field(owner, _) = &s.kind else {
+                return None;
+            };
+            return unsupported_expr(x).or_else(|| unsupported_expr(owner));
+        }
+    }
+    let mut why = None;
+    let mut children_ok = true;
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Var(_) => {}
+        ExprKind::Field(x, _)
+        | ExprKind::Param(x, _)
+        | ExprKind::At(x)
+        | ExprKind::Not(x)
+        | ExprKind::Known(x)
+        | ExprKind::MaxResponse(x) => why = unsupported_expr(x),
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            why = xs.iter().find_map(unsupported_expr)
+        }
+        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
+            why = unsupported_expr(a).or_else(|| unsupported_expr(b))
+        }
+        ExprKind::Exists(..) => children_ok = false,
+    }
+    if why.is_some() {
+        return why;
+    }
+    if !children_ok {
+        return unsupported_walk(e);
+    }
+    unsupported_here(e)
+}
+
+/// The form of `e` itself (not its operands).
+fn unsupported_here(x: &Expr) -> Option<String> {
+    match &x.kind {
+        ExprKind::MaxResponse(_) => Some(
+            "uses `max_response`, whose value depends on every red line crossed in a \
+             scenario; the analysis does not encode it"
+                .to_string(),
+        ),
+        ExprKind::Var(_) | ExprKind::Field(..) | ExprKind::Param(..)
+            if matches!(x.ty, Ty::Set(_)) =>
+        {
+            Some(
+                "compares a set-valued field or parameter, which a scenario would have to choose"
+                    .into(),
+            )
+        }
+        ExprKind::Field(..) if matches!(x.ty, Ty::Event(_)) => {
+            Some("reads an event-valued field of a record".into())
+        }
+        _ => None,
+    }
+}
+
+/// The whole walk, for the parts of `exists` (its arguments and timing).
+fn unsupported_walk(e: &Expr) -> Option<String> {
     let mut why = None;
     walk(e, &mut |x| {
         if why.is_some() {
@@ -147,7 +216,16 @@ fn ty_writable(program: &Program, ty: &Ty, seen: &mut HashSet<RecordId>) -> bool
                 || program.records[r.index()]
                     .fields
                     .iter()
-                    .all(|f| !matches!(f.ty, Ty::Event(_)) && ty_writable(program, &f.ty, seen))
+                    .all(|f| match &f.ty {
+                        Ty::Event(_) => false,
+                        // A set of entities, enum members or Booleans is
+                        // written as the members among the witness's values.
+                        Ty::Set(elem) => {
+                            matches!(**elem, Ty::Enum(_) | Ty::Bool | Ty::Record(_))
+                                && ty_writable(program, elem, seen)
+                        }
+                        t => ty_writable(program, t, seen),
+                    })
         }
         _ => true,
     }

@@ -111,6 +111,42 @@ fn quote(text: &str) -> String {
     out
 }
 
+/// How the values of a witness are spelled.
+struct Names<'a> {
+    program: &'a Program,
+    namer: &'a Namer<'a>,
+    entities: &'a [String],
+    events: &'a [String],
+}
+
+impl Names<'_> {
+    fn show(&self, v: &FactVal) -> String {
+        let program = self.program;
+        match v {
+            FactVal::Bool(b) => b.to_string(),
+            FactVal::Int(i) => i.to_string(),
+            FactVal::Time(t) => crate::time::format_time(*t),
+            FactVal::Duration(d) => crate::time::format_duration(*d),
+            FactVal::Enum(e, m) => program.enums[e.index()].members[*m as usize].clone(),
+            FactVal::Declared(id) => {
+                let d = program.entity(*id);
+                self.namer.write(d.module, &d.name)
+            }
+            FactVal::Fresh(i) => self.entities[*i].clone(),
+            FactVal::Text(t) => quote(t),
+            FactVal::Event(j) => self.events.get(*j).cloned().unwrap_or_else(|| "?".into()),
+            FactVal::Set(items) => format!(
+                "{{{}}}",
+                items
+                    .iter()
+                    .map(|i| self.show(i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
 pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Written {
     let mut namer = Namer {
         program,
@@ -124,17 +160,19 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
         namer.need(program.action(ev.action).module);
     }
     let mut declared_refs = Vec::new();
-    let mut note = |v: &FactVal| {
-        if let FactVal::Declared(id) = v {
-            declared_refs.push(*id);
+    fn note(v: &FactVal, out: &mut Vec<crate::model::EntityId>) {
+        match v {
+            FactVal::Declared(id) => out.push(*id),
+            FactVal::Set(items) => items.iter().for_each(|i| note(i, out)),
+            _ => {}
         }
-    };
+    }
     facts
         .entities
         .iter()
         .flat_map(|e| &e.fields)
         .chain(facts.events.iter().flat_map(|e| &e.args))
-        .for_each(&mut note);
+        .for_each(|v| note(v, &mut declared_refs));
     for id in declared_refs {
         namer.need(program.entity(id).module);
     }
@@ -161,22 +199,13 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
             )
         })
         .collect();
-    let show = |v: &FactVal| -> String {
-        match v {
-            FactVal::Bool(b) => b.to_string(),
-            FactVal::Int(i) => i.to_string(),
-            FactVal::Time(t) => crate::time::format_time(*t),
-            FactVal::Duration(d) => crate::time::format_duration(*d),
-            FactVal::Enum(e, m) => program.enums[e.index()].members[*m as usize].clone(),
-            FactVal::Declared(id) => {
-                let d = program.entity(*id);
-                namer.write(d.module, &d.name)
-            }
-            FactVal::Fresh(i) => entity_names[*i].clone(),
-            FactVal::Text(t) => quote(t),
-            FactVal::Event(j) => event_names.get(*j).cloned().unwrap_or_else(|| "?".into()),
-        }
+    let names = Names {
+        program,
+        namer: &namer,
+        entities: &entity_names,
+        events: &event_names,
     };
+    let show = |v: &FactVal| names.show(v);
 
     let first = program.norm(spec.first);
     let other = program.norm(spec.other);
