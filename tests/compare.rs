@@ -634,3 +634,36 @@ proptest! {
         differential(&a, &b)?;
     }
 }
+
+#[test]
+fn every_pair_of_standard_library_modules_compares_without_an_internal_error() {
+    let modules = [
+        "core",
+        "gge2015",
+        "osce",
+        "paris_call",
+        "escalation",
+        "countermeasures",
+    ];
+    for (i, a) in modules.iter().enumerate() {
+        for b in &modules[i + 1..] {
+            let (code, stdout, stderr) = common::norma(&[
+                "compare",
+                &format!("std::{a}"),
+                &format!("std::{b}"),
+                "--format",
+                "json",
+            ]);
+            assert!(
+                code == 0 || code == 1,
+                "std::{a} std::{b}: exit {code}\n{stderr}"
+            );
+            let json: Json = serde_json::from_str(&stdout).expect("JSON");
+            assert_eq!(
+                json["not_analysed"],
+                serde_json::json!([]),
+                "std::{a} std::{b}"
+            );
+        }
+    }
+}

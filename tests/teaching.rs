@@ -46,7 +46,7 @@ const CASES: &[(&str, &str, &str)] = &[
     (
         "undeclared_entity",
         "E0201",
-        "entity DD: State { region: ... }",
+        "entity DD: State { region: ..., un_member: ..., osce: ..., paris_call: ... }",
     ),
     ("use_a_file_name", "E0103", "write `use agreement;`"),
 ];

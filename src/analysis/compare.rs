@@ -460,30 +460,11 @@ fn actions_for(program: &Program, norms: &[NormId]) -> Vec<ActionId> {
 }
 
 fn exists_actions(e: &crate::model::Expr, f: &mut dyn FnMut(ActionId)) {
-    use crate::model::ExprKind;
-    match &e.kind {
-        ExprKind::Exists(req, timing) => {
+    support::walk(e, &mut |x| {
+        if let crate::model::ExprKind::Exists(req, _) = &x.kind {
             f(req.action);
-            req.args.iter().for_each(|(_, x)| exists_actions(x, f));
-            if let Some(t) = timing {
-                exists_actions(&t.anchor, f);
-            }
         }
-        ExprKind::Lit(_) | ExprKind::Var(_) => {}
-        ExprKind::Field(x, _)
-        | ExprKind::Param(x, _)
-        | ExprKind::At(x)
-        | ExprKind::Not(x)
-        | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => exists_actions(x, f),
-        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            xs.iter().for_each(|x| exists_actions(x, f))
-        }
-        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
-            exists_actions(a, f);
-            exists_actions(b, f);
-        }
-    }
+    });
 }
 
 /// Run one task: returns the pairs found (with their scenarios) and the

@@ -119,5 +119,12 @@ pub fn comparison_human(
     }
     text.push_str(&summary_line(c));
     text.push('\n');
+    // Norms of the standard library are shown in `std/NAME.norma`, which
+    // is inside the binary: say how to see it.
+    text.push_str(&crate::diagnostics::stdlib_note(
+        c.conflicts.iter().flat_map(|x| {
+            [x.first, x.other].map(|n| sources.get(program.norm(n).span.file).name.as_str())
+        }),
+    ));
     text
 }

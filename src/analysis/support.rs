@@ -76,8 +76,20 @@ pub(crate) fn each_literal(e: &Expr, f: &mut dyn FnMut(&Value)) {
     });
 }
 
-fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    f(e);
+/// Call `f` on every node of `e`, parents first.
+pub(crate) fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    visit(e, &mut |x| {
+        f(x);
+        true
+    });
+}
+
+/// Call `f` on the nodes of `e`, parents first; where `f` returns false,
+/// the node's operands are not visited.
+fn visit(e: &Expr, f: &mut dyn FnMut(&Expr) -> bool) {
+    if !f(e) {
+        return;
+    }
     match &e.kind {
         ExprKind::Lit(_) | ExprKind::Var(_) => {}
         ExprKind::Field(x, _)
@@ -85,20 +97,20 @@ fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         | ExprKind::At(x)
         | ExprKind::Not(x)
         | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => walk(x, f),
+        | ExprKind::MaxResponse(x) => visit(x, f),
         ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            xs.iter().for_each(|x| walk(x, f))
+            xs.iter().for_each(|x| visit(x, f))
         }
         ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
-            walk(a, f);
-            walk(b, f);
+            visit(a, f);
+            visit(b, f);
         }
         ExprKind::Exists(req, timing) => {
-            req.args.iter().for_each(|(_, x)| walk(x, f));
+            req.args.iter().for_each(|(_, x)| visit(x, f));
             if let Some(t) = timing {
-                walk(&t.anchor, f);
+                visit(&t.anchor, f);
                 if let Some(w) = &t.within {
-                    walk(w, f);
+                    visit(w, f);
                 }
             }
         }
@@ -114,39 +126,23 @@ fn member_set(s: &Expr) -> bool {
 
 /// Why an expression is outside the encoding, if it is.
 fn unsupported_expr(e: &Expr) -> Option<String> {
-    if let ExprKind::In(x, s) = &e.kind {
-        if member_set(s) {
-            let ExprKind::Field(owner, _) = &s.kind else {
-                return None;
-            };
-            return unsupported_expr(x).or_else(|| unsupported_expr(owner));
-        }
-    }
     let mut why = None;
-    let mut children_ok = true;
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Var(_) => {}
-        ExprKind::Field(x, _)
-        | ExprKind::Param(x, _)
-        | ExprKind::At(x)
-        | ExprKind::Not(x)
-        | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => why = unsupported_expr(x),
-        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            why = xs.iter().find_map(unsupported_expr)
+    visit(e, &mut |x| {
+        if why.is_some() {
+            return false;
         }
-        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
-            why = unsupported_expr(a).or_else(|| unsupported_expr(b))
+        if let ExprKind::In(elem, set) = &x.kind {
+            if let (true, ExprKind::Field(owner, _)) = (member_set(set), &set.kind) {
+                // The set itself is read as a membership relation; its
+                // element and its owner are ordinary expressions.
+                why = unsupported_expr(elem).or_else(|| unsupported_expr(owner));
+                return false;
+            }
         }
-        ExprKind::Exists(..) => children_ok = false,
-    }
-    if why.is_some() {
-        return why;
-    }
-    if !children_ok {
-        return unsupported_walk(e);
-    }
-    unsupported_here(e)
+        why = unsupported_here(x);
+        true
+    });
+    why
 }
 
 /// The form of `e` itself (not its operands).
@@ -170,33 +166,6 @@ fn unsupported_here(x: &Expr) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// The whole walk, for the parts of `exists` (its arguments and timing).
-fn unsupported_walk(e: &Expr) -> Option<String> {
-    let mut why = None;
-    walk(e, &mut |x| {
-        if why.is_some() {
-            return;
-        }
-        why = match &x.kind {
-            ExprKind::MaxResponse(_) => Some(
-                "uses `max_response`, whose value depends on every red line crossed in a \
-                 scenario; the analysis does not encode it"
-                    .to_string(),
-            ),
-            ExprKind::Var(_) | ExprKind::Field(..) | ExprKind::Param(..)
-                if matches!(x.ty, Ty::Set(_)) =>
-            {
-                Some("compares a set-valued field or parameter, which a scenario would have to choose".into())
-            }
-            ExprKind::Field(..) if matches!(x.ty, Ty::Event(_)) => {
-                Some("reads an event-valued field of a record".into())
-            }
-            _ => None,
-        };
-    });
-    why
 }
 
 /// Can a witness write every argument of an event of `action`?
