@@ -50,7 +50,21 @@ fn every_case_produces_its_code_and_matches_its_snapshots() {
             .to_string();
         let code = &name[..5];
         let (entry, source) = source_of(&case);
-        let session = norma::driver::check_paths(&[entry], &[]).expect("case loads");
+        let mut session = norma::driver::check_paths(&[entry], &[]).expect("case loads");
+        // W0006–W0009 come from `norma check --deep`.
+        if ["W0006", "W0007", "W0008", "W0009"].contains(&code) {
+            let replayer = norma::analysis::replay::Replayer {
+                dir: PathBuf::from("tests/diagnostics"),
+                includes: vec![PathBuf::from("tests/diagnostics")],
+            };
+            let deep = norma::analysis::lint::deep(
+                &session.program,
+                &norma::analysis::CompareOptions::default(),
+                &replayer,
+            );
+            assert!(deep.undecided.is_empty(), "{name}: {:?}", deep.undecided);
+            session.diagnostics.extend(deep.diagnostics);
+        }
         let codes: Vec<&str> = session
             .diagnostics
             .iter()

@@ -6,8 +6,7 @@
 //!   fmt` would, and if it has `expect` lines, every one passes, as under
 //!   `norma test`;
 //! - ```` ```norma E0201 ```` — it produces exactly that code, and nothing
-//!   else (a code that no command emits yet, like the `check --deep` lints
-//!   W0006–W0009, means: it checks clean today);
+//!   else (the `check --deep` lints W0006–W0009 are run for their blocks);
 //! - ```` ```norma module=NAME ```` — it is `NAME.norma`, a module the
 //!   other blocks of the same page may `use`; it is not checked alone.
 //!
@@ -104,14 +103,27 @@ fn scratch_dir(page: &Path) -> PathBuf {
 fn check_block(page: &Path, dir: &Path, i: usize, b: &Block) -> Option<String> {
     let file = dir.join(format!("block_{i}.norma"));
     std::fs::write(&file, &b.text).expect("write block");
-    let session = norma::driver::check_paths(std::slice::from_ref(&file), &[]).expect("loads");
+    let mut session = norma::driver::check_paths(std::slice::from_ref(&file), &[]).expect("loads");
+    // Blocks of the `check --deep` lints' pages are checked with them.
+    let expected = b.info.split_whitespace().find(|w| !w.contains('='));
+    if expected.is_some_and(|c| ["W0006", "W0007", "W0008", "W0009"].contains(&c)) {
+        let replayer = norma::analysis::replay::Replayer {
+            dir: dir.to_path_buf(),
+            includes: vec![dir.to_path_buf()],
+        };
+        let deep = norma::analysis::lint::deep(
+            &session.program,
+            &norma::analysis::CompareOptions::default(),
+            &replayer,
+        );
+        session.diagnostics.extend(deep.diagnostics);
+    }
     let codes: BTreeSet<&str> = session
         .diagnostics
         .iter()
         .map(|d| d.code.as_str())
         .collect();
     let here = format!("{}:{}", page.display(), b.line);
-    let expected = b.info.split_whitespace().find(|w| !w.contains('='));
     let emitted = |c: &str| Code::ALL.iter().any(|k| k.as_str() == c);
     match expected {
         Some(code) if emitted(code) => {

@@ -108,11 +108,11 @@ struct TaskResult {
 }
 
 /// One solver's work: a forbid against permits, or a duty against forbids.
-struct Task {
-    kind: ConflictKind,
+pub(crate) struct Task {
+    pub kind: ConflictKind,
     /// The forbid, or the `oblige` norm.
-    main: NormId,
-    partners: Vec<NormId>,
+    pub main: NormId,
+    pub partners: Vec<NormId>,
 }
 
 /// Compare two texts given by their entry modules.
@@ -145,10 +145,25 @@ pub fn compare(
     for (xs, ys) in [(&only_a, &only_b), (&only_b, &only_a)] {
         tasks.extend(pair_tasks(program, xs, ys));
     }
+    let uses = witness_uses(program, a, b);
+    find_conflicts(program, &all, &tasks, uses, opts, replayer)
+}
+
+/// Solve the tasks (with the norms `all` in force), write a witness for
+/// every pair found (its `use` lines: `uses`, and what its names need),
+/// and replay them.
+pub(crate) fn find_conflicts(
+    program: &Program,
+    all: &[NormId],
+    tasks: &[Task],
+    uses: Vec<ModuleId>,
+    opts: &CompareOptions,
+    replayer: &Replayer,
+) -> Comparison {
     let k = opts.events.max(1);
     let results: Vec<TaskResult> = tasks
         .par_iter()
-        .map(|t| run_task(program, &all, t, k, opts.timeout_ms))
+        .map(|t| run_task(program, all, t, k, opts.timeout_ms))
         .collect();
 
     let mut out = Comparison {
@@ -171,7 +186,6 @@ pub fn compare(
         };
         key(x).cmp(&key(y))
     });
-    let uses = witness_uses(program, a, b);
     let written: Vec<(
         String,
         witness::Written,
@@ -257,7 +271,7 @@ fn overrides_either(program: &Program, x: NormId, y: NormId) -> bool {
 }
 
 /// The candidate pairs with a norm of `xs` as the forbid or the duty.
-fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
+pub(crate) fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
     let mut tasks = Vec::new();
     for &x in xs {
         let def = program.norm(x);
@@ -418,7 +432,7 @@ fn permits_on(program: &Program, all: &[NormId], action: ActionId) -> Vec<NormId
 /// The actions a scenario's slots may take for these norms: those their
 /// patterns, duties and `exists` name, and the actions of event-valued
 /// parameters of those (a witness must be able to write them).
-fn actions_for(program: &Program, norms: &[NormId]) -> Vec<ActionId> {
+pub(crate) fn actions_for(program: &Program, norms: &[NormId]) -> Vec<ActionId> {
     let mut set: Vec<ActionId> = Vec::new();
     let add = |a: ActionId, set: &mut Vec<ActionId>| {
         if !set.contains(&a) {

@@ -33,6 +33,7 @@
 
 mod compare;
 mod encode;
+pub mod lint;
 mod logic;
 pub mod render;
 pub mod replay;

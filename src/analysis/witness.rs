@@ -221,7 +221,7 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
         ),
     };
     text.push_str(&format!(
-        "// Witness found by `norma compare` (scenarios of at most {} events):\n// {why}.\n\n",
+        "// Witness of a conflict, the smallest found among scenarios of at most {} events:\n// {why}.\n\n",
         spec.events
     ));
     for m in &namer.uses {

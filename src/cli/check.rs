@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::{CheckFormat, GraphFormat, Inputs};
+use crate::analysis::{self, replay::Replayer, CompareOptions};
 use crate::diagnostics;
 use crate::driver::{self, Session};
 
@@ -14,24 +15,76 @@ pub(super) fn session(inputs: &Inputs, err: &mut dyn Write) -> Result<Session, u
     })
 }
 
+/// `--deep`: the lints W0006–W0009 of the analysis, added to the
+/// session's diagnostics; returns the lints it could not decide.
+fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
+    let mut includes = inputs.include.clone();
+    for (_, f) in s.sources.files() {
+        if let Some(dir) = f.path.as_ref().and_then(|p| p.parent()) {
+            let dir = if dir.as_os_str().is_empty() {
+                std::path::PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            };
+            if !includes.contains(&dir) {
+                includes.push(dir);
+            }
+        }
+    }
+    let replayer = Replayer {
+        dir: includes
+            .get(inputs.include.len())
+            .cloned()
+            .unwrap_or_else(|| ".".into()),
+        includes,
+    };
+    let found = analysis::lint::deep(&s.program, &CompareOptions::default(), &replayer);
+    s.diagnostics.extend(found.diagnostics);
+    diagnostics::sort(&mut s.diagnostics);
+    found.undecided
+}
+
 pub(super) fn check(
     inputs: &Inputs,
     format: CheckFormat,
+    deep: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match session(inputs, err) {
+    let mut s = match session(inputs, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // A program with errors is not analysed (as it is not evaluated).
+    let undecided = if deep && !s.has_errors() {
+        Some(deep_lints(inputs, &mut s))
+    } else {
+        None
+    };
     let text = match format {
         CheckFormat::Human => {
-            diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled())
+            let mut text =
+                diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled());
+            if let Some(undecided) = &undecided {
+                text.push_str(&format!(
+                    "--deep: scenarios of at most {} events; {} lint{} undecided\n",
+                    CompareOptions::default().events,
+                    undecided.len(),
+                    if undecided.len() == 1 { "" } else { "s" }
+                ));
+                for u in undecided {
+                    text.push_str(&format!("  undecided: {u}\n"));
+                }
+            }
+            text
         }
-        CheckFormat::Json => format!(
-            "{}\n",
-            diagnostics::diagnostics_json(&s.sources, &s.diagnostics)
-        ),
+        CheckFormat::Json => {
+            let mut json = diagnostics::diagnostics_json(&s.sources, &s.diagnostics);
+            if let (Some(undecided), Some(obj)) = (&undecided, json.as_object_mut()) {
+                obj.insert("undecided".into(), serde_json::json!(undecided));
+            }
+            format!("{json}\n")
+        }
         CheckFormat::Sarif => format!(
             "{}\n",
             serde_json::to_string_pretty(&diagnostics::render_sarif(&s.sources, &s.diagnostics))

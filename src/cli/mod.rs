@@ -93,6 +93,11 @@ pub enum Command {
         inputs: Inputs,
         #[arg(long, value_enum, default_value = "human")]
         format: CheckFormat,
+        /// Also the semantic lints W0006–W0009: norms that never apply,
+        /// exceptions that never hold, norms always defeated, conflicts
+        /// within a text (scenarios of at most 4 events, with a solver).
+        #[arg(long)]
+        deep: bool,
     },
     /// Print the dependency graph of the declarations.
     Graph {
@@ -195,7 +200,11 @@ pub enum Command {
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
-        Command::Check { inputs, format } => check::check(&inputs, format, out, err),
+        Command::Check {
+            inputs,
+            format,
+            deep,
+        } => check::check(&inputs, format, deep, out, err),
         Command::Graph { inputs, format } => check::graph(&inputs, format, out, err),
         Command::Eval {
             inputs,

@@ -46,10 +46,14 @@ pub enum Code {
     W0002,
     W0003,
     W0005,
+    W0006,
+    W0007,
+    W0008,
+    W0009,
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 29] = [
         Code::E0101,
         Code::E0102,
         Code::E0103,
@@ -75,6 +79,10 @@ impl Code {
         Code::W0002,
         Code::W0003,
         Code::W0005,
+        Code::W0006,
+        Code::W0007,
+        Code::W0008,
+        Code::W0009,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +112,10 @@ impl Code {
             Code::W0002 => "W0002",
             Code::W0003 => "W0003",
             Code::W0005 => "W0005",
+            Code::W0006 => "W0006",
+            Code::W0007 => "W0007",
+            Code::W0008 => "W0008",
+            Code::W0009 => "W0009",
         }
     }
 
@@ -145,6 +157,10 @@ impl Code {
             Code::W0002 => "unused import",
             Code::W0003 => "norm without source",
             Code::W0005 => "override between norms of the same modality",
+            Code::W0006 => "norm that can never apply",
+            Code::W0007 => "exception that never holds where its target applies",
+            Code::W0008 => "norm that is always defeated",
+            Code::W0009 => "two norms of one text in conflict with no override",
         }
     }
 }

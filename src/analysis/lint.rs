@@ -1,0 +1,348 @@
+//! `norma check --deep` (§10): the semantic lints, each a question about
+//! every scenario of at most K events.
+//! - W0006: a norm whose patterns, `when` and `unless` never hold
+//!   together (no scenario where an instance applies);
+//! - W0007: an exception that never holds where its target applies (no
+//!   instance where the root norm, every exception between, and it apply);
+//! - W0008: a norm that applies somewhere but is defeated wherever it does;
+//! - W0009: two norms in force for one file that conflict with no override
+//!   between them, found and witnessed exactly as `norma compare` does
+//!   (one of the two declared in the file).
+//!
+//! A lint on a norm the analysis does not encode, or that the solver
+//! cannot decide, says nothing: it is counted as undecided, never guessed.
+//! Only declarations of the files named on the command line are linted
+//! (not the standard library they use).
+
+use std::collections::HashSet;
+
+use z3::ast::Bool;
+use z3::{Params, SatResult, Solver};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
+
+use super::compare::{actions_for, find_conflicts, pair_tasks, CompareOptions, ConflictKind};
+use super::encode::Enc;
+use super::logic::{Tri, Val};
+use super::norms_in_force;
+use super::replay::Replayer;
+use super::rules::Ev;
+use super::scenario::Scenario;
+use super::support;
+
+/// What `--deep` found.
+#[derive(Debug, Default)]
+pub struct Deep {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Lints that could not be decided, with the reason.
+    pub undecided: Vec<String>,
+}
+
+enum Answer {
+    Sat,
+    Unsat,
+    Unknown(String),
+}
+
+/// Is there a scenario of at most `k` events where the condition that
+/// `build` encodes holds? One slot first (small formulas), then `k`.
+fn satisfiable(
+    program: &Program,
+    norms: &[NormId],
+    k: usize,
+    timeout: u32,
+    build: &dyn Fn(&Enc<'_, '_>) -> Bool,
+) -> Answer {
+    let actions = actions_for(program, norms);
+    for slots in [1, k] {
+        if slots > 1 && k == 1 {
+            break;
+        }
+        let scen = Scenario::new(program, slots, actions.clone());
+        let solver = Solver::new();
+        let mut params = Params::new();
+        params.set_u32("timeout", timeout);
+        solver.set_params(&params);
+        for c in &scen.base {
+            solver.assert(c);
+        }
+        let enc = Enc {
+            scen: &scen,
+            hypo: None,
+        };
+        let phi = build(&enc);
+        for c in scen.take_side() {
+            solver.assert(&c);
+        }
+        if let Some(why) = scen.inexact.borrow().clone() {
+            return Answer::Unknown(why);
+        }
+        solver.assert(&phi);
+        match solver.check() {
+            SatResult::Sat => return Answer::Sat,
+            SatResult::Unknown => {
+                return Answer::Unknown(
+                    solver
+                        .get_reason_unknown()
+                        .unwrap_or_else(|| "no answer in time".into()),
+                )
+            }
+            SatResult::Unsat => {}
+        }
+    }
+    Answer::Unsat
+}
+
+/// For every instance of `norm` in the scenario (its matched event and
+/// triggers, or a duty's trigger), the frame and its validity.
+fn each_instance(enc: &Enc<'_, '_>, norm: NormId) -> Vec<(Bool, Vec<Val>)> {
+    let def = enc.scen.program.norm(norm);
+    let mut out = Vec::new();
+    for i in 0..enc.scen.k {
+        match (&def.matched, &def.trigger) {
+            (Some(m), _) => {
+                let is = enc.scen.is_action(i, m.action);
+                let ev = Ev::slot(enc, i);
+                for inst in enc.instances(norm, &ev) {
+                    out.push((Bool::and(&[&is, &inst.valid]), inst.frame));
+                }
+            }
+            (None, Some(t)) => {
+                let is = enc.scen.is_action(i, t.pattern.action);
+                let duty = enc.duty(norm, i, def.within.unwrap_or(0));
+                out.push((is, duty.frame));
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// Some instance where `cond` (on its frame) is certainly true.
+fn somewhere(enc: &Enc<'_, '_>, norm: NormId, cond: &dyn Fn(&[Val]) -> Tri) -> Bool {
+    Bool::or(
+        &each_instance(enc, norm)
+            .into_iter()
+            .map(|(valid, frame)| Bool::and(&[valid, cond(&frame).t]))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// `applies` of an exception: its `when` and not its `unless`.
+fn exception_applies(enc: &Enc<'_, '_>, ex: usize, frame: &[Val]) -> Tri {
+    let def = &enc.scen.program.exceptions[ex];
+    let when = def
+        .when
+        .as_ref()
+        .map_or_else(|| Tri::lit(true), |e| enc.truth(e, frame));
+    let unless = def
+        .unless
+        .as_ref()
+        .map_or_else(|| Tri::lit(false), |e| enc.truth(e, frame));
+    Tri::and(&[when, unless.not()])
+}
+
+fn entry_modules(program: &Program) -> Vec<ModuleId> {
+    program
+        .modules
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.is_entry)
+        .map(|(i, _)| ModuleId(i as u32))
+        .collect()
+}
+
+/// Run the lints W0006–W0009 on the declarations of the entry modules.
+pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> Deep {
+    let mut out = Deep::default();
+    let entries = entry_modules(program);
+    let k = opts.events.max(1);
+    let t = opts.timeout_ms;
+    let in_entry = |m: ModuleId| entries.contains(&m);
+    let within = format!("with at most {k} event{}", if k == 1 { "" } else { "s" });
+
+    for (n, def) in program.norms.iter().enumerate() {
+        let id = NormId(n as u32);
+        if !in_entry(def.module) {
+            continue;
+        }
+        if let Some(why) = support::unsupported(program, id) {
+            out.undecided.push(format!("`{}` {why}", def.qualified));
+            continue;
+        }
+        let applies = satisfiable(program, &[id], k, t, &|enc| {
+            somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
+        });
+        match applies {
+            Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
+            Answer::Unsat => out.diagnostics.push(
+                Diagnostic::new(
+                    Code::W0006,
+                    def.name_span,
+                    format!("`{}` can never apply", def.name),
+                )
+                .with_label_here("no scenario makes this norm apply")
+                .with_note(format!(
+                    "no scenario {within} satisfies its patterns, `when` and `unless` together: \
+                     its conditions contradict each other"
+                ))
+                .with_note("rewrite the condition, or remove the norm if it is not meant to apply"),
+            ),
+            Answer::Sat if !def.exceptions.is_empty() => {
+                let free = satisfiable(program, &[id], k, t, &|enc| {
+                    somewhere(enc, id, &|f| enc.in_force(id, f))
+                });
+                match free {
+                    Answer::Unsat => out.diagnostics.push(
+                        Diagnostic::new(
+                            Code::W0008,
+                            def.name_span,
+                            format!("`{}` is always defeated", def.name),
+                        )
+                        .with_label_here("every scenario where this norm applies defeats it")
+                        .with_note(format!(
+                            "in every scenario {within} where it applies, one of its exceptions \
+                             holds; the norm never gives a violation"
+                        ))
+                        .with_note("narrow the exceptions, or remove the norm"),
+                    ),
+                    Answer::Unknown(why) => {
+                        out.undecided.push(format!("`{}`: {why}", def.qualified))
+                    }
+                    Answer::Sat => {}
+                }
+            }
+            Answer::Sat => {}
+        }
+    }
+
+    for (x, def) in program.exceptions.iter().enumerate() {
+        if !in_entry(def.module) {
+            continue;
+        }
+        let root = def.root;
+        if let Some(why) = support::unsupported(program, root) {
+            out.undecided
+                .push(format!("`{}` (its norm {why})", def.qualified));
+            continue;
+        }
+        // The exceptions between the root and this one.
+        let mut chain = vec![x];
+        let mut target = def.target;
+        while let ExceptionTarget::Exception(e) = target {
+            if chain.contains(&e.index()) || chain.len() > support::MAX_EXCEPTIONS {
+                break;
+            }
+            chain.push(e.index());
+            target = program.exceptions[e.index()].target;
+        }
+        let answer = satisfiable(program, &[root], k, t, &|enc| {
+            somewhere(enc, root, &|f| {
+                let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
+                all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
+                Tri::and(&all)
+            })
+        });
+        match answer {
+            Answer::Unsat => {
+                let target_name = match def.target {
+                    ExceptionTarget::Norm(n) => program.norm(n).name.clone(),
+                    ExceptionTarget::Exception(e) => program.exceptions[e.index()].name.clone(),
+                };
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::W0007,
+                        def.name_span,
+                        format!(
+                            "exception `{}` never holds where `{target_name}` applies",
+                            def.name
+                        ),
+                    )
+                    .with_label_here("this exception never applies with its target")
+                    .with_label(
+                        program.norm(root).name_span,
+                        "the norm it is an exception to",
+                    )
+                    .with_note(format!(
+                        "no scenario {within} satisfies both its conditions and its target's: \
+                         the exception excuses nothing"
+                    ))
+                    .with_note("rewrite its condition, or remove it"),
+                )
+            }
+            Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
+            Answer::Sat => {}
+        }
+    }
+
+    // W0009: conflicts within one file's text.
+    let mut reported: HashSet<(NormId, NormId)> = HashSet::new();
+    for &m in &entries {
+        let all = norms_in_force(program, &[m]);
+        let own = |n: &NormId| program.norm(*n).module == m;
+        let mut tasks = pair_tasks(program, &all, &all);
+        for task in &mut tasks {
+            let main_own = own(&task.main);
+            task.partners.retain(|p| {
+                (main_own || own(p)) && !reported.contains(&(task.main, *p)) && *p != task.main
+            });
+        }
+        tasks.retain(|t| !t.partners.is_empty());
+        if tasks.is_empty() {
+            continue;
+        }
+        let found = find_conflicts(program, &all, &tasks, vec![m], opts, replayer);
+        for n in &found.not_analysed {
+            out.undecided
+                .push(format!("`{}` {}", program.norm(n.norm).qualified, n.reason));
+        }
+        out.undecided.extend(found.failures);
+        for c in found.conflicts {
+            reported.insert((c.first, c.other));
+            let (here, there) = if own(&c.first) {
+                (c.first, c.other)
+            } else {
+                (c.other, c.first)
+            };
+            let what = match c.kind {
+                ConflictKind::PermitForbid => "a permit and a forbid",
+                ConflictKind::DutyForbid => "a duty and a forbid",
+            };
+            let (first, other) = (program.norm(c.first), program.norm(c.other));
+            let verb = if first.modality == Modality::Oblige {
+                "obliges an act that"
+            } else {
+                "forbids an act that"
+            };
+            let other_verb = if first.modality == Modality::Oblige {
+                "forbids"
+            } else {
+                "permits"
+            };
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Code::W0009,
+                    program.norm(here).name_span,
+                    format!(
+                        "`{}` {verb} `{}` {other_verb}, and neither overrides the other",
+                        first.name, other.name
+                    ),
+                )
+                .with_label_here(format!("{what} of this text in conflict"))
+                .with_label(program.norm(there).name_span, "the other norm of the conflict")
+                .with_note(format!(
+                    "a report like this one gets a `conflict` finding (witness replayed by the evaluator):\n{}",
+                    c.witness
+                ))
+                .with_note(format!(
+                    "say which prevails: `norm {} overrides {}` (or the reverse), or narrow one of the conditions",
+                    other.name, first.name
+                )),
+            );
+        }
+    }
+    out.undecided.sort();
+    out.undecided.dedup();
+    out
+}

@@ -1,0 +1,61 @@
+//! `norma check --deep`: lints that must stay silent where a norm only
+//! looks suspicious, the standard library and the examples linted clean,
+//! and plain `norma check` unchanged. (Each code's own case is in
+//! tests/diagnostics/, run with the lints.)
+
+mod common;
+
+use serde_json::Value as Json;
+
+fn deep_json(paths: &[&str]) -> Json {
+    let mut args = vec!["check", "--deep", "--format", "json"];
+    args.extend_from_slice(paths);
+    let (code, stdout, stderr) = common::norma(&args);
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+fn deep_codes(json: &Json) -> Vec<String> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .filter(|c| ["W0006", "W0007", "W0008", "W0009"].contains(c))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn no_false_alarms() {
+    // A narrow condition, conditions that only look contradictory, an
+    // exception that holds only sometimes, a conflict an override settles.
+    let json = deep_json(&["tests/deep/quiet.norma"]);
+    assert_eq!(deep_codes(&json), Vec::<String>::new(), "{json}");
+    assert_eq!(json["undecided"], serde_json::json!([]));
+}
+
+#[test]
+fn the_standard_library_and_the_examples_lint_clean() {
+    // Found by these lints and fixed: countermeasures, necessity and
+    // self-defence once permitted a State to act against itself, in
+    // conflict with UN GGE 13(e) (no shutting down one's own networks).
+    let json = deep_json(&["stdlib-norms", "examples"]);
+    assert_eq!(deep_codes(&json), Vec::<String>::new(), "{json}");
+    // What uses max_response is counted, never guessed.
+    let undecided = json["undecided"].as_array().expect("undecided");
+    assert!(undecided
+        .iter()
+        .all(|u| u.as_str().is_some_and(|u| u.contains("max_response"))));
+}
+
+#[test]
+fn without_deep_nothing_changes() {
+    let (code, stdout, _) = common::norma(&[
+        "check",
+        "tests/diagnostics/W0009_conflict_within_text.norma",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("W0009"), "{stdout}");
+    assert!(!stdout.contains("--deep"), "{stdout}");
+}
