@@ -56,6 +56,8 @@ fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     all.append(&mut diags);
     diagnostics::sort(&mut all);
     all.dedup();
+    // Output bounded by input: the rest of a file past 100 is one line.
+    let all = diagnostics::limit_per_file(all);
     Session {
         sources: loaded.sources,
         program,

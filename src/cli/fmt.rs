@@ -44,15 +44,22 @@ pub(super) fn fmt(
     let mut code = 0u8;
     let mut unformatted = 0usize;
     for path in &files {
-        let text = match loader::read_source(path) {
-            Ok(text) => text,
+        let decoded = match loader::read_source(path) {
+            Ok(decoded) => decoded,
             Err(e) => {
                 let _ = writeln!(err, "error: {}", e.message);
                 code = 2;
                 continue;
             }
         };
-        let formatted = match crate::fmt::format_source(&text) {
+        let bom = if decoded.bom { "\u{feff}" } else { "" };
+        let text = decoded.text;
+        // A file whose bytes are not UTF-8 is refused, never rewritten.
+        let result = match &decoded.error {
+            Some(e) => Err(vec![e.diagnostic(crate::span::FileId(0))]),
+            None => crate::fmt::format_keeping_endings(&text),
+        };
+        let formatted = match result {
             Ok(formatted) => formatted,
             Err(diags) => {
                 let mut sources = SourceMap::new();
@@ -82,12 +89,12 @@ pub(super) fn fmt(
                 entry["text"] = json!(formatted);
                 Ok(())
             }
-            FmtMode::Print => out.write_all(formatted.as_bytes()),
+            FmtMode::Print => out.write_all(format!("{bom}{formatted}").as_bytes()),
             FmtMode::Write if changed && json_mode => {
                 entry["rewritten"] = json!(true);
-                write_in_place(path, &formatted)
+                write_in_place(path, &format!("{bom}{formatted}"))
             }
-            FmtMode::Write if changed => write_in_place(path, &formatted),
+            FmtMode::Write if changed => write_in_place(path, &format!("{bom}{formatted}")),
             FmtMode::Check if changed => {
                 unformatted += 1;
                 code = code.max(1);

@@ -6,10 +6,13 @@
 
 mod human;
 mod json;
+mod limit;
 mod sarif;
+mod window;
 
 pub use human::{render_human, summary_line};
 pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use limit::{is_omitted_summary, limit_per_file, MAX_PER_FILE};
 pub use sarif::render_sarif;
 
 use crate::span::Span;

@@ -18,6 +18,7 @@
 
 mod complete;
 mod convert;
+pub mod harness;
 mod navigate;
 mod state;
 mod symbols;
@@ -369,7 +370,7 @@ impl Server {
 /// replacing the whole text, or none when it is already formatted or does
 /// not parse (its diagnostics are already shown).
 fn format_edits(text: &str) -> Vec<TextEdit> {
-    match crate::fmt::format_source(text) {
+    match crate::fmt::format_keeping_endings(text) {
         Ok(formatted) if formatted != text => {
             let file = crate::span::SourceFile::new(String::new(), None, text.to_string());
             let end = file.line_col_utf16(text.len());
