@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use super::output::{self, FailureKind};
 use super::{ColorChoice, Format};
 use crate::diagnostics;
 use crate::resolve::loader;
@@ -33,12 +34,12 @@ pub(super) fn fmt(
 ) -> u8 {
     let json_mode = format == Format::Json;
     let mut json_files: Vec<Value> = Vec::new();
+    // Every refused file's diagnostics, also listed at the top level so
+    // the object is a §8 diagnostics object too.
+    let mut all_diagnostics: Vec<Value> = Vec::new();
     let files = match loader::norma_files(paths) {
         Ok(files) => files,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}", e.message);
-            return 2;
-        }
+        Err(e) => return output::failure(format.wanted(), FailureKind::Io, &e.message, out, err),
     };
     let color = color.enabled();
     let mut code = 0u8;
@@ -47,7 +48,11 @@ pub(super) fn fmt(
         let decoded = match loader::read_source(path) {
             Ok(decoded) => decoded,
             Err(e) => {
-                let _ = writeln!(err, "error: {}", e.message);
+                if json_mode {
+                    json_files.push(json!({"file": path.display().to_string(), "error": e.message}));
+                } else {
+                    let _ = writeln!(err, "error: {}", e.message);
+                }
                 code = 2;
                 continue;
             }
@@ -69,9 +74,13 @@ pub(super) fn fmt(
                     text,
                 ));
                 if json_mode {
+                    let found = diagnostics::diagnostics_json(&sources, &diags)["diagnostics"].take();
+                    if let Some(found) = found.as_array() {
+                        all_diagnostics.extend(found.iter().cloned());
+                    }
                     json_files.push(json!({
                         "file": path.display().to_string(),
-                        "diagnostics": diagnostics::diagnostics_json(&sources, &diags)["diagnostics"],
+                        "diagnostics": found,
                     }));
                 } else {
                     let report = diagnostics::render_human(&sources, &diags, color);
@@ -110,7 +119,12 @@ pub(super) fn fmt(
             FmtMode::Write | FmtMode::Check => Ok(()),
         };
         if let Err(e) = written {
-            let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+            let message = format!("cannot write `{}`: {e}", path.display());
+            if json_mode {
+                entry["error"] = json!(message);
+            } else {
+                let _ = writeln!(err, "error: {message}");
+            }
             code = 2;
         }
         if json_mode {
@@ -118,7 +132,16 @@ pub(super) fn fmt(
         }
     }
     if json_mode {
-        let doc = json!({"schema_version": 1, "files": json_files});
+        let errors = all_diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .count();
+        let doc = json!({
+            "schema_version": 1,
+            "files": json_files,
+            "diagnostics": all_diagnostics,
+            "summary": {"errors": errors, "warnings": all_diagnostics.len() - errors},
+        });
         if writeln!(out, "{doc}").is_err() {
             return 2;
         }
