@@ -66,7 +66,9 @@ pub(super) fn fmt(
         };
         let formatted = match result {
             Ok(formatted) => formatted,
-            Err(diags) => {
+            Err(mut diags) => {
+                diagnostics::sort(&mut diags);
+                let diags = diagnostics::limit_per_file(diags);
                 let mut sources = SourceMap::new();
                 sources.add(SourceFile::new(
                     path.display().to_string(),
