@@ -13,7 +13,9 @@ use common::norma;
 
 /// A fresh folder under the target directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hostile")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
@@ -35,11 +37,19 @@ fn windows_1252_is_one_error_and_never_rewritten() {
     assert!(err.contains("byte 0xE9 at line 1, column 10"), "{err}");
     assert!(err.contains("Windows-1252"), "{err}");
     assert!(err.ends_with("1 error\n"), "{err}");
-    for args in [vec!["fmt", "--write", &f], vec!["fmt", "--check", &f], vec!["fmt", &f]] {
+    for args in [
+        vec!["fmt", "--write", &f],
+        vec!["fmt", "--check", &f],
+        vec!["fmt", &f],
+    ] {
         let (code, _, err) = norma(&args);
         assert_eq!(code, 1, "{args:?}: {err}");
     }
-    assert_eq!(std::fs::read(&f).expect("read"), bytes, "the file was changed");
+    assert_eq!(
+        std::fs::read(&f).expect("read"),
+        bytes,
+        "the file was changed"
+    );
     let (code, out, _) = norma(&["eval", &f, "--format", "json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -57,7 +67,10 @@ fn utf16_and_binary_files_are_one_error() {
     let f = write(&dir, "u.norma", &le);
     let (code, err, _) = norma(&["check", &f]);
     assert_eq!(code, 1);
-    assert!(err.contains("UTF-16") && err.contains("save the file as UTF-8"), "{err}");
+    assert!(
+        err.contains("UTF-16") && err.contains("save the file as UTF-8"),
+        "{err}"
+    );
     assert_eq!(err.matches("[E0101]").count(), 1, "{err}");
     let (code, _, _) = norma(&["fmt", "--write", &f]);
     assert_eq!(code, 1);
@@ -74,18 +87,32 @@ fn utf16_and_binary_files_are_one_error() {
 #[test]
 fn a_bom_and_crlf_are_kept_by_fmt() {
     let dir = scratch("bom_crlf");
-    let f = write(&dir, "c.norma", b"\xEF\xBB\xBFenum   E { a < b }\r\nenum F { c }\r\n");
+    let f = write(
+        &dir,
+        "c.norma",
+        b"\xEF\xBB\xBFenum   E { a < b }\r\nenum F { c }\r\n",
+    );
     let (code, _, err) = norma(&["check", &f]);
     assert_eq!(code, 0, "{err}");
     let (code, out, _) = norma(&["fmt", "--check", &f]);
     assert_eq!(code, 1);
-    assert!(out.contains("-enum   E { a < b }\r\n+enum E { a < b }\r\n"), "{out:?}");
+    assert!(
+        out.contains("-enum   E { a < b }\r\n+enum E { a < b }\r\n"),
+        "{out:?}"
+    );
     let (code, _, err) = norma(&["fmt", "--write", &f]);
     assert_eq!(code, 0, "{err}");
     let written = std::fs::read(&f).expect("read");
-    assert_eq!(written, b"\xEF\xBB\xBFenum E { a < b }\r\n\r\nenum F { c }\r\n");
+    assert_eq!(
+        written,
+        b"\xEF\xBB\xBFenum E { a < b }\r\n\r\nenum F { c }\r\n"
+    );
     let (code, out, _) = norma(&["fmt", "--check", &f]);
-    assert_eq!((code, out.as_str()), (0, ""), "a formatted CRLF file has no diff");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, ""),
+        "a formatted CRLF file has no diff"
+    );
 }
 
 #[test]
@@ -94,10 +121,17 @@ fn mixed_line_ends_never_show_a_diff_of_identical_lines() {
     let f = write(&dir, "m.norma", b"enum E { a < b }\r\n\r\nenum F { c }\n");
     let (code, out, _) = norma(&["fmt", "--check", &f]);
     assert_eq!(code, 1);
-    assert!(out.contains("-enum F { c }\n+enum F { c }␍\n") || out.contains("+enum F { c }\r\n"), "{out:?}");
+    assert!(
+        out.contains("-enum F { c }\n+enum F { c }␍\n") || out.contains("+enum F { c }\r\n"),
+        "{out:?}"
+    );
     for pair in out.lines().collect::<Vec<_>>().windows(2) {
         if let (Some(a), Some(b)) = (pair[0].strip_prefix('-'), pair[1].strip_prefix('+')) {
-            assert_ne!(a.trim_end_matches('\r'), b.trim_end_matches('\r'), "{out:?}");
+            assert_ne!(
+                a.trim_end_matches('\r'),
+                b.trim_end_matches('\r'),
+                "{out:?}"
+            );
         }
     }
 }
@@ -108,7 +142,9 @@ const JSON_COMMANDS: [&[&str]; 8] = [
     &["check", "--format", "sarif"],
     &["eval", "--format", "json"],
     &["test", "--format", "json"],
-    &["explain", "--report", "r", "--event", "e", "--format", "json"],
+    &[
+        "explain", "--report", "r", "--event", "e", "--format", "json",
+    ],
     &["graph", "--format", "json"],
     &["fmt", "--format", "json"],
     &["fmt", "--check", "--format", "json"],
@@ -130,7 +166,10 @@ fn json_is_asked_so_json_is_given() {
             if cmd.contains(&"sarif") {
                 assert_eq!(v["version"], "2.1.0", "{args:?}");
             } else if want == 1 {
-                assert!(v["diagnostics"].as_array().is_some_and(|d| !d.is_empty()), "{args:?}: {v}");
+                assert!(
+                    v["diagnostics"].as_array().is_some_and(|d| !d.is_empty()),
+                    "{args:?}: {v}"
+                );
             } else {
                 assert!(v["error"]["message"].is_string(), "{args:?}: {v}");
             }
@@ -142,7 +181,9 @@ fn json_is_asked_so_json_is_given() {
         let v: serde_json::Value = serde_json::from_str(&out)
             .unwrap_or_else(|e| panic!("{args:?}: stdout is not JSON ({e}): {out:?}"));
         if !cmd.contains(&"sarif") {
-            assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("--no-such-flag")));
+            assert!(v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("--no-such-flag")));
         }
     }
     let (code, out, _) = norma(&["lsp", "--format", "json", "--no-such-flag"]);
@@ -221,4 +262,28 @@ fn output_and_time_are_bounded_by_the_input() {
             assert!(bytes < 1_000_000, "{args:?} wrote {bytes} bytes");
         }
     }
+}
+
+#[test]
+fn the_language_server_publishes_the_same_bounded_set() {
+    use lsp_server::Notification;
+    let mut h = norma::lsp::harness::Harness::new();
+    let text: String = (0..20_000)
+        .map(|i| if i % 2 == 0 { '}' } else { ' ' })
+        .collect();
+    let published = h.notify(Notification::new(
+        "textDocument/didOpen".into(),
+        serde_json::json!({"textDocument": {"uri": "file:///tmp/flood.norma", "languageId": "norma", "version": 1, "text": text}}),
+    ));
+    assert_eq!(published.len(), 1);
+    let diags = published[0].params["diagnostics"].as_array().expect("list");
+    assert!(
+        diags.len() <= norma::diagnostics::MAX_PER_FILE + 1,
+        "{}",
+        diags.len()
+    );
+    let bytes = serde_json::to_string(&published[0].params)
+        .expect("json")
+        .len();
+    assert!(bytes < 1_000_000, "{bytes}");
 }

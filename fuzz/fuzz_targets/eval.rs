@@ -38,11 +38,29 @@ enum Domain {
 
 #[derive(Arbitrary, Debug, Clone)]
 enum Decl {
-    Forbid { domain: Domain, when: Cond, unless: Option<Cond>, overrides: Option<u8> },
-    Permit { domain: Domain, when: Cond, overrides: Option<u8> },
-    Duty { when: Cond, days: u8 },
-    Redline { when: Cond, rung: u8 },
-    Exception { target: u8, when: Cond },
+    Forbid {
+        domain: Domain,
+        when: Cond,
+        unless: Option<Cond>,
+        overrides: Option<u8>,
+    },
+    Permit {
+        domain: Domain,
+        when: Cond,
+        overrides: Option<u8>,
+    },
+    Duty {
+        when: Cond,
+        days: u8,
+    },
+    Redline {
+        when: Cond,
+        rung: u8,
+    },
+    Exception {
+        target: u8,
+        when: Cond,
+    },
 }
 
 #[derive(Arbitrary, Debug, Clone)]
@@ -83,7 +101,11 @@ fn cond(c: &Cond, d: Domain, depth: u8) -> String {
         },
         Cond::Known => format!("known({x}.trusted)"),
         Cond::Not(a) => format!("not ({})", cond(a, d, depth + 1)),
-        Cond::And(a, b) => format!("({}) and ({})", cond(a, d, depth + 1), cond(b, d, depth + 1)),
+        Cond::And(a, b) => format!(
+            "({}) and ({})",
+            cond(a, d, depth + 1),
+            cond(b, d, depth + 1)
+        ),
         Cond::Or(a, b) => format!("({}) or ({})", cond(a, d, depth + 1), cond(b, d, depth + 1)),
         Cond::ExistsReply(days) => {
             format!("exists reply(by: {x}) within {}d", days % 4 + 1)
@@ -193,7 +215,11 @@ fn render_events(events: &[Ev]) -> Vec<String> {
                 party(*q),
                 d % 6 + 1
             ),
-            Ev::Warn(p, d) => format!("  event e{i}: warn(by: {}) at 2020-01-0{}\n", party(*p), d % 6 + 1),
+            Ev::Warn(p, d) => format!(
+                "  event e{i}: warn(by: {}) at 2020-01-0{}\n",
+                party(*p),
+                d % 6 + 1
+            ),
         })
         .collect()
 }
@@ -266,7 +292,18 @@ fuzz_target!(|input: Input| {
         return;
     };
     let by_events = findings(&program(&decls, &shuffled(&events, input.shuffle)));
-    assert_eq!(Some(&base), by_events.as_ref(), "event order changed the findings");
-    let by_decls = findings(&program(&shuffled(&decls, input.shuffle.rotate_left(17)), &events));
-    assert_eq!(Some(&base), by_decls.as_ref(), "declaration order changed the findings");
+    assert_eq!(
+        Some(&base),
+        by_events.as_ref(),
+        "event order changed the findings"
+    );
+    let by_decls = findings(&program(
+        &shuffled(&decls, input.shuffle.rotate_left(17)),
+        &events,
+    ));
+    assert_eq!(
+        Some(&base),
+        by_decls.as_ref(),
+        "declaration order changed the findings"
+    );
 });

@@ -22,7 +22,14 @@ fn checked(
     if s.has_errors() {
         let color = inputs.color.enabled();
         let wanted = format.wanted();
-        return Err(output::input_errors(wanted, &s.sources, &s.diagnostics, color, out, err));
+        return Err(output::input_errors(
+            wanted,
+            &s.sources,
+            &s.diagnostics,
+            color,
+            out,
+            err,
+        ));
     }
     Ok(s)
 }

@@ -49,7 +49,8 @@ pub(super) fn fmt(
             Ok(decoded) => decoded,
             Err(e) => {
                 if json_mode {
-                    json_files.push(json!({"file": path.display().to_string(), "error": e.message}));
+                    json_files
+                        .push(json!({"file": path.display().to_string(), "error": e.message}));
                 } else {
                     let _ = writeln!(err, "error: {}", e.message);
                 }
@@ -76,7 +77,8 @@ pub(super) fn fmt(
                     text,
                 ));
                 if json_mode {
-                    let found = diagnostics::diagnostics_json(&sources, &diags)["diagnostics"].take();
+                    let found =
+                        diagnostics::diagnostics_json(&sources, &diags)["diagnostics"].take();
                     if let Some(found) = found.as_array() {
                         all_diagnostics.extend(found.iter().cloned());
                     }

@@ -131,21 +131,42 @@ mod tests {
 
     #[test]
     fn the_format_is_found_in_raw_arguments() {
-        assert_eq!(requested_format(&args(&["norma", "check", "--format", "json", "--x"])), Wanted::Json);
-        assert_eq!(requested_format(&args(&["norma", "check", "--format=sarif"])), Wanted::Sarif);
-        assert_eq!(requested_format(&args(&["norma", "eval", "x", "--bad"])), Wanted::Human);
-        assert_eq!(requested_format(&args(&["norma", "graph", "--format", "dot"])), Wanted::Human);
+        assert_eq!(
+            requested_format(&args(&["norma", "check", "--format", "json", "--x"])),
+            Wanted::Json
+        );
+        assert_eq!(
+            requested_format(&args(&["norma", "check", "--format=sarif"])),
+            Wanted::Sarif
+        );
+        assert_eq!(
+            requested_format(&args(&["norma", "eval", "x", "--bad"])),
+            Wanted::Human
+        );
+        assert_eq!(
+            requested_format(&args(&["norma", "graph", "--format", "dot"])),
+            Wanted::Human
+        );
     }
 
     #[test]
     fn a_failure_is_one_json_object_or_a_sarif_log() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = failure(Wanted::Json, FailureKind::Io, "cannot read `x`", &mut out, &mut err);
+        let code = failure(
+            Wanted::Json,
+            FailureKind::Io,
+            "cannot read `x`",
+            &mut out,
+            &mut err,
+        );
         assert_eq!(code, 2);
         let v: Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v["error"]["message"], "cannot read `x`");
         assert!(err.is_empty());
         let sarif = failure_sarif("no");
-        assert_eq!(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+        assert_eq!(
+            sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+            false
+        );
     }
 }

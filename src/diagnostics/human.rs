@@ -34,7 +34,12 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
         // Every span shown, by file, as ariadne will see them.
         let mut spans: Vec<(FileId, Range<usize>)> = std::iter::once(d.span)
             .chain(d.labels.iter().map(|l| l.span))
-            .map(|s| (s.file, window::shown_span(&sources.get(s.file).text, &s.range())))
+            .map(|s| {
+                (
+                    s.file,
+                    window::shown_span(&sources.get(s.file).text, &s.range()),
+                )
+            })
             .collect();
         let mut files: Vec<FileId> = spans.iter().map(|(f, _)| *f).collect();
         files.sort_unstable();

@@ -51,7 +51,11 @@ fn summary(first: &Diagnostic, errors: usize, warnings: usize) -> Diagnostic {
         (0, w) => plural(w, "warning"),
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
     };
-    let at = Span::new(first.span.file, first.span.start as usize, first.span.start as usize);
+    let at = Span::new(
+        first.span.file,
+        first.span.start as usize,
+        first.span.start as usize,
+    );
     let mut d = Diagnostic::new(
         first.code,
         at,
@@ -82,8 +86,16 @@ mod tests {
         let mut diags: Vec<Diagnostic> = (0..250)
             .map(|i| Diagnostic::new(Code::E0103, Span::new(FileId(0), i, i + 1), "x"))
             .collect();
-        diags.push(Diagnostic::new(Code::W0001, Span::new(FileId(0), 300, 301), "w"));
-        diags.push(Diagnostic::new(Code::E0201, Span::new(FileId(1), 0, 1), "other file"));
+        diags.push(Diagnostic::new(
+            Code::W0001,
+            Span::new(FileId(0), 300, 301),
+            "w",
+        ));
+        diags.push(Diagnostic::new(
+            Code::E0201,
+            Span::new(FileId(1), 0, 1),
+            "other file",
+        ));
         let out = limit_per_file(diags);
         assert_eq!(out.len(), MAX_PER_FILE + 2);
         let summary = &out[MAX_PER_FILE];

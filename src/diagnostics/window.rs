@@ -117,7 +117,9 @@ pub fn crop(text: &str, spans: &[Range<usize>]) -> Option<Cropped> {
     let mut pos = 0;
     for (ls, le, s, e) in lines {
         let from = back(text, s, BEFORE, ls);
-        let to = forward(text, from, WINDOW, le).max(forward(text, e, 0, le)).min(le);
+        let to = forward(text, from, WINDOW, le)
+            .max(forward(text, e, 0, le))
+            .min(le);
         let to = if to > forward(text, from, 2 * WINDOW, le) {
             forward(text, from, WINDOW, le)
         } else {

@@ -131,13 +131,28 @@ mod tests {
     fn ten_thousand_lines_with_spread_changes_get_a_real_diff_fast() {
         let old: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
         let new: String = (0..10_000)
-            .map(|i| if i % 500 == 7 { format!("changed {i}\n") } else { format!("line {i}\n") })
+            .map(|i| {
+                if i % 500 == 7 {
+                    format!("changed {i}\n")
+                } else {
+                    format!("line {i}\n")
+                }
+            })
             .collect();
         let started = std::time::Instant::now();
         let d = unified_diff(&old, &new, "a", "b", false);
-        assert!(started.elapsed().as_secs_f64() < 2.0, "{:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(d.matches("@@ -").count(), 20);
-        assert_eq!(d.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).count(), 20);
+        assert_eq!(
+            d.lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .count(),
+            20
+        );
         assert!(d.contains("-line 507\n+changed 507\n"), "{d}");
     }
 

@@ -53,8 +53,15 @@ mod tests {
     fn crlf_stays_crlf_and_lf_stays_lf() {
         let crlf = "enum   E { a < b }\r\n\r\n\r\nnorm n {\r\n  permit x: act() // why\r\n}\r\n";
         let out = format_keeping_endings(crlf).expect("formats");
-        assert!(out.contains("\r\n") && !out.replace("\r\n", "").contains('\n'), "{out:?}");
-        assert_eq!(format_keeping_endings(&out).expect("formats"), out, "idempotent");
+        assert!(
+            out.contains("\r\n") && !out.replace("\r\n", "").contains('\n'),
+            "{out:?}"
+        );
+        assert_eq!(
+            format_keeping_endings(&out).expect("formats"),
+            out,
+            "idempotent"
+        );
         let lf = crlf.replace("\r\n", "\n");
         let out_lf = format_keeping_endings(&lf).expect("formats");
         assert_eq!(out_lf, out.replace("\r\n", "\n"));

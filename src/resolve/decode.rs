@@ -117,7 +117,9 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
     refused(
         prefix,
         bom,
-        format!("this file is not valid UTF-8: byte 0x{byte:02X} at line {line}, column {col}{guess}"),
+        format!(
+            "this file is not valid UTF-8: byte 0x{byte:02X} at line {line}, column {col}{guess}"
+        ),
         format!("byte 0x{byte:02X} is not UTF-8"),
         note,
     )
@@ -158,8 +160,14 @@ fn looks_like_utf16(body: &[u8]) -> bool {
         return false;
     }
     let pairs = sample.len() / 2;
-    let zero_odd = sample.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0).count();
-    let zero_even = sample.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0).count();
+    let zero_odd = sample
+        .chunks_exact(2)
+        .filter(|p| p[1] == 0 && p[0] != 0)
+        .count();
+    let zero_even = sample
+        .chunks_exact(2)
+        .filter(|p| p[0] == 0 && p[1] != 0)
+        .count();
     zero_odd * 10 >= pairs * 8 || zero_even * 10 >= pairs * 8
 }
 
@@ -219,7 +227,11 @@ mod tests {
     fn windows_1252_is_named_with_line_and_column() {
         let d = decode(b"// ok\nnorm n \"L\xe9gitime d\xe9fense\" {}\n".to_vec());
         let e = d.error.expect("refused");
-        assert!(e.message.contains("byte 0xE9 at line 2, column 10"), "{}", e.message);
+        assert!(
+            e.message.contains("byte 0xE9 at line 2, column 10"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("`é` in Windows-1252"), "{}", e.message);
         assert!(e.message.contains("Latin-1"), "{}", e.message);
         assert_eq!(d.text, "// ok\nnorm n \"L");

@@ -237,7 +237,10 @@ impl<'a> Loader<'a> {
         is_entry: bool,
         root: PathBuf,
     ) -> usize {
-        let file = self.out.sources.add(SourceFile::new(display, path, text.text));
+        let file = self
+            .out
+            .sources
+            .add(SourceFile::new(display, path, text.text));
         let parsed = match text.error {
             // A refused file is not parsed: one error, an empty module.
             Some(e) => syntax::Parsed {
@@ -307,7 +310,10 @@ impl<'a> Loader<'a> {
                 if open.is_some() || candidate.is_file() {
                     key = ModKey::File(canon);
                     if !self.by_key.contains_key(&key) {
-                        match open.map(Decoded::plain).map_or_else(|| read_text(&candidate), Ok) {
+                        match open
+                            .map(Decoded::plain)
+                            .map_or_else(|| read_text(&candidate), Ok)
+                        {
                             Ok(text) => {
                                 found = Some((
                                     segs.join("::"),
