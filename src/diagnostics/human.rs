@@ -56,7 +56,7 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
             })
             .collect();
         if cropped.is_empty() {
-            let report = build(sources, d, &spans, color);
+            let report = build(sources, d, &spans, color, None);
             let _ = report.write(&mut cache, &mut out);
             continue;
         }
@@ -65,7 +65,14 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
                 *r = c.map_range(r.clone());
             }
         }
-        let report = build(sources, d, &spans, color);
+        // ariadne counts columns in the cut text: say where the error is.
+        let primary = sources.get(d.span.file);
+        let (line, col) = primary.line_col_human(d.span.start as usize);
+        let where_ = format!(
+            "long line cut for display; this error is at {}:{line}:{col}",
+            primary.name
+        );
+        let report = build(sources, d, &spans, color, Some(where_));
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|&f| {
@@ -92,6 +99,7 @@ fn build<'a>(
     d: &'a Diagnostic,
     spans: &[(FileId, Range<usize>)],
     color: bool,
+    cut_note: Option<String>,
 ) -> Report<'a, (String, Range<usize>)> {
     let file = sources.get(d.span.file).name.clone();
     let kind = match d.severity {
@@ -131,6 +139,9 @@ fn build<'a>(
         } else {
             report = report.with_note(n);
         }
+    }
+    if let Some(n) = cut_note {
+        report = report.with_note(n);
     }
     report.finish()
 }
