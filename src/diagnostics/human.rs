@@ -14,9 +14,17 @@ use crate::span::{FileId, SourceMap};
 /// of diagnostics left out past the first 100 of a file is one line.
 pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
     let mut out = Vec::new();
-    let cache_sources: Vec<(String, String)> = sources
-        .files()
-        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+    // Only the files a diagnostic points into: indexing the lines of every
+    // file loaded (the standard library too) cost more than rendering.
+    let mut used: Vec<FileId> = diags
+        .iter()
+        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let cache_sources: Vec<(String, String)> = used
+        .iter()
+        .map(|&f| (sources.get(f).name.clone(), sources.get(f).text.clone()))
         .collect();
     let mut cache = ariadne::sources(cache_sources);
     for d in diags {
