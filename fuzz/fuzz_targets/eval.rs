@@ -108,15 +108,15 @@ fn cond(c: &Cond, d: Domain, depth: u8) -> String {
         ),
         Cond::Or(a, b) => format!("({}) or ({})", cond(a, d, depth + 1), cond(b, d, depth + 1)),
         Cond::ExistsReply(days) => {
-            format!("exists reply(by: {x}) within {}d", days % 4 + 1)
+            format!("exists reply(by: {x}) within {}d after ev", days % 4 + 1)
         }
     }
 }
 
 fn pattern(d: Domain) -> &'static str {
     match d {
-        Domain::Strike => "strike(by: p, level: l)",
-        Domain::Reply => "reply(by: p, to: q)",
+        Domain::Strike => "ev: strike(by: p, level: l)",
+        Domain::Reply => "ev: reply(by: p, to: q)",
     }
 }
 
@@ -162,7 +162,7 @@ fn render_decls(decls: &[Decl]) -> Vec<String> {
             ),
             Decl::Duty { when, days } => (
                 format!(
-                    "norm {name} {{\n  source \"f\"\n  on strike(by: p, level: l) when {}\n  oblige reply(by: p) within {}d\n}}\n",
+                    "norm {name} {{\n  source \"f\"\n  on ev: strike(by: p, level: l) when {}\n  oblige reply(by: p) within {}d\n}}\n",
                     cond(when, Domain::Strike, 0),
                     days % 5 + 1
                 ),
@@ -171,7 +171,7 @@ fn render_decls(decls: &[Decl]) -> Vec<String> {
             ),
             Decl::Redline { when, rung } => (
                 format!(
-                    "redline {name} {{\n  source \"f\"\n  severity critical\n  forbid strike(by: p, level: l) when {}\n  response {}\n}}\n",
+                    "redline {name} {{\n  source \"f\"\n  severity critical\n  forbid ev: strike(by: p, level: l) when {}\n  response {}\n}}\n",
                     cond(when, Domain::Strike, 0),
                     ["protest", "sanctions", "countermeasures"][usize::from(rung % 3)]
                 ),
