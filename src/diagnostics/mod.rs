@@ -294,4 +294,20 @@ mod tests {
         assert_eq!(nearest("xyz", ["region", "sector"]), None);
         assert_eq!(nearest("a", ["b"]), Some("b"));
     }
+
+    /// What users saw with the hand-written distance, kept with strsim:
+    /// case is free, ties go to the alphabetically first name, an exact
+    /// match is never suggested, and the limit is a third of the length.
+    #[test]
+    fn suggestions_are_unchanged_by_strsim() {
+        assert_eq!(nearest("Region", ["region"]), Some("region"));
+        assert_eq!(nearest("HEALTHCAER", ["healthcare"]), Some("healthcare"));
+        assert_eq!(nearest("cat", ["bat", "hat"]), Some("bat"));
+        assert_eq!(nearest("same", ["same"]), None);
+        assert_eq!(nearest("abcdef", ["abcxyz"]), None);
+        assert_eq!(nearest("abcdef", ["abcdxy"]), Some("abcdxy"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("ß", "ss"), 2);
+    }
 }
