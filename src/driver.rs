@@ -68,6 +68,8 @@ fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     diagnostics::drop_cascades(&loaded.sources, &mut all);
     diagnostics::sort(&mut all);
     all.dedup();
+    // Output bounded by input: the rest of a file past 100 is one line.
+    let all = diagnostics::limit_per_file(all);
     Session {
         sources: loaded.sources,
         program,

@@ -106,7 +106,8 @@ pub fn comparison_human(
         }
         out.extend_from_slice(b"\n");
     }
-    let mut text = String::from_utf8_lossy(&out).into_owned();
+    // ariadne writes what it was given, which is UTF-8 text.
+    let mut text = String::from_utf8(out).unwrap_or_default();
     if !color {
         text = crate::diagnostics::strip_ansi(&text);
     }

@@ -2,17 +2,21 @@
 
 use std::io::Write;
 
+use super::output::{self, FailureKind, Wanted};
 use super::{CheckFormat, GraphFormat, Inputs};
 use crate::analysis::{self, replay::Replayer, CompareOptions};
 use crate::diagnostics;
 use crate::driver::{self, Session};
 
-/// Run the front end, or report an I/O failure (exit 2).
-pub(super) fn session(inputs: &Inputs, err: &mut dyn Write) -> Result<Session, u8> {
-    driver::check_paths(&inputs.paths, &inputs.include).map_err(|e| {
-        let _ = writeln!(err, "error: {}", e.message);
-        2
-    })
+/// Run the front end, or report an I/O failure (exit 2) as asked.
+pub(super) fn session(
+    inputs: &Inputs,
+    wanted: Wanted,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Session, u8> {
+    driver::check_paths(&inputs.paths, &inputs.include)
+        .map_err(|e| output::failure(wanted, FailureKind::Io, &e.message, out, err))
 }
 
 /// `--deep`: the lints W0006–W0009 of the analysis, added to the
@@ -51,7 +55,7 @@ pub(super) fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let mut s = match session(inputs, err) {
+    let mut s = match session(inputs, format.wanted(), out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -103,14 +107,13 @@ pub(super) fn graph(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match session(inputs, err) {
+    let s = match session(inputs, format.wanted(), out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
     if s.has_errors() {
-        let text = diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled());
-        let _ = err.write_all(text.as_bytes());
-        return 1;
+        let color = inputs.color.enabled();
+        return output::input_errors(format.wanted(), &s.sources, &s.diagnostics, color, out, err);
     }
     let g = crate::graph::build(&s.program);
     let text = match format {

@@ -10,6 +10,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::output::{self, FailureKind};
 use super::{ColorChoice, Format};
 use crate::analysis::{self, replay::Replayer, CompareOptions};
 use crate::diagnostics;
@@ -92,27 +93,25 @@ fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<ModuleId> {
     }
 }
 
-fn fail(format: Format, out: &mut dyn Write, err: &mut dyn Write, message: &str, code: u8) -> u8 {
-    match format {
-        Format::Json => {
-            let v = serde_json::json!({"schema_version": 1, "error": message});
-            let _ = writeln!(out, "{v}");
-        }
-        Format::Human => {
-            let _ = writeln!(err, "error: {message}");
-        }
-    }
-    code
+/// A usage or I/O failure, in the format asked for (exit 2).
+fn fail(
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    kind: FailureKind,
+    message: &str,
+) -> u8 {
+    output::failure(format.wanted(), kind, message, out, err)
 }
 
 pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let (a, b) = match (text_arg(args.a), text_arg(args.b)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return fail(args.format, out, err, &e, 2),
+        (Err(e), _) | (_, Err(e)) => return fail(args.format, out, err, FailureKind::Io, &e),
     };
     if !(1..=MAX_EVENTS).contains(&args.events) {
         let msg = format!("--events takes a number from 1 to {MAX_EVENTS}");
-        return fail(args.format, out, err, &msg, 2);
+        return fail(args.format, out, err, FailureKind::Usage, &msg);
     }
     let mut paths = Vec::new();
     let mut texts = Vec::new();
@@ -142,7 +141,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     }
     let session = match driver::check_paths_and_texts(&paths, texts, args.include) {
         Ok(s) => s,
-        Err(e) => return fail(args.format, out, err, &e.message, 2),
+        Err(e) => return fail(args.format, out, err, FailureKind::Io, &e.message),
     };
     if session.has_errors() {
         let text = match args.format {
@@ -166,7 +165,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     for (side, e) in [(args.a, &ea), (args.b, &eb)] {
         if e.is_empty() {
             let msg = format!("`{side}` holds no module to compare");
-            return fail(args.format, out, err, &msg, 2);
+            return fail(args.format, out, err, FailureKind::Usage, &msg);
         }
     }
     let replayer = Replayer {
@@ -192,7 +191,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     };
     if let Some(dir) = args.witness_dir {
         if let Err(e) = write_witnesses(dir, &result) {
-            return fail(args.format, out, err, &e, 2);
+            return fail(args.format, out, err, FailureKind::Io, &e);
         }
         if args.format == Format::Human && !result.conflicts.is_empty() {
             let mut cmd = format!("norma test {}", dir.display());

@@ -5,21 +5,38 @@
 use std::io::Write;
 
 use super::check::session;
+use super::output::{self, FailureKind};
 use super::{Format, Inputs};
-use crate::diagnostics;
 use crate::driver::Session;
 use crate::eval;
 use crate::model::{EventId, ReportId};
 
 /// The session, or the exit code after printing why there is none.
-fn checked(inputs: &Inputs, err: &mut dyn Write) -> Result<Session, u8> {
-    let s = session(inputs, err)?;
+fn checked(
+    inputs: &Inputs,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Session, u8> {
+    let s = session(inputs, format.wanted(), out, err)?;
     if s.has_errors() {
-        let text = diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled());
-        let _ = err.write_all(text.as_bytes());
-        return Err(1);
+        let color = inputs.color.enabled();
+        let wanted = format.wanted();
+        return Err(output::input_errors(
+            wanted,
+            &s.sources,
+            &s.diagnostics,
+            color,
+            out,
+            err,
+        ));
     }
     Ok(s)
+}
+
+/// A usage failure (an unknown report or event), as asked.
+fn usage(format: Format, message: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    output::failure(format.wanted(), FailureKind::Usage, message, out, err)
 }
 
 /// Reports declared in files named on the command line.
@@ -55,7 +72,7 @@ pub(super) fn eval(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match checked(inputs, err) {
+    let s = match checked(inputs, format, out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -63,10 +80,7 @@ pub(super) fn eval(
         None => entry_reports(&s),
         Some(name) => match find_report(&s, name) {
             Some(r) => vec![r],
-            None => {
-                let _ = writeln!(err, "error: no report named `{name}`");
-                return 2;
-            }
+            None => return usage(format, &format!("no report named `{name}`"), out, err),
         },
     };
     let results = eval::evaluate_many(&s.program, &ids);
@@ -92,7 +106,7 @@ pub(super) fn test(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match checked(inputs, err) {
+    let s = match checked(inputs, format, out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -121,13 +135,12 @@ pub(super) fn explain(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match checked(inputs, err) {
+    let s = match checked(inputs, format, out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let Some(rid) = find_report(&s, report) else {
-        let _ = writeln!(err, "error: no report named `{report}`");
-        return 2;
+        return usage(format, &format!("no report named `{report}`"), out, err);
     };
     let Some(eid) = s
         .program
@@ -136,8 +149,8 @@ pub(super) fn explain(
         .iter()
         .position(|e| e.name == event)
     else {
-        let _ = writeln!(err, "error: report `{report}` has no event `{event}`");
-        return 2;
+        let message = format!("report `{report}` has no event `{event}`");
+        return usage(format, &message, out, err);
     };
     let x = eval::explain(&s.program, rid, EventId(eid as u32));
     let text = match format {

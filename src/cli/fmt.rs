@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use super::output::{self, FailureKind};
 use super::{ColorChoice, Format};
 use crate::diagnostics;
 use crate::resolve::loader;
@@ -33,31 +34,42 @@ pub(super) fn fmt(
 ) -> u8 {
     let json_mode = format == Format::Json;
     let mut json_files: Vec<Value> = Vec::new();
+    // Every refused file's diagnostics, also listed at the top level so
+    // the object is a §8 diagnostics object too.
+    let mut all_diagnostics: Vec<Value> = Vec::new();
     let files = match loader::norma_files(paths) {
         Ok(files) => files,
-        Err(e) => {
-            let _ = writeln!(err, "error: {}", e.message);
-            return 2;
-        }
+        Err(e) => return output::failure(format.wanted(), FailureKind::Io, &e.message, out, err),
     };
     let color = color.enabled();
     let mut code = 0u8;
     let mut unformatted = 0usize;
     for path in &files {
-        let text = match loader::read_source(path) {
-            Ok(text) => text,
+        let decoded = match loader::read_source(path) {
+            Ok(decoded) => decoded,
             Err(e) => {
-                let _ = writeln!(err, "error: {}", e.message);
+                if json_mode {
+                    json_files
+                        .push(json!({"file": path.display().to_string(), "error": e.message}));
+                } else {
+                    let _ = writeln!(err, "error: {}", e.message);
+                }
                 code = 2;
                 continue;
             }
         };
-        let formatted = match crate::syntax::literate::format_any(
-            &path.display().to_string(),
-            &text,
-        ) {
+        let bom = if decoded.bom { "\u{feff}" } else { "" };
+        let text = decoded.text;
+        // A file whose bytes are not UTF-8 is refused, never rewritten.
+        let result = match &decoded.error {
+            Some(e) => Err(vec![e.diagnostic(crate::span::FileId(0))]),
+            None => crate::syntax::literate::format_any(&path.display().to_string(), &text),
+        };
+        let formatted = match result {
             Ok(formatted) => formatted,
-            Err(diags) => {
+            Err(mut diags) => {
+                diagnostics::sort(&mut diags);
+                let diags = diagnostics::limit_per_file(diags);
                 let mut sources = SourceMap::new();
                 sources.add(SourceFile::new(
                     path.display().to_string(),
@@ -65,9 +77,14 @@ pub(super) fn fmt(
                     text,
                 ));
                 if json_mode {
+                    let found =
+                        diagnostics::diagnostics_json(&sources, &diags)["diagnostics"].take();
+                    if let Some(found) = found.as_array() {
+                        all_diagnostics.extend(found.iter().cloned());
+                    }
                     json_files.push(json!({
                         "file": path.display().to_string(),
-                        "diagnostics": diagnostics::diagnostics_json(&sources, &diags)["diagnostics"],
+                        "diagnostics": found,
                     }));
                 } else {
                     let report = diagnostics::render_human(&sources, &diags, color);
@@ -85,12 +102,12 @@ pub(super) fn fmt(
                 entry["text"] = json!(formatted);
                 Ok(())
             }
-            FmtMode::Print => out.write_all(formatted.as_bytes()),
+            FmtMode::Print => out.write_all(format!("{bom}{formatted}").as_bytes()),
             FmtMode::Write if changed && json_mode => {
                 entry["rewritten"] = json!(true);
-                write_in_place(path, &formatted)
+                write_in_place(path, &format!("{bom}{formatted}"))
             }
-            FmtMode::Write if changed => write_in_place(path, &formatted),
+            FmtMode::Write if changed => write_in_place(path, &format!("{bom}{formatted}")),
             FmtMode::Check if changed => {
                 unformatted += 1;
                 code = code.max(1);
@@ -106,7 +123,12 @@ pub(super) fn fmt(
             FmtMode::Write | FmtMode::Check => Ok(()),
         };
         if let Err(e) = written {
-            let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
+            let message = format!("cannot write `{}`: {e}", path.display());
+            if json_mode {
+                entry["error"] = json!(message);
+            } else {
+                let _ = writeln!(err, "error: {message}");
+            }
             code = 2;
         }
         if json_mode {
@@ -114,7 +136,16 @@ pub(super) fn fmt(
         }
     }
     if json_mode {
-        let doc = json!({"schema_version": 1, "files": json_files});
+        let errors = all_diagnostics
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .count();
+        let doc = json!({
+            "schema_version": 1,
+            "files": json_files,
+            "diagnostics": all_diagnostics,
+            "summary": {"errors": errors, "warnings": all_diagnostics.len() - errors},
+        });
         if writeln!(out, "{doc}").is_err() {
             return 2;
         }

@@ -10,6 +10,7 @@ mod compare;
 mod eval;
 mod fmt;
 mod help;
+pub mod output;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -68,6 +69,34 @@ pub enum GraphFormat {
     Dot,
     Mermaid,
     Json,
+}
+
+impl CheckFormat {
+    fn wanted(self) -> output::Wanted {
+        match self {
+            CheckFormat::Human => output::Wanted::Human,
+            CheckFormat::Json => output::Wanted::Json,
+            CheckFormat::Sarif => output::Wanted::Sarif,
+        }
+    }
+}
+
+impl Format {
+    fn wanted(self) -> output::Wanted {
+        match self {
+            Format::Human => output::Wanted::Human,
+            Format::Json => output::Wanted::Json,
+        }
+    }
+}
+
+impl GraphFormat {
+    fn wanted(self) -> output::Wanted {
+        match self {
+            GraphFormat::Json => output::Wanted::Json,
+            GraphFormat::Dot | GraphFormat::Mermaid => output::Wanted::Human,
+        }
+    }
 }
 
 /// Options every command that reads sources takes.
@@ -195,6 +224,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "never")]
         color: ColorChoice,
     },
+}
+
+/// Report a command line that does not parse (clap's error, or its help
+/// or version text); returns the exit code. With `--format json|sarif`
+/// among the arguments, a usage error is a JSON object on stdout.
+pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> u8 {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return 0;
+    }
+    let wanted = output::requested_format(args);
+    if wanted == output::Wanted::Human {
+        let _ = e.print();
+        return 2;
+    }
+    let message = e.render().to_string();
+    let message = message.trim_end().trim_start_matches("error: ");
+    output::failure(
+        wanted,
+        output::FailureKind::Usage,
+        message,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )
 }
 
 /// Run a parsed command line; returns the exit code.

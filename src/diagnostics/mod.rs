@@ -7,12 +7,15 @@
 mod cascade;
 mod human;
 mod json;
+mod limit;
 mod pages;
 mod sarif;
+mod window;
 
 pub use cascade::drop_cascades;
 pub use human::{render_human, summary_line};
 pub use json::{diagnostic_json, diagnostics_json, range_json};
+pub use limit::{is_omitted_summary, limit_per_file, MAX_PER_FILE};
 pub use pages::{page, pointer, stdlib_note, PAGES};
 pub use sarif::render_sarif;
 
@@ -295,20 +298,10 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// Levenshtein distance (strsim) with ASCII case ignored, so `Regoin`
+/// is one edit from `region`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(!a[i - 1].eq_ignore_ascii_case(&b[j - 1]));
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
 }
 
 /// ariadne colours a custom report kind even with colour off; take the
@@ -339,5 +332,21 @@ mod tests {
         assert_eq!(nearest("regoin", ["region", "sector"]), Some("region"));
         assert_eq!(nearest("xyz", ["region", "sector"]), None);
         assert_eq!(nearest("a", ["b"]), Some("b"));
+    }
+
+    /// What users saw with the hand-written distance, kept with strsim:
+    /// case is free, ties go to the alphabetically first name, an exact
+    /// match is never suggested, and the limit is a third of the length.
+    #[test]
+    fn suggestions_are_unchanged_by_strsim() {
+        assert_eq!(nearest("Region", ["region"]), Some("region"));
+        assert_eq!(nearest("HEALTHCAER", ["healthcare"]), Some("healthcare"));
+        assert_eq!(nearest("cat", ["bat", "hat"]), Some("bat"));
+        assert_eq!(nearest("same", ["same"]), None);
+        assert_eq!(nearest("abcdef", ["abcxyz"]), None);
+        assert_eq!(nearest("abcdef", ["abcdxy"]), Some("abcdxy"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("ß", "ss"), 2);
     }
 }

@@ -79,7 +79,8 @@ pub(crate) fn write_report(
     let mut buf = Vec::new();
     // Writing to a Vec cannot fail; a failure would only lose this report.
     let _ = report.write(cache, &mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    // ariadne writes only the `str` pieces it was given: always UTF-8.
+    let text = String::from_utf8(buf).unwrap_or_default();
     if color {
         text
     } else {

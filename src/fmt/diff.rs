@@ -1,22 +1,15 @@
-//! A small line diff in unified format, for `norma fmt --check`.
-//!
-//! Common lines at both ends are set aside first; the middle is aligned by
-//! a longest common subsequence. A middle too large for that (more than
-//! [`MAX_CELLS`] line pairs) is shown as one replaced block, which is still
-//! a correct diff, only a coarser one.
+//! The line diff of `norma fmt --check`, in unified format: `similar`'s
+//! Myers diff (linear space, fast on long files with changes spread
+//! through them, no size cap), rendered here so the format stays what it
+//! was: `@@ -a,n +b,m @@` headers, three lines of context, and lines that
+//! differ only in trailing blanks or line ends shown with those made
+//! visible (`·` space, `→` tab, `␍` carriage return), so a diff never
+//! shows two identical-looking lines.
 
-/// Largest middle (old lines × new lines) aligned line by line.
-const MAX_CELLS: usize = 16_000_000;
+use similar::{ChangeTag, TextDiff};
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    Same,
-    Delete,
-    Insert,
-}
 
 /// A unified diff from `old` to `new`, empty when they are equal. Lines are
 /// compared with their line ends, so a missing final newline shows.
@@ -25,133 +18,74 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str, color:
     if old == new {
         return String::new();
     }
-    let a: Vec<&str> = old.split_inclusive('\n').collect();
-    let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let script = edit_script(&a, &b);
+    let diff = TextDiff::configure().diff_lines(old, new);
     let mut out = format!("--- {old_name}\n+++ {new_name}\n");
-    for hunk in hunks(&script) {
-        render_hunk(&mut out, &script[hunk.0..hunk.1], &a, &b, color);
-    }
-    out
-}
-
-/// The edit script as (op, index in old, index in new).
-fn edit_script(a: &[&str], b: &[&str]) -> Vec<(Op, usize, usize)> {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
-    let mut script: Vec<(Op, usize, usize)> = (0..prefix).map(|i| (Op::Same, i, i)).collect();
-    let middle = if am.len().saturating_mul(bm.len()) <= MAX_CELLS {
-        lcs_script(am, bm)
-    } else {
-        let mut m: Vec<Op> = vec![Op::Delete; am.len()];
-        m.extend(vec![Op::Insert; bm.len()]);
-        m
-    };
-    let (mut i, mut j) = (prefix, prefix);
-    for op in middle {
-        script.push((op, i, j));
-        match op {
-            Op::Same => {
-                i += 1;
-                j += 1;
-            }
-            Op::Delete => i += 1,
-            Op::Insert => j += 1,
-        }
-    }
-    for k in 0..suffix {
-        script.push((Op::Same, i + k, j + k));
-    }
-    script
-}
-
-/// Longest common subsequence by dynamic programming over suffixes.
-fn lcs_script(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let (n, m) = (a.len(), b.len());
-    let mut len = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            len[at(i, j)] = if a[i] == b[j] {
-                len[at(i + 1, j + 1)] + 1
-            } else {
-                len[at(i + 1, j)].max(len[at(i, j + 1)])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut ops = Vec::with_capacity(n + m);
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            ops.push(Op::Same);
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || len[at(i + 1, j)] >= len[at(i, j + 1)]) {
-            ops.push(Op::Delete);
-            i += 1;
-        } else {
-            ops.push(Op::Insert);
-            j += 1;
-        }
-    }
-    ops
-}
-
-/// Ranges of the script to show: each change with up to [`CONTEXT`] equal
-/// lines around it, overlapping ranges merged.
-fn hunks(script: &[(Op, usize, usize)]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (k, (op, _, _)) in script.iter().enumerate() {
-        if *op == Op::Same {
+    for group in diff.grouped_ops(CONTEXT) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
-        }
-        let start = k.saturating_sub(CONTEXT);
-        let end = (k + 1 + CONTEXT).min(script.len());
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
+        };
+        let (old_range, new_range) = (
+            first.old_range().start..last.old_range().end,
+            first.new_range().start..last.new_range().end,
+        );
+        // Unified format: an empty range names the line before it.
+        let start = |r: &std::ops::Range<usize>| if r.is_empty() { r.start } else { r.start + 1 };
+        out.push_str(&format!(
+            "@@ -{},{} +{},{} @@\n",
+            start(&old_range),
+            old_range.len(),
+            start(&new_range),
+            new_range.len()
+        ));
+        let changes: Vec<_> = group.iter().flat_map(|op| diff.iter_changes(op)).collect();
+        // Bodies of the other side, trailing blanks off: a changed line
+        // that matches one of them differs only invisibly.
+        let trimmed = |tag: ChangeTag| -> Vec<&str> {
+            changes
+                .iter()
+                .filter(|c| c.tag() == tag)
+                .map(|c| c.value().trim_end())
+                .collect()
+        };
+        let (removed, added) = (trimmed(ChangeTag::Delete), trimmed(ChangeTag::Insert));
+        for c in &changes {
+            let line = c.value();
+            let (mark, paint, others) = match c.tag() {
+                ChangeTag::Equal => (' ', "", None),
+                ChangeTag::Delete => ('-', "\u{1b}[31m", Some(&added)),
+                ChangeTag::Insert => ('+', "\u{1b}[32m", Some(&removed)),
+            };
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let body = match others {
+                Some(o) if o.contains(&line.trim_end()) => visible_end(body),
+                _ => body.to_string(),
+            };
+            if color && !paint.is_empty() {
+                out.push_str(&format!("{paint}{mark}{body}\u{1b}[0m\n"));
+            } else {
+                out.push_str(&format!("{mark}{body}\n"));
+            }
+            if !line.ends_with('\n') {
+                out.push_str("\\ No newline at end of file\n");
+            }
         }
     }
     out
 }
 
-fn render_hunk(out: &mut String, ops: &[(Op, usize, usize)], a: &[&str], b: &[&str], color: bool) {
-    let Some(&(_, i0, j0)) = ops.first() else {
-        return;
-    };
-    let old_len = ops.iter().filter(|o| o.0 != Op::Insert).count();
-    let new_len = ops.iter().filter(|o| o.0 != Op::Delete).count();
-    // Unified format: an empty range names the line before it.
-    let start = |first: usize, len: usize| if len == 0 { first } else { first + 1 };
-    out.push_str(&format!(
-        "@@ -{},{} +{},{} @@\n",
-        start(i0, old_len),
-        old_len,
-        start(j0, new_len),
-        new_len
-    ));
-    for &(op, i, j) in ops {
-        let (mark, line, paint) = match op {
-            Op::Same => (' ', a[i], ""),
-            Op::Delete => ('-', a[i], "\u{1b}[31m"),
-            Op::Insert => ('+', b[j], "\u{1b}[32m"),
-        };
-        let body = line.strip_suffix('\n').unwrap_or(line);
-        if color && !paint.is_empty() {
-            out.push_str(&format!("{paint}{mark}{body}\u{1b}[0m\n"));
-        } else {
-            out.push_str(&format!("{mark}{body}\n"));
-        }
-        if !line.ends_with('\n') {
-            out.push_str("\\ No newline at end of file\n");
-        }
+/// `body` with its trailing blanks and carriage return made visible.
+fn visible_end(body: &str) -> String {
+    let kept = body.trim_end();
+    let mut out = kept.to_string();
+    for ch in body[kept.len()..].chars() {
+        out.push(match ch {
+            ' ' => '·',
+            '\t' => '→',
+            '\r' => '␍',
+            other => other,
+        });
     }
+    out
 }
 
 #[cfg(test)]
@@ -185,6 +119,41 @@ mod tests {
             d.contains("-20\n+20\n\\ No newline at end of file\n"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn invisible_changes_are_made_visible() {
+        let d = unified_diff("a \r\nb\n", "a\nb\n", "x", "y", false);
+        assert_eq!(d, "--- x\n+++ y\n@@ -1,2 +1,2 @@\n-a·␍\n+a\n b\n");
+    }
+
+    #[test]
+    fn ten_thousand_lines_with_spread_changes_get_a_real_diff_fast() {
+        let old: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
+        let new: String = (0..10_000)
+            .map(|i| {
+                if i % 500 == 7 {
+                    format!("changed {i}\n")
+                } else {
+                    format!("line {i}\n")
+                }
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let d = unified_diff(&old, &new, "a", "b", false);
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(d.matches("@@ -").count(), 20);
+        assert_eq!(
+            d.lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .count(),
+            20
+        );
+        assert!(d.contains("-line 507\n+changed 507\n"), "{d}");
     }
 
     #[test]

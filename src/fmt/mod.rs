@@ -48,10 +48,12 @@
 
 mod decls;
 mod diff;
+mod endings;
 mod expr;
 mod printer;
 
 pub use diff::unified_diff;
+pub use endings::{format_keeping_endings, uses_crlf};
 pub use printer::WIDTH;
 
 use crate::diagnostics::{Code, Diagnostic};

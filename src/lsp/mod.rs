@@ -18,6 +18,7 @@
 
 mod complete;
 mod convert;
+pub mod harness;
 mod navigate;
 mod state;
 mod symbols;

@@ -101,8 +101,7 @@ impl StdCache {
         StdCache { dir: None }
     }
 
-    /// No cache: `std::` locations are left out (tests).
-    #[cfg(test)]
+    /// No cache: `std::` locations are left out (tests, fuzzing).
     pub fn none() -> StdCache {
         StdCache { dir: None }
     }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::decode::{self, Decoded};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{SourceFile, SourceMap, Span};
 use crate::syntax::{self, ast};
@@ -47,7 +48,7 @@ pub struct IoFailure {
 }
 
 /// A module found but not yet loaded: (name, path on disk, text, display name).
-type Found = (String, Option<PathBuf>, String, PathBuf);
+type Found = (String, Option<PathBuf>, Decoded, PathBuf);
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum ModKey {
@@ -99,7 +100,7 @@ pub fn load_with_texts(
             name.clone(),
             name,
             None,
-            text,
+            Decoded::plain(text),
             true,
             dir,
         );
@@ -120,7 +121,7 @@ pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -
             stem,
             name,
             None,
-            text,
+            Decoded::plain(text),
             true,
             dir,
         );
@@ -139,8 +140,8 @@ pub fn norma_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IoFailure> {
     Ok(out)
 }
 
-/// The text of one file (invalid UTF-8 replaced, see [`decode`]).
-pub fn read_source(path: &Path) -> Result<String, IoFailure> {
+/// The text of one file, or why its bytes are refused (see [`decode`]).
+pub fn read_source(path: &Path) -> Result<Decoded, IoFailure> {
     read_text(path)
 }
 
@@ -159,7 +160,7 @@ pub fn load_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Loa
         if loader.by_key.contains_key(&key) {
             continue;
         }
-        loader.add_entry(key, path, text);
+        loader.add_entry(key, path, Decoded::plain(text));
     }
     loader.out
 }
@@ -207,19 +208,13 @@ fn canonical(p: &Path) -> PathBuf {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, IoFailure> {
+/// Read a file; bytes that are not UTF-8 come back refused, never
+/// replaced (see [`decode`]).
+fn read_text(path: &Path) -> Result<Decoded, IoFailure> {
     let bytes = std::fs::read(path).map_err(|e| IoFailure {
         message: format!("cannot read `{}`: {e}", path.display()),
     })?;
-    Ok(decode(bytes))
-}
-
-/// Invalid UTF-8 is replaced (and reported by the lexer as E0101 on U+FFFD).
-fn decode(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }
+    Ok(decode::decode(bytes))
 }
 
 impl<'a> Loader<'a> {
@@ -249,7 +244,7 @@ impl<'a> Loader<'a> {
 
     /// Add a file named on the command line (or an open document): named
     /// by its stem, its `use`s resolved from its own folder first.
-    fn add_entry(&mut self, key: ModKey, path: PathBuf, text: String) -> usize {
+    fn add_entry(&mut self, key: ModKey, path: PathBuf, text: Decoded) -> usize {
         let stem = syntax::literate::module_stem(&path)
             .unwrap_or("main")
             .to_string();
@@ -269,13 +264,25 @@ impl<'a> Loader<'a> {
         name: String,
         display: String,
         path: Option<PathBuf>,
-        text: String,
+        text: Decoded,
         is_entry: bool,
         root: PathBuf,
     ) -> usize {
-        let file = self.out.sources.add(SourceFile::new(display, path, text));
-        let source = self.out.sources.get(file);
-        let parsed = syntax::literate::parse_source(file, &source.name, &source.text);
+        let file = self
+            .out
+            .sources
+            .add(SourceFile::new(display, path, text.text));
+        let parsed = match text.error {
+            // A refused file is not parsed: one error, an empty module.
+            Some(e) => syntax::Parsed {
+                module: ast::Module::default(),
+                diagnostics: vec![e.diagnostic(file)],
+            },
+            None => {
+                let source = self.out.sources.get(file);
+                syntax::literate::parse_source(file, &source.name, &source.text)
+            }
+        };
         self.out.diagnostics.extend(parsed.diagnostics);
         let idx = self.out.modules.len();
         self.out.modules.push(LoadedModule {
@@ -316,7 +323,7 @@ impl<'a> Loader<'a> {
             let text = stdlib::STDLIB
                 .iter()
                 .find(|(n, _)| *n == sub)
-                .map(|(_, t)| t.to_string());
+                .map(|(_, t)| Decoded::plain(t.to_string()));
             let found = text.map(|t| {
                 (
                     format!("std::{sub}"),
@@ -340,7 +347,10 @@ impl<'a> Loader<'a> {
                 if open.is_some() || candidate.is_file() {
                     key = ModKey::File(canon);
                     if !self.by_key.contains_key(&key) {
-                        match open.map_or_else(|| read_text(&candidate), Ok) {
+                        match open
+                            .map(Decoded::plain)
+                            .map_or_else(|| read_text(&candidate), Ok)
+                        {
                             Ok(text) => {
                                 found = Some((
                                     segs.join("::"),

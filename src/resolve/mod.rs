@@ -7,6 +7,7 @@
 //! then a listed import, then a whole-module import; two candidates of the
 //! same rank make the name ambiguous (E0204), but only where it is used.
 
+pub mod decode;
 pub mod loader;
 
 use std::collections::HashMap;

@@ -218,6 +218,9 @@ fn lex_into<'a>(
     let mut out = LexOutput::default();
     let mut pending_doc: Option<String> = None;
     let mut depth = 0usize;
+    // The E0101 being extended by a run of unknown characters: its index
+    // in `out.diagnostics` and how many characters it covers.
+    let mut run: Option<(usize, usize)> = None;
     let mut lexer = Raw::lexer(text);
     while let Some(raw) = lexer.next() {
         let range = lexer.span();
@@ -226,6 +229,21 @@ fn lex_into<'a>(
         let raw = match raw {
             Ok(raw) => raw,
             Err(()) => {
+                // A run of characters the language does not know (only
+                // blanks between them) is one error, not one per character.
+                if let Some((first, count)) = run.as_mut() {
+                    let last = &mut out.diagnostics[*first];
+                    let gap = text.get(last.span.end as usize..range.start).unwrap_or("x");
+                    if gap.chars().all(char::is_whitespace) {
+                        *count += slice.chars().count();
+                        last.span = Span::new(file, last.span.start as usize, range.end);
+                        last.primary_label = Some(format!(
+                            "{count} characters that are not part of the Norma language"
+                        ));
+                        continue;
+                    }
+                }
+                run = Some((out.diagnostics.len(), slice.chars().count()));
                 let ch = slice.chars().next().unwrap_or('?');
                 out.diagnostics.push(
                     Diagnostic::new(

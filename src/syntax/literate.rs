@@ -171,7 +171,7 @@ pub fn format_any(name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
     if is_literate(name) {
         format_literate(text)
     } else {
-        crate::fmt::format_source(text)
+        crate::fmt::format_keeping_endings(text)
     }
 }
 

@@ -1,0 +1,51 @@
+//! The server without its transport, for fuzzing and tests: messages in,
+//! answers and notifications out, in the calling thread. The standard
+//! library is not written to a cache folder.
+
+use std::collections::{BTreeMap, HashMap};
+
+use lsp_server::{Notification, Request, Response};
+
+use super::state::StdCache;
+use super::Server;
+
+/// One server, as a client would drive it after `initialize`.
+pub struct Harness {
+    server: Server,
+}
+
+impl Default for Harness {
+    fn default() -> Harness {
+        Harness::new()
+    }
+}
+
+impl Harness {
+    pub fn new() -> Harness {
+        Harness {
+            server: Server {
+                docs: BTreeMap::new(),
+                includes: Vec::new(),
+                std_cache: StdCache::none(),
+                analysis: None,
+                parsed_ok: HashMap::new(),
+                published: HashMap::new(),
+            },
+        }
+    }
+
+    /// A notification; the diagnostics published after it, if it changed
+    /// the documents.
+    pub fn notify(&mut self, n: Notification) -> Vec<Notification> {
+        if self.server.notification(n) {
+            self.server.reanalyze()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A request and its answer.
+    pub fn request(&mut self, r: Request) -> Response {
+        self.server.request(r)
+    }
+}
