@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use ariadne::{Cache, Color, Config, IndexType, Label, Report, ReportKind, Source};
 use serde_json::{json, Map, Value as Json};
 
@@ -193,8 +195,10 @@ pub struct FindingsJson<'a> {
     program: &'a Program,
     sources: &'a SourceMap,
     reports: usize,
-    buf: Vec<u8>,
 }
+
+/// Findings per piece of JSON serialised on one thread.
+const JSON_CHUNK: usize = 512;
 
 impl<'a> FindingsJson<'a> {
     pub fn new(program: &'a Program, sources: &'a SourceMap) -> FindingsJson<'a> {
@@ -202,7 +206,6 @@ impl<'a> FindingsJson<'a> {
             program,
             sources,
             reports: 0,
-            buf: Vec::new(),
         }
     }
 }
@@ -219,19 +222,36 @@ impl FindingsSink for FindingsJson<'_> {
         })?;
         self.reports += 1;
         w.write_all(b"    {\n      \"findings\": [")?;
-        for (k, f) in r.findings.iter().enumerate() {
-            // Serialised into a buffer first: serde writes in small pieces.
-            self.buf.clear();
-            self.buf.extend_from_slice(if k == 0 {
-                b"\n        "
-            } else {
-                b",\n        "
-            });
-            let out = FindingOut::new(self.program, self.sources, report, f);
-            let mut ser =
-                serde_json::Serializer::with_formatter(&mut self.buf, NestedPretty::new(4));
-            serde::Serialize::serialize(&out, &mut ser).map_err(io::Error::other)?;
-            w.write_all(&self.buf)?;
+        // Findings are serialised in parallel, a window at a time (so the
+        // output is never held whole), and written in order.
+        let (program, sources) = (self.program, self.sources);
+        let piece = |(first, chunk): (bool, &[Finding])| -> Vec<u8> {
+            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            for (j, f) in chunk.iter().enumerate() {
+                buf.extend_from_slice(if first && j == 0 {
+                    b"\n        "
+                } else {
+                    b",\n        "
+                });
+                let out = FindingOut::new(program, sources, report, f);
+                let mut ser =
+                    serde_json::Serializer::with_formatter(&mut buf, NestedPretty::new(4));
+                // Serialising plain data into a Vec cannot fail.
+                let _ = serde::Serialize::serialize(&out, &mut ser);
+            }
+            buf
+        };
+        let window = JSON_CHUNK * rayon::current_num_threads().max(1) * 4;
+        for (w_index, findings) in r.findings.chunks(window).enumerate() {
+            let pieces: Vec<Vec<u8>> = findings
+                .par_chunks(JSON_CHUNK)
+                .enumerate()
+                .map(|(k, chunk)| (w_index == 0 && k == 0, chunk))
+                .map(piece)
+                .collect();
+            for p in &pieces {
+                w.write_all(p)?;
+            }
         }
         if !r.findings.is_empty() {
             w.write_all(b"\n      ")?;
