@@ -83,21 +83,35 @@ pub(super) fn eval(
             None => return usage(format, &format!("no report named `{name}`"), out, err),
         },
     };
-    let results = eval::evaluate_many(&s.program, &ids);
-    let text = match format {
-        Format::Human if results.is_empty() => {
-            "no reports to judge in the files named (norms are judged through a `report`)\n"
-                .to_string()
-        }
-        Format::Human => {
-            eval::render_findings_human(&s.program, &s.sources, &results, inputs.color.enabled())
-        }
-        Format::Json => eval::render_findings_json(&s.program, &s.sources, &results),
-    };
-    if let Err(code) = write(out, &text) {
-        return code;
+    if ids.is_empty() && format == Format::Human {
+        let text = "no reports to judge in the files named (norms are judged through a `report`)\n";
+        return write(out, text).map_or_else(|code| code, |()| 0);
     }
-    u8::from(results.iter().any(eval::ReportFindings::has_problems))
+    let mut sink: Box<dyn eval::FindingsSink> = match format {
+        Format::Human => Box::new(eval::FindingsHuman::new(
+            &s.program,
+            &s.sources,
+            inputs.color.enabled(),
+        )),
+        Format::Json => Box::new(eval::FindingsJson::new(&s.program, &s.sources)),
+    };
+    // Reports are judged a few at a time (as many as there are threads)
+    // and written as soon as judged, through one buffer: the output is
+    // never held whole, and the findings only of the reports in hand.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut problems = false;
+    for batch in ids.chunks(rayon::current_num_threads().max(1)) {
+        for r in eval::evaluate_many(&s.program, batch) {
+            problems |= r.has_problems();
+            if sink.report(&mut out, &r).is_err() {
+                return 2;
+            }
+        }
+    }
+    if sink.finish(&mut out).is_err() || out.flush().is_err() {
+        return 2;
+    }
+    u8::from(problems)
 }
 
 pub(super) fn test(

@@ -170,8 +170,9 @@ impl Env<'_> {
                 ..*self
             };
             if let Some(hv) = env.event(HYPOTHETICAL) {
+                // One event: the permits' table serves every forbid.
+                let mut cache = PermitCache::default();
                 for &f in self.index.forbids_on(h.action) {
-                    let mut cache = PermitCache::default();
                     let verdict = env.forbid_verdict(f, hv, &mut cache, &[]);
                     if verdict.is_some_and(|v| v.kind == FindingKind::Violation) {
                         duty.conflicts.push(f);

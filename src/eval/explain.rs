@@ -324,10 +324,10 @@ pub(crate) fn explain(
     for &f in env.index.forbids_on(ev.action) {
         let mut collision: Option<(Collision, Vec<CollisionTrace>)> = None;
         env.for_each_instance(f, ev, |trigger, frame| {
-            let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), &frame);
+            let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), frame);
             if !t.applies.is_false() {
                 let (c, traces) = collision.get_or_insert_with(|| {
-                    let mut cache = PermitCache::default();
+                    let mut cache = PermitCache::every();
                     let c = env.collision(f, ev, &mut cache, &links);
                     let mut traces: Vec<CollisionTrace> = cache
                         .entries(env.index.permits_on(ev.action))
@@ -383,7 +383,7 @@ pub(crate) fn explain(
     for &p in env.index.permits_on(ev.action) {
         env.for_each_instance(p, ev, |trigger, frame| {
             out.instances
-                .push(env.instance_trace(p, Role::Matched, trigger, Some(event), &frame));
+                .push(env.instance_trace(p, Role::Matched, trigger, Some(event), frame));
             true
         });
     }

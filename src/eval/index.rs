@@ -7,6 +7,7 @@
 //! Building an index never fails and never looks at a condition.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::{ActionId, EventId, ExceptionId, Modality, NormId, Program, ReportDef};
 
@@ -71,6 +72,33 @@ pub(crate) struct ReportIndex {
     /// that a permit in force overrides. Every other forbid sees all the
     /// permits on its event as `tied`, which is computed once per event.
     pub permit_override: Vec<bool>,
+    /// Every override of the program, `a` overriding `b` as `a << 32 | b`:
+    /// "does A override B" is one hash lookup, however many norms a norm
+    /// overrides (a `Vec::contains` per permit made a forbid's collisions
+    /// quadratic).
+    pub override_pairs: HashSet<u64, BuildHasherDefault<PairHasher>>,
+}
+
+/// A hasher for the `u64` keys of [`ReportIndex::override_pairs`]: one
+/// multiplication (the keys are not chosen by an adversary who gains
+/// anything from collisions, and SipHash would cost more than the lookup).
+#[derive(Default)]
+pub(crate) struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 impl ReportIndex {
@@ -143,6 +171,11 @@ impl ReportIndex {
                 }
             }
         }
+        for (a, norm) in program.norms.iter().enumerate() {
+            for b in &norm.overrides {
+                ix.override_pairs.insert((a as u64) << 32 | u64::from(b.0));
+            }
+        }
         ix.plans = (0..program.norms.len())
             .map(|i| {
                 let id = NormId(i as u32);
@@ -188,6 +221,14 @@ impl ReportIndex {
         self.permits
             .get(action.index())
             .map_or(&[], |v| v.as_slice())
+    }
+
+    /// Does norm `a` override norm `b`? O(1).
+    pub fn overrides(&self, a: NormId, b: NormId) -> bool {
+        !self.override_pairs.is_empty()
+            && self
+                .override_pairs
+                .contains(&(u64::from(a.0) << 32 | u64::from(b.0)))
     }
 
     pub fn plan(&self, norm: NormId) -> Option<&ExceptionPlan> {

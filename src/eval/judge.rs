@@ -55,9 +55,21 @@ pub(crate) struct PermitCache {
     /// `⋁ in_force` over every permit on the event, and the first that is
     /// true: `tied` for a forbid with no override to or from a permit.
     all: Option<(Truth, Option<NormId>)>,
+    /// Compute every permit even after one is certainly in force (for
+    /// explanations, which list them all); otherwise `tied` stops at the
+    /// first permit in force, since nothing after it can change it.
+    every: bool,
 }
 
 impl PermitCache {
+    /// A cache that computes every permit's `in_force`, for explanations.
+    pub fn every() -> PermitCache {
+        PermitCache {
+            every: true,
+            ..PermitCache::default()
+        }
+    }
+
     /// The permits computed so far, in the order of `permits`.
     pub fn entries<'a>(
         &'a self,
@@ -79,8 +91,12 @@ pub(crate) struct ForbidVerdict {
     pub other: Option<NormId>,
 }
 
+/// Does `a` override `b`? A hash lookup (`ReportIndex::override_pairs`).
+/// Norms with at most this many variables are judged in a frame on the stack.
+const SMALL_FRAME: usize = 8;
+
 pub(crate) fn overrides(env: &Env<'_>, a: NormId, b: NormId) -> bool {
-    env.program.norm(a).overrides.contains(&b)
+    env.index.overrides(a, b)
 }
 
 pub(crate) fn bind(frame: &mut [Value], pattern: &Pattern, ev: EventView<'_>) {
@@ -182,17 +198,26 @@ impl Env<'_> {
         &self,
         norm: NormId,
         ev: EventView<'_>,
-        mut f: impl FnMut(Option<EventId>, Vec<Value>) -> bool,
+        mut f: impl FnMut(Option<EventId>, &[Value]) -> bool,
     ) {
         let def = self.program.norm(norm);
         let Some(matched) = &def.matched else { return };
         if matched.action != ev.action {
             return;
         }
-        let mut base = vec![Value::Unknown; def.vars.len()];
+        let n = def.vars.len();
+        if def.trigger.is_none() && n <= SMALL_FRAME {
+            // The common case, once per norm and event: a frame on the
+            // stack, no allocation.
+            let mut frame: [Value; SMALL_FRAME] = std::array::from_fn(|_| Value::Unknown);
+            bind(&mut frame[..n], matched, ev);
+            f(None, &frame[..n]);
+            return;
+        }
+        let mut base = vec![Value::Unknown; n];
         bind(&mut base, matched, ev);
         let Some(trigger) = &def.trigger else {
-            f(None, base);
+            f(None, &base);
             return;
         };
         for &t in self.index.between(trigger.pattern.action, i64::MIN, ev.at) {
@@ -201,7 +226,7 @@ impl Env<'_> {
             bind(&mut frame, &trigger.pattern, tv);
             // The matched pattern wins where both bind the same variable.
             bind(&mut frame, matched, ev);
-            if !f(Some(t), frame) {
+            if !f(Some(t), &frame) {
                 return;
             }
         }
@@ -211,7 +236,7 @@ impl Env<'_> {
     pub fn permit_in_force(&self, permit: NormId, ev: EventView<'_>) -> Truth {
         let mut acc = Truth::False;
         self.for_each_instance(permit, ev, |_, frame| {
-            acc = acc.or(self.instance_truth(permit, &frame).in_force);
+            acc = acc.or(self.instance_truth(permit, frame).in_force);
             !acc.is_true()
         });
         acc
@@ -258,6 +283,9 @@ impl Env<'_> {
                             by = Some(p);
                         }
                         acc = acc.or(t);
+                        if acc.is_true() && !permits.every {
+                            break;
+                        }
                     }
                     permits.all = Some((acc, by));
                     (acc, by)
@@ -294,7 +322,7 @@ impl Env<'_> {
         let mut best: Option<ForbidVerdict> = None;
         let mut collision: Option<Collision> = None;
         self.for_each_instance(forbid, ev, |trigger, frame| {
-            let it = self.instance_truth(forbid, &frame);
+            let it = self.instance_truth(forbid, frame);
             if it.applies.is_false() {
                 return true;
             }
@@ -309,7 +337,7 @@ impl Env<'_> {
                 best = Some(ForbidVerdict {
                     kind,
                     trigger,
-                    frame,
+                    frame: frame.to_vec(),
                     other,
                 });
             }

@@ -10,7 +10,8 @@
 //! results into text.
 //!
 //! **Evaluation never fails and never panics**: anything it cannot make
-//! sense of is `?`. **It never prints**: renderers return strings.
+//! sense of is `?`. **It never prints**: renderers return strings or write
+//! to the writer they are handed (`FindingsSink`, for streamed findings).
 //!
 //! Readings of the spec where it is silent (each is repeated where it is
 //! implemented):
@@ -57,7 +58,7 @@ pub use finding::{Finding, ReportFindings};
 pub use render_explain::{render_explain_human, render_explain_json};
 pub use render_findings::{
     findings_json, render_findings_human, render_findings_json, render_tests_human,
-    render_tests_json, summary_line,
+    render_tests_json, summary_line, FindingsHuman, FindingsJson, FindingsSink,
 };
 pub use truth::Truth;
 

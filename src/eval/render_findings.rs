@@ -1,10 +1,19 @@
 //! Findings and expectation results as text: JSON exactly per §8 and
 //! human reports through ariadne (one report per finding, pointing at the
 //! event in the report and at the norm that judged it, each in its own
-//! file). Renderers return strings; they never print.
+//! file). Renderers return strings or write to the writer they are given;
+//! they never print.
+//!
+//! Findings are streamed ([`FindingsSink`]): report by report and finding
+//! by finding, each finding serialised on its own, so a large result is
+//! never held a second time as a JSON tree or one string. The JSON written
+//! is byte for byte `serde_json::to_string_pretty` of [`findings_json`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::io::{self, Write};
+
+use rayon::prelude::*;
 
 use ariadne::{Cache, Color, Config, IndexType, Label, Report, ReportKind, Source};
 use serde_json::{json, Map, Value as Json};
@@ -154,15 +163,283 @@ pub fn findings_json(program: &Program, sources: &SourceMap, results: &[ReportFi
     json!({ "schema_version": 1, "reports": reports })
 }
 
+/// `findings_json` written out as `to_string_pretty` lays it out, plus a
+/// final newline.
 pub fn render_findings_json(
     program: &Program,
     sources: &SourceMap,
     results: &[ReportFindings],
 ) -> String {
-    let mut s =
-        serde_json::to_string_pretty(&findings_json(program, sources, results)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut sink = FindingsJson::new(program, sources);
+    render_with(&mut sink, results)
+}
+
+fn render_with(sink: &mut dyn FindingsSink, results: &[ReportFindings]) -> String {
+    let mut buf = Vec::new();
+    // Writing to a Vec cannot fail.
+    for r in results {
+        let _ = sink.report(&mut buf, r);
+    }
+    let _ = sink.finish(&mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// Where `norma eval` writes findings as reports are judged: one report
+/// at a time, then `finish` once (after zero or more reports).
+pub trait FindingsSink {
+    fn report(&mut self, w: &mut dyn Write, results: &ReportFindings) -> io::Result<()>;
+    fn finish(&mut self, w: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The JSON of §8, written finding by finding.
+pub struct FindingsJson<'a> {
+    program: &'a Program,
+    sources: &'a SourceMap,
+    reports: usize,
+}
+
+/// Findings per piece of JSON serialised on one thread.
+const JSON_CHUNK: usize = 512;
+
+impl<'a> FindingsJson<'a> {
+    pub fn new(program: &'a Program, sources: &'a SourceMap) -> FindingsJson<'a> {
+        FindingsJson {
+            program,
+            sources,
+            reports: 0,
+        }
+    }
+}
+
+impl FindingsSink for FindingsJson<'_> {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportFindings) -> io::Result<()> {
+        let Some(report) = self.program.reports.get(r.report.index()) else {
+            return Ok(());
+        };
+        w.write_all(if self.reports == 0 {
+            b"{\n  \"reports\": [\n"
+        } else {
+            b",\n"
+        })?;
+        self.reports += 1;
+        w.write_all(b"    {\n      \"findings\": [")?;
+        // Findings are serialised in parallel, a window at a time (so the
+        // output is never held whole), and written in order.
+        let (program, sources) = (self.program, self.sources);
+        let piece = |(first, chunk): (bool, &[Finding])| -> Vec<u8> {
+            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            for (j, f) in chunk.iter().enumerate() {
+                buf.extend_from_slice(if first && j == 0 {
+                    b"\n        "
+                } else {
+                    b",\n        "
+                });
+                let out = FindingOut::new(program, sources, report, f);
+                let mut ser =
+                    serde_json::Serializer::with_formatter(&mut buf, NestedPretty::new(4));
+                // Serialising plain data into a Vec cannot fail.
+                let _ = serde::Serialize::serialize(&out, &mut ser);
+            }
+            buf
+        };
+        let window = JSON_CHUNK * rayon::current_num_threads().max(1) * 4;
+        for (w_index, findings) in r.findings.chunks(window).enumerate() {
+            let pieces: Vec<Vec<u8>> = findings
+                .par_chunks(JSON_CHUNK)
+                .enumerate()
+                .map(|(k, chunk)| (w_index == 0 && k == 0, chunk))
+                .map(piece)
+                .collect();
+            for p in &pieces {
+                w.write_all(p)?;
+            }
+        }
+        if !r.findings.is_empty() {
+            w.write_all(b"\n      ")?;
+        }
+        w.write_all(b"],\n      \"name\": ")?;
+        serde_json::to_writer(&mut *w, &report.name).map_err(io::Error::other)?;
+        w.write_all(b"\n    }")
+    }
+
+    fn finish(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        w.write_all(if self.reports == 0 {
+            b"{\n  \"reports\": [],\n"
+        } else {
+            b"\n  ],\n"
+        })?;
+        w.write_all(b"  \"schema_version\": 1\n}\n")
+    }
+}
+
+/// One finding as [`finding_json`] builds it, fields in the order of its
+/// (sorted) map, borrowing instead of building a tree.
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    bindings: BTreeMap<&'a str, &'a str>,
+    event: Option<&'a str>,
+    event_span: Option<SpanOut<'a>>,
+    kind: &'static str,
+    norm: &'a str,
+    norm_span: Option<SpanOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<Option<&'a str>>,
+    severity: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct SpanOut<'a> {
+    file: &'a str,
+    range: RangeOut,
+}
+
+#[derive(serde::Serialize)]
+struct RangeOut {
+    end: PositionOut,
+    start: PositionOut,
+}
+
+#[derive(serde::Serialize)]
+struct PositionOut {
+    character: u32,
+    line: u32,
+}
+
+impl<'a> FindingOut<'a> {
+    fn new(
+        program: &'a Program,
+        sources: &'a SourceMap,
+        report: &'a crate::model::ReportDef,
+        f: &'a Finding,
+    ) -> FindingOut<'a> {
+        FindingOut {
+            bindings: f
+                .bindings
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            event: report.events.get(f.event.index()).map(|e| e.name.as_str()),
+            event_span: span_out(sources, f.event_span),
+            kind: f.kind.as_str(),
+            norm: &program.norm(f.norm).qualified,
+            norm_span: span_out(sources, f.norm_span),
+            other: f.other.map(|o| program.norm(o).qualified.as_str()),
+            response: f.response.map(|(e, m)| {
+                program
+                    .enums
+                    .get(e.index())
+                    .and_then(|d| d.members.get(m as usize))
+                    .map(String::as_str)
+            }),
+            severity: f.severity.as_str(),
+        }
+    }
+}
+
+fn span_out(sources: &SourceMap, span: Span) -> Option<SpanOut<'_>> {
+    let f = file(sources, span.file)?;
+    let pos = |offset: u32| {
+        let p = f.line_col_utf16(offset as usize);
+        PositionOut {
+            character: p.character,
+            line: p.line,
+        }
+    };
+    Some(SpanOut {
+        file: &f.name,
+        range: RangeOut {
+            end: pos(span.end),
+            start: pos(span.start),
+        },
+    })
+}
+
+/// serde_json's pretty layout (two spaces) starting `indent` levels deep,
+/// so a value written inside a document we write by hand is laid out as
+/// `to_string_pretty` lays out the whole document.
+struct NestedPretty {
+    indent: usize,
+    has_value: bool,
+}
+
+impl NestedPretty {
+    fn new(indent: usize) -> NestedPretty {
+        NestedPretty {
+            indent,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.indent {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn plural(kind: FindingKind, n: usize) -> String {
@@ -291,28 +568,54 @@ pub fn render_findings_human(
     results: &[ReportFindings],
     color: bool,
 ) -> String {
-    let mut cache = SourceCache::new(sources);
-    let mut out = String::new();
-    for r in results {
-        if r.report.index() >= program.reports.len() {
-            continue;
+    let mut sink = FindingsHuman::new(program, sources, color);
+    render_with(&mut sink, results)
+}
+
+/// The human rendering, written finding by finding.
+pub struct FindingsHuman<'a> {
+    program: &'a Program,
+    sources: &'a SourceMap,
+    color: bool,
+    cache: SourceCache<'a>,
+    /// The files of the norms found so far, for the closing note on the
+    /// standard library.
+    files: BTreeSet<FileId>,
+}
+
+impl<'a> FindingsHuman<'a> {
+    pub fn new(program: &'a Program, sources: &'a SourceMap, color: bool) -> FindingsHuman<'a> {
+        FindingsHuman {
+            program,
+            sources,
+            color,
+            cache: SourceCache::new(sources),
+            files: BTreeSet::new(),
+        }
+    }
+}
+
+impl FindingsSink for FindingsHuman<'_> {
+    fn report(&mut self, w: &mut dyn Write, r: &ReportFindings) -> io::Result<()> {
+        self.files
+            .extend(r.findings.iter().map(|f| f.norm_span.file));
+        if r.report.index() >= self.program.reports.len() {
+            return Ok(());
         }
         for f in &r.findings {
-            out.push_str(&write_report(
-                finding_report(program, sources, r.report, f, color),
-                &mut cache,
-                color,
-            ));
+            let report = finding_report(self.program, self.sources, r.report, f, self.color);
+            w.write_all(write_report(report, &mut self.cache, self.color).as_bytes())?;
         }
-        out.push_str(&summary_line(program, r));
-        out.push('\n');
+        writeln!(w, "{}", summary_line(self.program, r))
     }
-    let named = results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .map(|f| sources.get(f.norm_span.file).name.as_str());
-    out.push_str(&crate::diagnostics::stdlib_note(named));
-    out
+
+    fn finish(&mut self, w: &mut dyn Write) -> io::Result<()> {
+        let named = self
+            .files
+            .iter()
+            .map(|&f| self.sources.get(f).name.as_str());
+        w.write_all(crate::diagnostics::stdlib_note(named).as_bytes())
+    }
 }
 
 /// `norma test`: a line per passing expectation, an ariadne report per

@@ -12,10 +12,10 @@
 
 use rayon::prelude::*;
 
-use crate::model::{FindingKind, NormId, NormKind, Program, ReportDef, Value};
+use crate::model::{EventId, FindingKind, NormId, NormKind, Program, ReportDef, Value};
 
 use super::duty::Duty;
-use super::expr::{mentions_max_response, Env};
+use super::expr::{mentions_max_response, Env, EventView};
 use super::finding::{sort_findings, Finding};
 use super::index::ReportIndex;
 use super::judge::{DutyLink, PermitCache};
@@ -133,53 +133,80 @@ pub(crate) fn bindings(env: &Env<'_>, norm: NormId, frame: &[Value]) -> Vec<(Str
         .collect()
 }
 
-/// The findings of every forbid and red line on every event.
+/// Events judged together: each forbid judges every event of a block
+/// before the next forbid, so a norm's tree stays in the cache while it
+/// is used (with a thousand norms on one action, walking every norm for
+/// every event spent most of its time waiting on memory).
+const BLOCK: usize = 64;
+
+/// One event of a block, with what its forbids share.
+struct Slot<'e> {
+    id: EventId,
+    ev: EventView<'e>,
+    links: Vec<DutyLink<'e>>,
+    permits: PermitCache,
+}
+
+/// The findings of every forbid and red line on every event (in no
+/// particular order: [`findings`] sorts them).
 fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
-    let per_event = |id: &crate::model::EventId| {
+    let per_block = |block: &[EventId]| {
         let mut out = Vec::new();
-        let Some(ev) = env.event(*id) else { return out };
-        let forbids = env.index.forbids_on(ev.action);
-        if forbids.is_empty() {
-            return out;
-        }
-        let links = duties.links(id.index());
-        let mut permits = PermitCache::default();
-        let event_span = env.report.events[id.index()].span;
-        for &f in forbids {
-            let Some(v) = env.forbid_verdict(f, ev, &mut permits, &links) else {
-                continue;
-            };
-            let norm = env.program.norm(f);
-            let finding = Finding {
-                kind: v.kind,
-                norm: f,
-                event: *id,
-                trigger: v.trigger,
-                bindings: bindings(env, f, &v.frame),
-                severity: norm.severity,
-                response: None,
-                other: v.other,
-                fulfilled_by: None,
-                deadline: None,
-                norm_span: norm.span,
-                event_span,
-            };
-            if v.kind == FindingKind::Violation && norm.kind == NormKind::Redline {
-                out.push(Finding {
-                    kind: FindingKind::Crossed,
-                    response: norm.response,
-                    ..finding.clone()
-                });
+        let mut slots: Vec<Slot<'_>> = block
+            .iter()
+            .filter_map(|&id| {
+                let ev = env.event(id)?;
+                if env.index.forbids_on(ev.action).is_empty() {
+                    return None;
+                }
+                Some(Slot {
+                    id,
+                    ev,
+                    links: duties.links(id.index()),
+                    permits: PermitCache::default(),
+                })
+            })
+            .collect();
+        slots.sort_by_key(|s| s.ev.action);
+        for group in slots.chunk_by_mut(|a, b| a.ev.action == b.ev.action) {
+            for &f in env.index.forbids_on(group[0].ev.action) {
+                for slot in group.iter_mut() {
+                    let Some(v) = env.forbid_verdict(f, slot.ev, &mut slot.permits, &slot.links)
+                    else {
+                        continue;
+                    };
+                    let norm = env.program.norm(f);
+                    let finding = Finding {
+                        kind: v.kind,
+                        norm: f,
+                        event: slot.id,
+                        trigger: v.trigger,
+                        bindings: bindings(env, f, &v.frame),
+                        severity: norm.severity,
+                        response: None,
+                        other: v.other,
+                        fulfilled_by: None,
+                        deadline: None,
+                        norm_span: norm.span,
+                        event_span: env.report.events[slot.id.index()].span,
+                    };
+                    if v.kind == FindingKind::Violation && norm.kind == NormKind::Redline {
+                        out.push(Finding {
+                            kind: FindingKind::Crossed,
+                            response: norm.response,
+                            ..finding.clone()
+                        });
+                    }
+                    out.push(finding);
+                }
             }
-            out.push(finding);
         }
         out
     };
     env.index
         .chronological
-        .par_iter()
-        .with_min_len(256)
-        .flat_map_iter(per_event)
+        .par_chunks(BLOCK)
+        .flat_map_iter(per_block)
         .collect()
 }
 

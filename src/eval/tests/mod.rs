@@ -425,3 +425,34 @@ fn expectations_pass_and_fail_with_what_was_found() {
     assert_eq!(json["reports"][0]["findings"][0]["bindings"]["l"], "?");
     assert_eq!(summary_line(&b.p, &findings), "r: 1 possible");
 }
+
+/// The streamed JSON is byte for byte `to_string_pretty` of the tree
+/// `findings_json` builds: several reports, one without findings, every
+/// optional field (a red line's `response`, a conflict's `other`), and
+/// none at all.
+#[test]
+fn streamed_json_is_the_tree_pretty_printed() {
+    let text = "enum Rung { protest < sanctions }\n\
+        enum Level { low < high }\n\
+        type Party { trusted: Bool }\n\
+        action op(by: Party, level: Level)\n\
+        entity P: Party { trusted: false }\n\
+        norm f { source \"s\" forbid x: op(by: p, level: l) when l == high }\n\
+        norm g { source \"s\" permit op(by: p) when not p.trusted }\n\
+        redline r { source \"s\" severity high forbid op(level: l) when l == high response sanctions }\n\
+        report one { event a: op(by: P, level: high) at 2020-01-01T00:00:00Z\n\
+                     event b: op(by: P, level: low) at 2020-01-02T00:00:00Z }\n\
+        report two { event c: op(by: P, level: low) at 2020-01-01T00:00:00Z }\n";
+    let s = crate::driver::check_text("t.norma", text);
+    assert!(!s.has_errors(), "{:?}", s.diagnostics);
+    let all = evaluate_all(&s.program);
+    assert!(all[0].findings.len() >= 2 && all[1].findings.is_empty());
+    for results in [&all[..], &all[..1], &all[1..], &[]] {
+        let tree = findings_json(&s.program, &s.sources, results);
+        let expected = serde_json::to_string_pretty(&tree).unwrap_or_default() + "\n";
+        assert_eq!(
+            render_findings_json(&s.program, &s.sources, results),
+            expected
+        );
+    }
+}
