@@ -609,13 +609,7 @@ impl Parts<'_> {
     /// smallest conflict of at least `from` events.
     fn solve(&self, slots: usize, from: usize, partners: &[NormId]) -> Found {
         let scen = Scenario::new(self.program, slots, self.actions.to_vec());
-        let solver = Solver::new();
-        let mut params = Params::new();
-        params.set_u32("timeout", self.timeout);
-        solver.set_params(&params);
-        for c in &scen.base {
-            solver.assert(c);
-        }
+        let solver = solver_for(&scen, self.timeout);
         let enc = Enc {
             scen: &scen,
             hypo: None,
@@ -650,6 +644,19 @@ impl Parts<'_> {
             failures: outcome.failures,
         }
     }
+}
+
+/// A solver with a time limit per query (milliseconds) that knows what
+/// every scenario satisfies.
+pub(crate) fn solver_for(scen: &Scenario<'_>, timeout: u32) -> Solver {
+    let solver = Solver::new();
+    let mut params = Params::new();
+    params.set_u32("timeout", timeout);
+    solver.set_params(&params);
+    for c in &scen.base {
+        solver.assert(c);
+    }
+    solver
 }
 
 /// Norms whose verdict on an event reads that event alone: no trigger, no

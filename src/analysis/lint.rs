@@ -17,12 +17,14 @@
 use std::collections::HashSet;
 
 use z3::ast::Bool;
-use z3::{Params, SatResult, Solver};
+use z3::SatResult;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
-use super::compare::{actions_for, find_conflicts, pair_tasks, CompareOptions, ConflictKind};
+use super::compare::{
+    actions_for, find_conflicts, pair_tasks, solver_for, CompareOptions, ConflictKind,
+};
 use super::encode::Enc;
 use super::logic::{Tri, Val};
 use super::norms_in_force;
@@ -60,13 +62,7 @@ fn satisfiable(
             break;
         }
         let scen = Scenario::new(program, slots, actions.clone());
-        let solver = Solver::new();
-        let mut params = Params::new();
-        params.set_u32("timeout", timeout);
-        solver.set_params(&params);
-        for c in &scen.base {
-            solver.assert(c);
-        }
+        let solver = solver_for(&scen, timeout);
         let enc = Enc {
             scen: &scen,
             hypo: None,

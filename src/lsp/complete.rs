@@ -14,43 +14,7 @@ use super::state::Analysis;
 use crate::model::{ModuleId, Program, ReportId, Ty, VarDef};
 use crate::span::FileId;
 
-const KEYWORDS: &[&str] = &[
-    "use",
-    "enum",
-    "type",
-    "action",
-    "const",
-    "entity",
-    "norm",
-    "redline",
-    "exception",
-    "to",
-    "overrides",
-    "report",
-    "event",
-    "expect",
-    "as_of",
-    "at",
-    "on",
-    "when",
-    "unless",
-    "forbid",
-    "oblige",
-    "permit",
-    "within",
-    "before",
-    "after",
-    "exists",
-    "source",
-    "severity",
-    "response",
-    "and",
-    "or",
-    "not",
-    "in",
-    "true",
-    "false",
-];
+const KEYWORDS: &[&str] = &crate::syntax::token::KEYWORDS;
 const BUILTIN_TYPES: &[&str] = &["Bool", "Int", "Text", "Time", "Duration", "Set"];
 const TOP_LEVEL: &[&str] = &[
     "use",

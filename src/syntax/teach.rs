@@ -167,44 +167,6 @@ pub(super) fn word_duration<'a>(slice: &str, span: Span, diags: &mut Vec<Diagnos
     Tok::Duration(value)
 }
 
-/// The keywords a misspelling is compared with.
-const KEYWORDS: [&str; 34] = [
-    "use",
-    "enum",
-    "type",
-    "action",
-    "const",
-    "entity",
-    "norm",
-    "redline",
-    "exception",
-    "to",
-    "overrides",
-    "report",
-    "event",
-    "expect",
-    "as_of",
-    "at",
-    "on",
-    "when",
-    "unless",
-    "forbid",
-    "oblige",
-    "permit",
-    "within",
-    "before",
-    "after",
-    "exists",
-    "source",
-    "severity",
-    "response",
-    "and",
-    "or",
-    "not",
-    "true",
-    "false",
-];
-
 /// Words other languages use where Norma says `use`.
 const IMPORT_WORDS: [&str; 5] = ["import", "include", "require", "from", "using"];
 
@@ -280,7 +242,15 @@ fn keyword_like(word: &str) -> Option<&'static str> {
                 a[i] == b[i + 1] && a[i + 1] == b[i] && a[..i] == b[..i] && a[i + 2..] == b[i + 2..]
             })
     };
-    nearest(word, KEYWORDS)
-        .or_else(|| KEYWORDS.iter().copied().find(|k| swapped(k)))
+    // Every keyword but `in`, which is too short to be what a misspelt
+    // word was meant to be.
+    let keywords = || {
+        crate::syntax::token::KEYWORDS
+            .iter()
+            .copied()
+            .filter(|k| *k != "in")
+    };
+    nearest(word, keywords())
+        .or_else(|| keywords().find(|k| swapped(k)))
         .filter(|k| !k.eq_ignore_ascii_case(word))
 }

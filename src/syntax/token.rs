@@ -1,6 +1,46 @@
 //! The cooked tokens the grammar reads: keywords, punctuation, and
 //! literals with their values already decoded by the lexer.
 
+/// Every keyword of the language, in the order the language reference
+/// lists them (completion offers them in this order).
+pub const KEYWORDS: [&str; 35] = [
+    "use",
+    "enum",
+    "type",
+    "action",
+    "const",
+    "entity",
+    "norm",
+    "redline",
+    "exception",
+    "to",
+    "overrides",
+    "report",
+    "event",
+    "expect",
+    "as_of",
+    "at",
+    "on",
+    "when",
+    "unless",
+    "forbid",
+    "oblige",
+    "permit",
+    "within",
+    "before",
+    "after",
+    "exists",
+    "source",
+    "severity",
+    "response",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+];
+
 /// A cooked token, as the grammar sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok<'a> {
