@@ -270,58 +270,45 @@ fn overrides_either(program: &Program, x: NormId, y: NormId) -> bool {
     program.norm(x).overrides.contains(&y) || program.norm(y).overrides.contains(&x)
 }
 
-/// The candidate pairs with a norm of `xs` as the forbid or the duty.
+/// The candidate pairs with a norm of `xs` as the forbid or the duty:
+/// partners of `ys` on the forbid's action (permits) or on the duty's
+/// required action (forbids), with no override between the two.
 pub(crate) fn pair_tasks(program: &Program, xs: &[NormId], ys: &[NormId]) -> Vec<Task> {
     let mut tasks = Vec::new();
     for &x in xs {
         let def = program.norm(x);
-        match def.modality {
-            Modality::Forbid => {
-                let Some(action) = def.matched.as_ref().map(|p| p.action) else {
-                    continue;
-                };
-                let partners: Vec<NormId> = ys
-                    .iter()
-                    .copied()
-                    .filter(|&y| {
-                        let p = program.norm(y);
-                        p.modality == Modality::Permit
-                            && p.matched.as_ref().is_some_and(|m| m.action == action)
-                            && !overrides_either(program, x, y)
-                            && !disjoint(program, x, y)
-                    })
-                    .collect();
-                if !partners.is_empty() {
-                    tasks.push(Task {
-                        kind: ConflictKind::PermitForbid,
-                        main: x,
-                        partners,
-                    });
-                }
-            }
-            Modality::Oblige => {
-                let Some(action) = def.required.as_ref().map(|r| r.action) else {
-                    continue;
-                };
-                let partners: Vec<NormId> = ys
-                    .iter()
-                    .copied()
-                    .filter(|&y| {
-                        let f = program.norm(y);
-                        f.modality == Modality::Forbid
-                            && f.matched.as_ref().is_some_and(|m| m.action == action)
-                            && !overrides_either(program, x, y)
-                    })
-                    .collect();
-                if !partners.is_empty() {
-                    tasks.push(Task {
-                        kind: ConflictKind::DutyForbid,
-                        main: x,
-                        partners,
-                    });
-                }
-            }
-            Modality::Permit => {}
+        let (kind, action, partner) = match def.modality {
+            Modality::Forbid => (
+                ConflictKind::PermitForbid,
+                def.matched.as_ref().map(|p| p.action),
+                Modality::Permit,
+            ),
+            Modality::Oblige => (
+                ConflictKind::DutyForbid,
+                def.required.as_ref().map(|r| r.action),
+                Modality::Forbid,
+            ),
+            Modality::Permit => continue,
+        };
+        let Some(action) = action else { continue };
+        let partners: Vec<NormId> = ys
+            .iter()
+            .copied()
+            .filter(|&y| {
+                let p = program.norm(y);
+                p.modality == partner
+                    && p.matched.as_ref().is_some_and(|m| m.action == action)
+                    && !overrides_either(program, x, y)
+                    // Only two `when`s on one event can pin it apart.
+                    && (kind == ConflictKind::DutyForbid || !disjoint(program, x, y))
+            })
+            .collect();
+        if !partners.is_empty() {
+            tasks.push(Task {
+                kind,
+                main: x,
+                partners,
+            });
         }
     }
     tasks

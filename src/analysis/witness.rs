@@ -205,7 +205,14 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
         entities: &entity_names,
         events: &event_names,
     };
-    let show = |v: &FactVal| names.show(v);
+    // `name: value, …` for a record's fields or an action's parameters.
+    let named = |defs: &[crate::model::FieldDef], values: &[FactVal]| {
+        defs.iter()
+            .zip(values)
+            .map(|(d, v)| format!("{}: {}", d.name, names.show(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
 
     let first = program.norm(spec.first);
     let other = program.norm(spec.other);
@@ -239,32 +246,20 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
     ));
     for (i, e) in facts.entities.iter().enumerate() {
         let record = &program.records[e.record.index()];
-        let fields: Vec<String> = record
-            .fields
-            .iter()
-            .zip(&e.fields)
-            .map(|(f, v)| format!("{}: {}", f.name, show(v)))
-            .collect();
         text.push_str(&format!(
             "  entity {}: {} {{ {} }}\n",
             entity_names[i],
             namer.write(record.module, &record.name),
-            fields.join(", ")
+            named(&record.fields, &e.fields)
         ));
     }
     for (i, e) in facts.events.iter().enumerate() {
         let action = program.action(e.action);
-        let args: Vec<String> = action
-            .params
-            .iter()
-            .zip(&e.args)
-            .map(|(p, v)| format!("{}: {}", p.name, show(v)))
-            .collect();
         text.push_str(&format!(
             "  event {}: {}({}) at {}\n",
             event_names[i],
             namer.write(action.module, &action.name),
-            args.join(", "),
+            named(&action.params, &e.args),
             crate::time::format_time(e.at)
         ));
     }
