@@ -151,10 +151,7 @@ fn module_key(p: &Program, entries: &[ModuleId], m: ModuleId) -> String {
 
 /// Match keys for the norms (or exceptions) of both versions: the
 /// unqualified name where it is unique in each version.
-fn keys(
-    old: &[(String, String)],
-    new: &[(String, String)],
-) -> (Vec<String>, Vec<String>) {
+fn keys(old: &[(String, String)], new: &[(String, String)]) -> (Vec<String>, Vec<String>) {
     let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
     for (n, _) in old {
         count.entry(n).or_default().0 += 1;
@@ -200,8 +197,11 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         &named(old.program, old.entries),
         &named(new.program, new.entries),
     );
-    let new_index: HashMap<&str, usize> =
-        kn.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let new_index: HashMap<&str, usize> = kn
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
     let old_keys: HashSet<&str> = ko.iter().map(String::as_str).collect();
     let mut pairs = Vec::new();
     for (i, key) in ko.iter().enumerate() {
@@ -271,7 +271,12 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             });
             continue;
         }
-        match why_not(&merged, c_old.iter().chain(&c_new).copied(), pair.old, pair.new) {
+        match why_not(
+            &merged,
+            c_old.iter().chain(&c_new).copied(),
+            pair.old,
+            pair.new,
+        ) {
             Some(reason) => out.not_analysed.push(DiffNotAnalysed {
                 norm: p.norm(pair.new).qualified.clone(),
                 reason,
@@ -317,7 +322,11 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
 
 fn status(found: &[(Change, Facts, usize)]) -> Status {
     let has = |c: Change| found.iter().any(|f| f.0 == c);
-    match (has(Change::Stricter), has(Change::Looser), has(Change::Other)) {
+    match (
+        has(Change::Stricter),
+        has(Change::Looser),
+        has(Change::Other),
+    ) {
         (true, false, _) => Status::Stricter,
         (false, true, _) => Status::Looser,
         (false, false, false) => Status::Unchanged,
@@ -381,7 +390,10 @@ fn unshared_use(merged: &Merged, n: NormId) -> Option<String> {
     let p = &merged.program;
     for a in actions_for(p, &[n]) {
         if let Some(why) = merged.unshared_actions.get(&a) {
-            return Some(format!("reads the action `{}`, which {why}", p.action(a).name));
+            return Some(format!(
+                "reads the action `{}`, which {why}",
+                p.action(a).name
+            ));
         }
         for param in &p.action(a).params {
             if let Some(r) = unshared_ty(merged, &param.ty) {
@@ -414,10 +426,12 @@ fn unshared_ty(merged: &Merged, ty: &crate::model::Ty) -> Option<String> {
             .unshared_enums
             .get(e)
             .map(|why| format!("reads the enum `{}`, which {why}", p.enums[e.index()].name)),
-        Ty::Record(r) => merged
-            .unshared_records
-            .get(r)
-            .map(|why| format!("reads the record `{}`, which {why}", p.records[r.index()].name)),
+        Ty::Record(r) => merged.unshared_records.get(r).map(|why| {
+            format!(
+                "reads the record `{}`, which {why}",
+                p.records[r.index()].name
+            )
+        }),
         Ty::Event(a) => merged
             .unshared_actions
             .get(a)
@@ -449,10 +463,10 @@ fn same_definitions(
     new: &[NormId],
 ) -> bool {
     old.len() == new.len()
-        && old
-            .iter()
-            .zip(new)
-            .all(|(&a, &b)| key_of.get(&a) == key_of.get(&b) && fingerprint(p, key_of, a) == fingerprint(p, key_of, b))
+        && old.iter().zip(new).all(|(&a, &b)| {
+            key_of.get(&a) == key_of.get(&b)
+                && fingerprint(p, key_of, a) == fingerprint(p, key_of, b)
+        })
 }
 
 /// A norm's definition as text, without places: what its findings are
@@ -460,9 +474,8 @@ fn same_definitions(
 fn fingerprint(p: &Program, key_of: &HashMap<NormId, String>, n: NormId) -> String {
     let d = p.norm(n);
     let mut s = format!("{:?} {:?} ", d.modality, d.kind);
-    let pat = |pt: &crate::model::Pattern| {
-        format!("{:?} {:?} {:?}", pt.action, pt.binder, pt.bindings)
-    };
+    let pat =
+        |pt: &crate::model::Pattern| format!("{:?} {:?} {:?}", pt.action, pt.binder, pt.bindings);
     if let Some(t) = &d.trigger {
         s.push_str(&format!("trigger {} ", pat(&t.pattern)));
         if let Some(w) = &t.when {
@@ -493,7 +506,10 @@ fn fingerprint(p: &Program, key_of: &HashMap<NormId, String>, n: NormId) -> Stri
         .collect();
     over.sort_unstable();
     s.push_str(&format!(" overrides {over:?} "));
-    s.push_str(&format!("vars {:?} ", d.vars.iter().map(|v| &v.ty).collect::<Vec<_>>()));
+    s.push_str(&format!(
+        "vars {:?} ",
+        d.vars.iter().map(|v| &v.ty).collect::<Vec<_>>()
+    ));
     fn tree(p: &Program, xs: &[crate::model::ExceptionId], s: &mut String) {
         let mut parts: Vec<String> = xs
             .iter()
@@ -636,7 +652,9 @@ fn solve_pair(
         let (pa, pb) = (a.problem(), b.problem());
         per_change[0].1.push(Bool::and(&[pb.clone(), pa.not()]));
         per_change[1].1.push(Bool::and(&[pa.clone(), pb.not()]));
-        per_change[2].1.push(Bool::and(&[a.differs(&b), pa.iff(&pb)]));
+        per_change[2]
+            .1
+            .push(Bool::and(&[a.differs(&b), pa.iff(&pb)]));
     }
     for c in scen.take_side() {
         solver.assert(&c);
@@ -756,7 +774,11 @@ fn to_old(merged: &Merged, facts: &Facts) -> Option<Facts> {
                 Some(EventFact {
                     action: *merged.to_old_action.get(&e.action)?,
                     at: e.at,
-                    args: e.args.iter().map(|a| val(merged, a)).collect::<Option<_>>()?,
+                    args: e
+                        .args
+                        .iter()
+                        .map(|a| val(merged, a))
+                        .collect::<Option<_>>()?,
                 })
             })
             .collect::<Option<_>>()?,
@@ -766,7 +788,11 @@ fn to_old(merged: &Merged, facts: &Facts) -> Option<Facts> {
             .map(|e| {
                 Some(EntityFact {
                     record: *merged.to_old_record.get(&e.record)?,
-                    fields: e.fields.iter().map(|a| val(merged, a)).collect::<Option<_>>()?,
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|a| val(merged, a))
+                        .collect::<Option<_>>()?,
                 })
             })
             .collect::<Option<_>>()?,
@@ -834,7 +860,9 @@ fn observe(
                 Some(o) => format!("{} (with {})", f.kind.as_str(), program.norm(o).qualified),
                 None => f.kind.as_str().to_string(),
             });
-        } else if f.other.is_some_and(|o| program.norm(o).qualified == norm_name)
+        } else if f
+            .other
+            .is_some_and(|o| program.norm(o).qualified == norm_name)
             && matches!(f.kind, FindingKind::Conflict | FindingKind::Excused)
         {
             seen.named.push((f.kind, f.norm));
@@ -955,16 +983,13 @@ fn witnesses(
             side.as_str()
         );
         let text = format!("{header}\n{}", bodies[idx].text_with(&expects));
-        input
-            .replayer
-            .replay(&report, &text)
-            .map_err(|why| {
-                format!(
-                    "the {} witness for `{}` does not replay: {why}\n{text}",
-                    side.as_str(),
-                    pair.name
-                )
-            })?;
+        input.replayer.replay(&report, &text).map_err(|why| {
+            format!(
+                "the {} witness for `{}` does not replay: {why}\n{text}",
+                side.as_str(),
+                pair.name
+            )
+        })?;
         out.push(DiffWitness {
             holds_under: *side,
             change,

@@ -297,11 +297,7 @@ pub(crate) fn merge(
     let mut entities = by_key(
         &old.entities,
         &new.entities,
-        |d: &EntityDef| {
-            d.report
-                .is_none()
-                .then(|| key(&ko, d.module, &d.name))
-        },
+        |d: &EntityDef| d.report.is_none().then(|| key(&ko, d.module, &d.name)),
         |d| d.report.is_none().then(|| key(&kn, d.module, &d.name)),
     );
     let same_ty = |a: &Ty, b: &Ty, records: &[Option<usize>], actions: &[Option<usize>]| {
@@ -322,18 +318,23 @@ pub(crate) fn merge(
         }
         go(a, b, &enums, records, actions)
     };
-    let same_fields = |a: &[FieldDef], b: &[FieldDef], r: &[Option<usize>], ac: &[Option<usize>]| {
-        a.len() == b.len()
-            && a.iter()
-                .zip(b)
-                .all(|(x, y)| x.name == y.name && same_ty(&x.ty, &y.ty, r, ac))
-    };
+    let same_fields =
+        |a: &[FieldDef], b: &[FieldDef], r: &[Option<usize>], ac: &[Option<usize>]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.name == y.name && same_ty(&x.ty, &y.ty, r, ac))
+        };
     loop {
         let mut changed = false;
         for o in 0..records.len() {
             if let Some(j) = records[o] {
-                if !same_fields(&old.records[o].fields, &new.records[j].fields, &records, &actions)
-                {
+                if !same_fields(
+                    &old.records[o].fields,
+                    &new.records[j].fields,
+                    &records,
+                    &actions,
+                ) {
                     records[o] = None;
                     changed = true;
                 }
@@ -341,8 +342,12 @@ pub(crate) fn merge(
         }
         for o in 0..actions.len() {
             if let Some(j) = actions[o] {
-                if !same_fields(&old.actions[o].params, &new.actions[j].params, &records, &actions)
-                {
+                if !same_fields(
+                    &old.actions[o].params,
+                    &new.actions[j].params,
+                    &records,
+                    &actions,
+                ) {
                     actions[o] = None;
                     changed = true;
                 }
@@ -360,7 +365,11 @@ pub(crate) fn merge(
                 }
                 (Value::Entity(x), Value::Entity(y)) => entities[x.index()] == Some(y.index()),
                 (Value::Set(xs), Value::Set(ys)) => {
-                    xs.len() == ys.len() && xs.iter().zip(ys.iter()).all(|(x, y)| go(x, y, enums, entities))
+                    xs.len() == ys.len()
+                        && xs
+                            .iter()
+                            .zip(ys.iter())
+                            .all(|(x, y)| go(x, y, enums, entities))
                 }
                 (x, y) => x == y,
             }
@@ -479,17 +488,28 @@ pub(crate) fn merge(
     for (j, d) in new.enums.iter().enumerate() {
         p.enums.push(clone_enum(d, id.modules[d.module.index()]));
         if !seen[j] {
-            let other = old.enums.iter().any(|o| key(&ko, o.module, &o.name) == key(&kn, d.module, &d.name));
-            merged.unshared_enums.insert(EnumId(j as u32), why(other, "new"));
+            let other = old
+                .enums
+                .iter()
+                .any(|o| key(&ko, o.module, &o.name) == key(&kn, d.module, &d.name));
+            merged
+                .unshared_enums
+                .insert(EnumId(j as u32), why(other, "new"));
         }
     }
     for (o, d) in old.enums.iter().enumerate() {
         match enums[o] {
             Some(j) => {
-                merged.to_old_enum.insert(EnumId(j as u32), EnumId(o as u32));
+                merged
+                    .to_old_enum
+                    .insert(EnumId(j as u32), EnumId(o as u32));
             }
             None => {
-                let other = seen_key(&new.enums, |n| key(&kn, n.module, &n.name), &key(&ko, d.module, &d.name));
+                let other = seen_key(
+                    &new.enums,
+                    |n| key(&kn, n.module, &n.name),
+                    &key(&ko, d.module, &d.name),
+                );
                 merged.unshared_enums.insert(m.enums[o], why(other, "old"));
                 p.enums.push(clone_enum(d, m.modules[d.module.index()]));
             }
@@ -500,18 +520,32 @@ pub(crate) fn merge(
     for (j, d) in new.records.iter().enumerate() {
         p.records.push(clone_record(d, &id));
         if !seen[j] {
-            let other = seen_key(&old.records, |o| key(&ko, o.module, &o.name), &key(&kn, d.module, &d.name));
-            merged.unshared_records.insert(RecordId(j as u32), why(other, "new"));
+            let other = seen_key(
+                &old.records,
+                |o| key(&ko, o.module, &o.name),
+                &key(&kn, d.module, &d.name),
+            );
+            merged
+                .unshared_records
+                .insert(RecordId(j as u32), why(other, "new"));
         }
     }
     for (o, d) in old.records.iter().enumerate() {
         match records[o] {
             Some(j) => {
-                merged.to_old_record.insert(RecordId(j as u32), RecordId(o as u32));
+                merged
+                    .to_old_record
+                    .insert(RecordId(j as u32), RecordId(o as u32));
             }
             None => {
-                let other = seen_key(&new.records, |n| key(&kn, n.module, &n.name), &key(&ko, d.module, &d.name));
-                merged.unshared_records.insert(m.records[o], why(other, "old"));
+                let other = seen_key(
+                    &new.records,
+                    |n| key(&kn, n.module, &n.name),
+                    &key(&ko, d.module, &d.name),
+                );
+                merged
+                    .unshared_records
+                    .insert(m.records[o], why(other, "old"));
                 p.records.push(clone_record(d, &m));
             }
         }
@@ -521,18 +555,32 @@ pub(crate) fn merge(
     for (j, d) in new.actions.iter().enumerate() {
         p.actions.push(clone_action(d, &id));
         if !seen[j] {
-            let other = seen_key(&old.actions, |o| key(&ko, o.module, &o.name), &key(&kn, d.module, &d.name));
-            merged.unshared_actions.insert(ActionId(j as u32), why(other, "new"));
+            let other = seen_key(
+                &old.actions,
+                |o| key(&ko, o.module, &o.name),
+                &key(&kn, d.module, &d.name),
+            );
+            merged
+                .unshared_actions
+                .insert(ActionId(j as u32), why(other, "new"));
         }
     }
     for (o, d) in old.actions.iter().enumerate() {
         match actions[o] {
             Some(j) => {
-                merged.to_old_action.insert(ActionId(j as u32), ActionId(o as u32));
+                merged
+                    .to_old_action
+                    .insert(ActionId(j as u32), ActionId(o as u32));
             }
             None => {
-                let other = seen_key(&new.actions, |n| key(&kn, n.module, &n.name), &key(&ko, d.module, &d.name));
-                merged.unshared_actions.insert(m.actions[o], why(other, "old"));
+                let other = seen_key(
+                    &new.actions,
+                    |n| key(&kn, n.module, &n.name),
+                    &key(&ko, d.module, &d.name),
+                );
+                merged
+                    .unshared_actions
+                    .insert(m.actions[o], why(other, "old"));
                 p.actions.push(clone_action(d, &m));
             }
         }
@@ -545,8 +593,14 @@ pub(crate) fn merge(
         if d.report.is_some() {
             e.report = Some(HIDDEN);
         } else if !seen[j] {
-            let other = seen_key(&old.entities, |o| key(&ko, o.module, &o.name), &key(&kn, d.module, &d.name));
-            merged.unshared_entities.insert(EntityId(j as u32), why(other, "new"));
+            let other = seen_key(
+                &old.entities,
+                |o| key(&ko, o.module, &o.name),
+                &key(&kn, d.module, &d.name),
+            );
+            merged
+                .unshared_entities
+                .insert(EntityId(j as u32), why(other, "new"));
             e.report = Some(HIDDEN);
         }
         p.entities.push(e);
@@ -554,12 +608,20 @@ pub(crate) fn merge(
     for (o, d) in old.entities.iter().enumerate() {
         match entities[o] {
             Some(j) => {
-                merged.to_old_entity.insert(EntityId(j as u32), EntityId(o as u32));
+                merged
+                    .to_old_entity
+                    .insert(EntityId(j as u32), EntityId(o as u32));
             }
             None => {
                 if d.report.is_none() {
-                    let other = seen_key(&new.entities, |n| key(&kn, n.module, &n.name), &key(&ko, d.module, &d.name));
-                    merged.unshared_entities.insert(m.entities[o], why(other, "old"));
+                    let other = seen_key(
+                        &new.entities,
+                        |n| key(&kn, n.module, &n.name),
+                        &key(&ko, d.module, &d.name),
+                    );
+                    merged
+                        .unshared_entities
+                        .insert(m.entities[o], why(other, "old"));
                 }
                 let mut e = clone_entity(d, &m);
                 e.report = Some(HIDDEN);

@@ -269,11 +269,7 @@ impl Enc<'_, '_> {
                     m[j].clone(),
                 ]);
                 let earlier_late = Bool::or(&(0..j).map(late_match).collect::<Vec<_>>());
-                let lt = Tri::exact(Bool::and(&[
-                    maybe.not(),
-                    late_match(j),
-                    earlier_late.not(),
-                ]));
+                let lt = Tri::exact(Bool::and(&[maybe.not(), late_match(j), earlier_late.not()]));
                 Tri::and(&[Tri::or(&[win, lt]), in_force.clone()]).guarded(&exists)
             })
             .collect();
@@ -315,7 +311,10 @@ impl Enc<'_, '_> {
             Bool::or(&open.iter().map(|x| x.1.clone()).collect::<Vec<_>>()),
         ]);
         let status = Bool::and(&[excused.not(), suspended.not(), conflict.not()]);
-        let uncertain = Bool::or(&[duty.applies.is_known().not(), duty.defeated.is_known().not()]);
+        let uncertain = Bool::or(&[
+            duty.applies.is_known().not(),
+            duty.defeated.is_known().not(),
+        ]);
         let none_in_window = maybe.not();
         let late_s = Bool::and(&[none_in_window.clone(), any_late.clone()]);
         let past = self.scen.as_of.gt(&duty.deadline);
@@ -332,7 +331,10 @@ impl Enc<'_, '_> {
         );
         let possible = Bool::or(&[
             Bool::and(&[fulfilled.not(), maybe.clone()]),
-            Bool::and(&[uncertain.clone(), Bool::or(&[late_s.clone(), missed.clone()])]),
+            Bool::and(&[
+                uncertain.clone(),
+                Bool::or(&[late_s.clone(), missed.clone()]),
+            ]),
         ]);
         put(
             FindingKind::Possible,
@@ -367,10 +369,7 @@ impl Enc<'_, '_> {
         let program = self.scen.program;
         let def = program.norm(f);
         let action = def.matched.as_ref().map(|p| p.action);
-        let on = action.map_or_else(
-            || Bool::from_bool(false),
-            |a| self.scen.is_action(i, a),
-        );
+        let on = action.map_or_else(|| Bool::from_bool(false), |a| self.scen.is_action(i, a));
         let ev = Ev::slot(self, i);
         let mut contributions: Vec<(bool, NormId, Tri)> = Vec::new();
         if let Some(a) = action {

@@ -263,7 +263,11 @@ pub(crate) fn write_report(program: &Program, facts: &Facts, spec: &ReportSpec) 
         text.push_str(&format!("use {};\n", program.modules[m.index()].name));
     }
     text.push('\n');
-    text.push_str(&format!("report {} {} {{\n", spec.report, quote(&spec.title)));
+    text.push_str(&format!(
+        "report {} {} {{\n",
+        spec.report,
+        quote(&spec.title)
+    ));
     text.push_str(&format!(
         "  as_of {}\n",
         crate::time::format_time(facts.as_of)

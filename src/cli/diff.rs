@@ -52,7 +52,11 @@ fn load(arg: &TextArg, include: &[PathBuf], synthetic: &str) -> Result<Loaded, S
             paths.extend(files.iter().cloned());
         }
         TextArg::Module(m) => {
-            texts.push((synthetic.to_string(), PathBuf::from("."), format!("use {m};\n")));
+            texts.push((
+                synthetic.to_string(),
+                PathBuf::from("."),
+                format!("use {m};\n"),
+            ));
             if !m.starts_with("std::") && !includes.contains(&PathBuf::from(".")) {
                 includes.push(PathBuf::from("."));
             }
@@ -92,7 +96,8 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
             Format::Json => {
                 let mut all = Vec::new();
                 for l in &loaded {
-                    let v = diagnostics::diagnostics_json(&l.session.sources, &l.session.diagnostics);
+                    let v =
+                        diagnostics::diagnostics_json(&l.session.sources, &l.session.diagnostics);
                     all.push(v);
                 }
                 merge_json(all)
