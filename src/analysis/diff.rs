@@ -285,11 +285,41 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         }
     }
 
-    let results: Vec<PairResult> = todo
+    // Pairs whose findings ride on the same actions share one solver.
+    let mut groups: Vec<(Vec<ActionId>, Vec<usize>)> = Vec::new();
+    for (i, (_, actions)) in todo.iter().enumerate() {
+        let mut acts = actions.clone();
+        let mut members = vec![i];
+        groups.retain(|(g, m)| {
+            if g.iter().any(|a| acts.contains(a)) {
+                acts.extend(g.iter().copied());
+                members.extend(m.iter().copied());
+                false
+            } else {
+                true
+            }
+        });
+        acts.sort();
+        acts.dedup();
+        groups.push((acts, members));
+    }
+    let solved: Vec<Vec<(usize, PairResult)>> = groups
         .par_iter()
-        .map(|(pair, actions)| solve_pair(&merged, &v_old, &v_new, pair, actions, k, opts))
+        .map(|(actions, members)| {
+            let pairs: Vec<&Pair> = members.iter().map(|&i| &todo[i].0).collect();
+            members
+                .iter()
+                .copied()
+                .zip(solve_group(
+                    &merged, &v_old, &v_new, &pairs, actions, k, opts,
+                ))
+                .collect()
+        })
         .collect();
-    for ((pair, _), r) in todo.iter().zip(results) {
+    let mut results: Vec<(usize, PairResult)> = solved.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
+    for (i, r) in results {
+        let pair = &todo[i].0;
         match r {
             PairResult::Undecided(why) => out.not_analysed.push(DiffNotAnalysed {
                 norm: p.norm(pair.new).qualified.clone(),
@@ -620,15 +650,17 @@ enum PairResult {
     Failed(String),
 }
 
-fn solve_pair(
+/// One solver for pairs whose findings ride on the same actions: the
+/// scenario and what each version records on it are built once.
+fn solve_group(
     merged: &Merged,
     v_old: &Version,
     v_new: &Version,
-    pair: &Pair,
+    pairs: &[&Pair],
     carriers: &[ActionId],
     k: usize,
     opts: &CompareOptions,
-) -> PairResult {
+) -> Vec<PairResult> {
     let p = &merged.program;
     let mut involved = v_old.cluster(p, carriers);
     involved.extend(v_new.cluster(p, carriers));
@@ -641,48 +673,62 @@ fn solve_pair(
     };
     let s_old: State = enc.state(v_old, carriers);
     let s_new: State = enc.state(v_new, carriers);
-    let mut per_change: Vec<(Change, Vec<Bool>)> = vec![
-        (Change::Stricter, Vec::new()),
-        (Change::Looser, Vec::new()),
-        (Change::Other, Vec::new()),
-    ];
-    for i in 0..k {
-        let a: Kinds = s_old.findings(p, pair.old, i);
-        let b: Kinds = s_new.findings(p, pair.new, i);
-        let (pa, pb) = (a.problem(), b.problem());
-        per_change[0].1.push(Bool::and(&[pb.clone(), pa.not()]));
-        per_change[1].1.push(Bool::and(&[pa.clone(), pb.not()]));
-        per_change[2]
-            .1
-            .push(Bool::and(&[a.differs(&b), pa.iff(&pb)]));
-    }
+    let conditions: Vec<Vec<(Change, Vec<Bool>)>> = pairs
+        .iter()
+        .map(|pair| {
+            let mut per_change: Vec<(Change, Vec<Bool>)> = vec![
+                (Change::Stricter, Vec::new()),
+                (Change::Looser, Vec::new()),
+                (Change::Other, Vec::new()),
+            ];
+            for i in 0..k {
+                let a: Kinds = s_old.findings(p, pair.old, i);
+                let b: Kinds = s_new.findings(p, pair.new, i);
+                let (pa, pb) = (a.problem(), b.problem());
+                per_change[0].1.push(Bool::and(&[pb.clone(), pa.not()]));
+                per_change[1].1.push(Bool::and(&[pa.clone(), pb.not()]));
+                per_change[2]
+                    .1
+                    .push(Bool::and(&[a.differs(&b), pa.iff(&pb)]));
+            }
+            per_change
+        })
+        .collect();
     for c in scen.take_side() {
         solver.assert(&c);
     }
     if let Some(why) = scen.inexact.borrow().clone() {
-        return PairResult::Undecided(why);
+        return pairs
+            .iter()
+            .map(|_| PairResult::Undecided(why.clone()))
+            .collect();
     }
-    let mut found = Vec::new();
-    for (change, slots) in &per_change {
-        match smallest(&solver, &scen, slots) {
-            Ok(Some((facts, slot))) => found.push((*change, facts, slot)),
-            Ok(None) => {}
-            Err(why) => {
-                return if why.starts_with("internal:") {
-                    PairResult::Failed(format!(
-                        "a scenario for `{}` could not be written: {why}",
-                        p.norm(pair.new).qualified
-                    ))
-                } else {
-                    PairResult::Undecided(format!(
-                        "the solver could not decide whether a scenario makes it {}: {why}",
-                        change.as_str()
-                    ))
+    pairs
+        .iter()
+        .zip(&conditions)
+        .map(|(pair, per_change)| {
+            let mut found = Vec::new();
+            for (change, slots) in per_change {
+                match smallest(&solver, &scen, slots) {
+                    Ok(Some((facts, slot))) => found.push((*change, facts, slot)),
+                    Ok(None) => {}
+                    Err(why) if why.starts_with("internal:") => {
+                        return PairResult::Failed(format!(
+                            "a scenario for `{}` could not be written: {why}",
+                            p.norm(pair.new).qualified
+                        ))
+                    }
+                    Err(why) => {
+                        return PairResult::Undecided(format!(
+                            "the solver could not decide whether a scenario makes it {}: {why}",
+                            change.as_str()
+                        ))
+                    }
                 }
             }
-        }
-    }
-    PairResult::Found(found)
+            PairResult::Found(found)
+        })
+        .collect()
 }
 
 /// The smallest scenario where some slot's condition holds, and that slot.

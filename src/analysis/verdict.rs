@@ -160,17 +160,32 @@ pub(crate) struct State {
     duties: Vec<DutyState>,
 }
 
+/// The permits on an action, in order, with their `in_force` on a slot.
+#[derive(Default)]
+struct PermitTable(std::collections::HashMap<(ActionId, usize), Vec<(NormId, Tri)>>);
+
+impl PermitTable {
+    fn on(&self, a: ActionId, i: usize) -> &[(NormId, Tri)] {
+        self.0.get(&(a, i)).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// "The first of these that holds is `x`", per candidate.
 fn firsts(items: &[(NormId, Bool)]) -> Vec<(NormId, Bool)> {
     let mut out: Vec<(NormId, Bool)> = Vec::new();
-    let mut before: Vec<Bool> = Vec::new();
+    let mut index: std::collections::HashMap<NormId, usize> = std::collections::HashMap::new();
+    // "Some earlier one holds", built as a running "or".
+    let mut before = Bool::from_bool(false);
     for (n, b) in items {
-        let first = Bool::and(&[b.clone(), Bool::or(&before).not()]);
-        match out.iter_mut().find(|(m, _)| m == n) {
-            Some((_, acc)) => *acc = Bool::or(&[acc.clone(), first]),
-            None => out.push((*n, first)),
+        let first = Bool::and(&[b.clone(), before.not()]);
+        match index.get(n) {
+            Some(&i) => out[i].1 = Bool::or(&[out[i].1.clone(), first]),
+            None => {
+                index.insert(*n, out.len());
+                out.push((*n, first));
+            }
         }
-        before.push(b.clone());
+        before = Bool::or(&[before, b.clone()]);
     }
     out
 }
@@ -189,7 +204,7 @@ impl Enc<'_, '_> {
 
     /// A forbid certainly violated by the hypothetical act of the duty
     /// this encoder carries (permits counted, duties not).
-    fn violates_hypo(&self, v: &Version, f: NormId, permits: &[NormId]) -> Bool {
+    fn violates_hypo(&self, f: NormId, permits: &[NormId]) -> Bool {
         let Some(h) = self.hypo else {
             return Bool::from_bool(false);
         };
@@ -207,7 +222,6 @@ impl Enc<'_, '_> {
                 tied.push(t);
             }
         }
-        let _ = v;
         Bool::and(&[
             self.certainly_in_force_on(f, &ev),
             Tri::or(&won).f,
@@ -285,7 +299,7 @@ impl Enc<'_, '_> {
                 };
                 forbids
                     .iter()
-                    .map(|&f| (f, eh.violates_hypo(v, f, &permits)))
+                    .map(|&f| (f, eh.violates_hypo(f, &permits)))
                     .collect()
             }
             None => Vec::new(),
@@ -365,7 +379,7 @@ impl Enc<'_, '_> {
 
     /// A forbid's verdict on slot `i` (the slot known to be of its action
     /// by the caller's guard `on`).
-    fn verdict(&self, v: &Version, f: NormId, i: usize, duties: &[DutyState]) -> Verdict {
+    fn verdict(&self, f: NormId, i: usize, duties: &[DutyState], permits: &PermitTable) -> Verdict {
         let program = self.scen.program;
         let def = program.norm(f);
         let action = def.matched.as_ref().map(|p| p.action);
@@ -373,11 +387,11 @@ impl Enc<'_, '_> {
         let ev = Ev::slot(self, i);
         let mut contributions: Vec<(bool, NormId, Tri)> = Vec::new();
         if let Some(a) = action {
-            for p in v.on(program, Modality::Permit, a) {
-                if self.over(f, p) {
+            for (p, t) in permits.on(a, i) {
+                if self.over(f, *p) {
                     continue;
                 }
-                contributions.push((self.over(p, f), p, self.in_force_on(p, &ev)));
+                contributions.push((self.over(*p, f), *p, t.clone()));
             }
         }
         for d in duties {
@@ -496,6 +510,19 @@ impl Enc<'_, '_> {
                 .cmp(&program.norm(y.norm).qualified)
                 .then(x.trigger.cmp(&y.trigger))
         });
+        // Each permit's `in_force` on each slot, once for every forbid.
+        let mut permits = PermitTable::default();
+        for &a in actions {
+            for i in 0..self.scen.k {
+                let ev = Ev::slot(self, i);
+                let list = v
+                    .on(program, Modality::Permit, a)
+                    .into_iter()
+                    .map(|p| (p, self.in_force_on(p, &ev)))
+                    .collect();
+                permits.0.insert((a, i), list);
+            }
+        }
         let mut verdicts = Vec::new();
         for &a in actions {
             for f in v.on(program, Modality::Forbid, a) {
@@ -503,7 +530,7 @@ impl Enc<'_, '_> {
                     if self.scen.is_action(i, a).as_bool() == Some(false) {
                         continue;
                     }
-                    verdicts.push(self.verdict(v, f, i, &duties));
+                    verdicts.push(self.verdict(f, i, &duties, &permits));
                 }
             }
         }
