@@ -281,3 +281,169 @@ fn errors_in_either_version_are_diagnostics() {
     assert_eq!(code, 2);
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+// Differential test: `diff --events 1` against the evaluator on every
+// one-event scenario, each judged under both versions.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::textgen::{gen_norm, scenarios, write_text, Gen, VOCABULARY};
+use proptest::prelude::*;
+
+static CASE: AtomicUsize = AtomicUsize::new(0);
+
+/// The kinds of the findings of each norm at the event of a one-event
+/// report: those recorded on it, and the conflicts and excuses naming it.
+fn kinds_by_norm(
+    dir: &std::path::Path,
+    version: &str,
+    event: &str,
+    as_of: &str,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let text = format!(
+        "use vocab;\nuse text;\nreport s {{\n  as_of {as_of}\n  \
+         entity pn: Party {{ zone: north }}\n  entity pn2: Party {{ zone: north }}\n  \
+         entity ps: Party {{ zone: south }}\n  entity ps2: Party {{ zone: south }}\n  {event}\n}}\n"
+    );
+    let s = norma::driver::check_texts(
+        vec![(
+            dir.join("s.norma").display().to_string(),
+            dir.to_path_buf(),
+            text.clone(),
+        )],
+        &[dir.join(version), dir.to_path_buf()],
+    );
+    assert!(!s.has_errors(), "{text}\n{:?}", s.diagnostics);
+    let p = &s.program;
+    let findings = norma::eval::evaluate(p, norma::model::ReportId(0));
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &findings.findings {
+        out.entry(p.norm(f.norm).name.clone())
+            .or_default()
+            .insert(f.kind.as_str().to_string());
+        if let Some(o) = f.other {
+            if matches!(f.kind.as_str(), "conflict" | "excused") {
+                out.entry(p.norm(o).name.clone())
+                    .or_default()
+                    .insert(f.kind.as_str().to_string());
+            }
+        }
+    }
+    out
+}
+
+fn problem(kinds: &BTreeSet<String>) -> bool {
+    kinds.iter().any(|k| {
+        matches!(
+            k.as_str(),
+            "violation" | "possible" | "conflict" | "late" | "missed"
+        )
+    })
+}
+
+fn differential(old: &[Gen], new: &[Gen]) -> Result<(), TestCaseError> {
+    let dir = std::env::temp_dir().join(format!(
+        "norma-diffprop-{}-{}",
+        std::process::id(),
+        CASE.fetch_add(1, Ordering::Relaxed)
+    ));
+    for v in ["v1", "v2"] {
+        std::fs::create_dir_all(dir.join(v)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
+    let (to, tn) = (write_text("n", old), write_text("n", new));
+    std::fs::write(dir.join("vocab.norma"), VOCABULARY).expect("write");
+    std::fs::write(dir.join("v1/text.norma"), &to).expect("write");
+    std::fs::write(dir.join("v2/text.norma"), &tn).expect("write");
+    let (code, stdout, stderr) = common::norma(&[
+        "diff",
+        dir.join("v1/text.norma").to_str().unwrap(),
+        dir.join("v2/text.norma").to_str().unwrap(),
+        "-I",
+        dir.to_str().unwrap(),
+        "--events",
+        "1",
+        "--format",
+        "json",
+    ]);
+    prop_assert_eq!(code, 0, "{}\n{}\n{}\n{}", to, tn, stdout, stderr);
+    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    prop_assert_eq!(&json["not_analysed"], &serde_json::json!([]), "{}", json);
+    let reported: BTreeMap<String, String> = json["norms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // Ground truth: every one-event scenario, `as_of` at the event and a
+    // day later (a duty pending or missed).
+    let names: Vec<String> = (0..old.len()).map(|i| format!("n_{i}")).collect();
+    let mut changes: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for event in scenarios() {
+        for as_of in ["2025-01-01", "2025-01-02"] {
+            let a = kinds_by_norm(&dir, "v1", &event, as_of);
+            let b = kinds_by_norm(&dir, "v2", &event, as_of);
+            for n in &names {
+                let empty = BTreeSet::new();
+                let (ka, kb) = (a.get(n).unwrap_or(&empty), b.get(n).unwrap_or(&empty));
+                let c = changes.entry(n.clone()).or_default();
+                match (problem(ka), problem(kb)) {
+                    (false, true) => {
+                        c.insert("stricter");
+                    }
+                    (true, false) => {
+                        c.insert("looser");
+                    }
+                    _ if ka != kb => {
+                        c.insert("other");
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let truth: BTreeMap<String, String> = changes
+        .into_iter()
+        .map(|(n, c)| {
+            let status = match (
+                c.contains("stricter"),
+                c.contains("looser"),
+                c.contains("other"),
+            ) {
+                (true, false, _) => "stricter",
+                (false, true, _) => "looser",
+                (false, false, false) => "unchanged",
+                _ => "changed",
+            };
+            (n, status.to_string())
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    prop_assert_eq!(reported, truth, "texts:\n{}\n{}", to, tn);
+    Ok(())
+}
+
+/// An old text and a new one: each norm kept, or replaced by another.
+fn versions() -> impl Strategy<Value = (Vec<Gen>, Vec<Gen>)> {
+    prop::collection::vec((gen_norm(), prop::option::weighted(0.5, gen_norm())), 1..4).prop_map(
+        |v| {
+            let old: Vec<Gen> = v.iter().map(|x| x.0.clone()).collect();
+            let new: Vec<Gen> = v.into_iter().map(|(a, b)| b.unwrap_or(a)).collect();
+            (old, new)
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn diff_finds_exactly_the_one_event_changes((old, new) in versions()) {
+        differential(&old, &new)?;
+    }
+}

@@ -318,6 +318,8 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         .collect();
     let mut results: Vec<(usize, PairResult)> = solved.into_iter().flatten().collect();
     results.sort_by_key(|r| r.0);
+    // Every scenario found, by (norm's place in `out.norms`, change).
+    let mut jobs: Vec<Job> = Vec::new();
     for (i, r) in results {
         let pair = &todo[i].0;
         match r {
@@ -327,7 +329,7 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             }),
             PairResult::Failed(why) => out.failures.push(why),
             PairResult::Found(found) => {
-                let mut nd = NormDiff {
+                let nd = NormDiff {
                     name: pair.name.clone(),
                     status: status(&found),
                     old: Some(p.norm(pair.old).qualified.clone()),
@@ -335,13 +337,26 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
                     witnesses: Vec::new(),
                 };
                 for (change, facts, slot) in found {
-                    match witnesses(&merged, old, new, pair, change, &facts, slot, k) {
-                        Ok(ws) => nd.witnesses.extend(ws),
-                        Err(why) => out.failures.push(why),
-                    }
+                    jobs.push(Job {
+                        norm: out.norms.len(),
+                        pair: i,
+                        change,
+                        facts,
+                        slot,
+                    });
                 }
                 out.norms.push(nd);
             }
+        }
+    }
+    let pairs: Vec<&Pair> = todo.iter().map(|t| &t.0).collect();
+    for (job, result) in jobs
+        .iter()
+        .zip(write_witnesses(&merged, old, new, &pairs, &jobs, k))
+    {
+        match result {
+            Ok(ws) => out.norms[job.norm].witnesses.extend(ws),
+            Err(why) => out.failures.push(why),
         }
     }
     out.norms.sort_by(|a, b| a.name.cmp(&b.name));
@@ -850,7 +865,10 @@ fn to_old(merged: &Merged, facts: &Facts) -> Option<Facts> {
 /// recorded on).
 struct Seen {
     own: Vec<FindingKind>,
-    named: Vec<(FindingKind, NormId)>,
+    /// With the unqualified name of the norm they are recorded on.
+    named: Vec<(FindingKind, String)>,
+    /// Every finding at the event: kind and the unqualified name of its norm.
+    all: Vec<(FindingKind, String)>,
 }
 
 impl Seen {
@@ -871,15 +889,25 @@ impl Seen {
     }
 }
 
+/// A scenario to write as two witnesses.
+struct Job {
+    /// Index in `Diff::norms`.
+    norm: usize,
+    /// Index of the pair.
+    pair: usize,
+    change: Change,
+    facts: Facts,
+    slot: usize,
+}
+
+/// The findings of `norm` at `event` of report `report` of a checked
+/// program, and how to show them.
 fn observe(
-    replayer: &Replayer,
-    text: &str,
+    program: &Program,
     report: &str,
     norm_name: &str,
     event: &str,
 ) -> Result<(Seen, Vec<String>), String> {
-    let session = replayer.check(report, text)?;
-    let program = &session.program;
     let id = program
         .reports
         .iter()
@@ -896,10 +924,12 @@ fn observe(
     let mut seen = Seen {
         own: Vec::new(),
         named: Vec::new(),
+        all: Vec::new(),
     };
     let mut shown = Vec::new();
     for f in findings.findings.iter().filter(|f| f.event.index() == ev) {
         let n = program.norm(f.norm);
+        seen.all.push((f.kind, n.name.clone()));
         if n.qualified == norm_name {
             seen.own.push(f.kind);
             shown.push(match f.other {
@@ -911,138 +941,272 @@ fn observe(
             .is_some_and(|o| program.norm(o).qualified == norm_name)
             && matches!(f.kind, FindingKind::Conflict | FindingKind::Excused)
         {
-            seen.named.push((f.kind, f.norm));
+            seen.named.push((f.kind, n.name.clone()));
             shown.push(format!("{} (of {})", f.kind.as_str(), n.qualified));
         }
     }
     Ok((seen, shown))
 }
 
-/// Write, check and replay the two witnesses of one scenario.
-#[allow(clippy::too_many_arguments)]
-fn witnesses(
+/// One version's side of a job.
+struct Side1 {
+    body: witness::Body,
+    norm: NormId,
+    event: String,
+    seen: Option<(Seen, Vec<String>)>,
+}
+
+/// Write every job's two witnesses, read the evaluator's findings on them
+/// (all reports of a version checked as one file), write their `expect`
+/// lines, and replay them (again one file per version).
+fn write_witnesses(
     merged: &Merged,
     old: &VersionInput<'_>,
     new: &VersionInput<'_>,
-    pair: &Pair,
-    change: Change,
-    facts: &Facts,
-    slot: usize,
+    pairs: &[&Pair],
+    jobs: &[Job],
     k: usize,
-) -> Result<Vec<DiffWitness>, String> {
-    let p = &merged.program;
-    let qualified = |n: NormId| p.norm(n).qualified.clone();
-    let old_facts = to_old(merged, facts).ok_or_else(|| {
+) -> Vec<Result<Vec<DiffWitness>, String>> {
+    let report_of = |j: &Job| {
         format!(
-            "the scenario for `{}` uses a declaration the old version does not have",
-            qualified(pair.new)
+            "{}_{}",
+            pairs[j.pair].name.replace("::", "_"),
+            j.change.as_str()
         )
-    })?;
-    let old_norm = NormId(pair.old.0 - merged.new_norms.len() as u32);
-    let new_norm = pair.new;
-    let report = format!("{}_{}", pair.name.replace("::", "_"), change.as_str());
-    let sides = [
-        (Side::Old, old, &old_facts, old_norm),
-        (Side::New, new, facts, new_norm),
-    ];
-    // First without expectations, to read the findings.
-    let mut seen = Vec::new();
-    let mut bodies = Vec::new();
-    for (side, input, facts, norm) in &sides {
-        let spec = witness::ReportSpec {
-            report: report.clone(),
-            title: format!("{} under the {} version", pair.name, side.as_str()),
-            header: String::new(),
-            uses: input.entries.to_vec(),
-            also: vec![*norm],
-        };
-        let body = witness::write_report(input.program, facts, &spec);
-        let event = body.events.get(slot).cloned().unwrap_or_default();
-        let name = &input.program.norm(*norm).qualified;
-        let (s, shown) = observe(input.replayer, &body.text_with(&[]), &report, name, &event)
-            .map_err(|why| format!("the witness for `{}` does not check: {why}", pair.name))?;
-        seen.push((s, shown, event));
-        bodies.push(body);
-    }
-    let (so, sn) = (&seen[0].0, &seen[1].0);
-    let actual = if sn.problem() && !so.problem() {
-        Change::Stricter
-    } else if so.problem() && !sn.problem() {
-        Change::Looser
-    } else {
-        Change::Other
     };
-    if actual != change || so.kinds() == sn.kinds() {
-        return Err(format!(
-            "the solver found a {} change of `{}` at {}, but the evaluator sees {:?} under the old version and {:?} under the new one",
-            change.as_str(),
-            pair.name,
-            seen[1].2,
-            so.kinds(),
-            sn.kinds()
-        ));
-    }
-    let mut out = Vec::new();
-    for (idx, (side, input, _, norm)) in sides.iter().enumerate() {
-        let (this, shown, event) = (&seen[idx].0, &seen[idx].1, &seen[idx].2);
-        let that = &seen[1 - idx].0;
-        let program = input.program;
-        let name = bodies[idx].name_of_norm(program, *norm);
-        let mut expects = Vec::new();
-        for kind in this.own.iter() {
-            expects.push(format!("expect {} {name} at {event};", kind.as_str()));
-        }
-        for (kind, by) in &this.named {
-            if *kind == FindingKind::Conflict {
-                expects.push(format!("expect conflict {name} at {event};"));
-            } else {
-                let by = bodies[idx].name_of_norm(program, *by);
-                expects.push(format!("expect {} {by} at {event};", kind.as_str()));
-            }
-        }
-        let mine = this.kinds();
-        for kind in that.kinds() {
-            if mine.contains(&kind) {
+    let mut results: Vec<Result<(), String>> = vec![Ok(()); jobs.len()];
+    let mut sides: Vec<[Option<Side1>; 2]> = Vec::new();
+    for (n, job) in jobs.iter().enumerate() {
+        let pair = pairs[job.pair];
+        let old_norm = NormId(pair.old.0 - merged.new_norms.len() as u32);
+        let mut two: [Option<Side1>; 2] = [None, None];
+        let old_facts = to_old(merged, &job.facts);
+        let inputs = [
+            (Side::Old, old, old_facts.as_ref(), old_norm),
+            (Side::New, new, Some(&job.facts), pair.new),
+        ];
+        for (idx, (side, input, facts, norm)) in inputs.into_iter().enumerate() {
+            let Some(facts) = facts else {
+                results[n] = Err(format!(
+                    "the scenario for `{}` uses a declaration the old version does not have",
+                    pair.name
+                ));
                 continue;
-            }
-            if that.own.contains(&kind) || kind == FindingKind::Conflict {
-                expects.push(format!("expect not {} {name} at {event};", kind.as_str()));
-            }
+            };
+            let spec = witness::ReportSpec {
+                report: report_of(job),
+                title: format!("{} under the {} version", pair.name, side.as_str()),
+                header: String::new(),
+                uses: input.entries.to_vec(),
+                also: vec![norm],
+            };
+            let body = witness::write_report(input.program, facts, &spec);
+            let event = body.events.get(job.slot).cloned().unwrap_or_default();
+            two[idx] = Some(Side1 {
+                body,
+                norm,
+                event,
+                seen: None,
+            });
         }
-        expects.sort();
-        expects.dedup();
-        if expects.is_empty() {
-            return Err(format!(
-                "the witness for `{}` has nothing to expect under the {} version",
-                pair.name,
-                side.as_str()
-            ));
-        }
-        let header = format!(
-            "// A scenario where `{}` is {} in the new version (the smallest found among\n// scenarios of at most {k} events). These expectations hold under the {} version.\n",
-            pair.name,
-            match change {
-                Change::Stricter => "stricter",
-                Change::Looser => "looser",
-                Change::Other => "judged differently",
-            },
-            side.as_str()
-        );
-        let text = format!("{header}\n{}", bodies[idx].text_with(&expects));
-        input.replayer.replay(&report, &text).map_err(|why| {
-            format!(
-                "the {} witness for `{}` does not replay: {why}\n{text}",
-                side.as_str(),
-                pair.name
-            )
-        })?;
-        out.push(DiffWitness {
-            holds_under: *side,
-            change,
-            event: event.clone(),
-            witness: text,
-            findings: shown.clone(),
-        });
+        sides.push(two);
     }
-    Ok(out)
+    // The findings on each witness, per version.
+    for (idx, input) in [old, new].into_iter().enumerate() {
+        let texts: Vec<(String, String)> = jobs
+            .iter()
+            .zip(&sides)
+            .filter_map(|(j, s)| {
+                s[idx]
+                    .as_ref()
+                    .map(|x| (report_of(j), x.body.text_with(&[])))
+            })
+            .collect();
+        let together = input.replayer.check_together(&texts);
+        for (n, job) in jobs.iter().enumerate() {
+            let Some(side) = sides[n][idx].as_mut() else {
+                continue;
+            };
+            let report = report_of(job);
+            let name = input.program.norm(side.norm).qualified.clone();
+            let seen = match &together {
+                Some(session) => observe(&session.program, &report, &name, &side.event),
+                None => input
+                    .replayer
+                    .check(&report, &side.body.text_with(&[]))
+                    .and_then(|s| observe(&s.program, &report, &name, &side.event)),
+            };
+            match seen {
+                Ok(seen) => side.seen = Some(seen),
+                Err(why) => {
+                    results[n] = Err(format!(
+                        "the witness for `{}` does not check: {why}",
+                        pairs[job.pair].name
+                    ))
+                }
+            }
+        }
+    }
+    // The expectations, then the replay.
+    let mut texts: Vec<[String; 2]> = vec![[String::new(), String::new()]; jobs.len()];
+    for (n, job) in jobs.iter().enumerate() {
+        if results[n].is_err() {
+            continue;
+        }
+        let pair = pairs[job.pair];
+        let (Some(so), Some(sn)) = (
+            sides[n][0].as_ref().and_then(|s| s.seen.as_ref()),
+            sides[n][1].as_ref().and_then(|s| s.seen.as_ref()),
+        ) else {
+            continue;
+        };
+        let (so, sn) = (&so.0, &sn.0);
+        let actual = if sn.problem() && !so.problem() {
+            Change::Stricter
+        } else if so.problem() && !sn.problem() {
+            Change::Looser
+        } else {
+            Change::Other
+        };
+        if actual != job.change || so.kinds() == sn.kinds() {
+            results[n] = Err(format!(
+                "the solver found a {} change of `{}`, but the evaluator sees {:?} under the old version and {:?} under the new one",
+                job.change.as_str(),
+                pair.name,
+                so.kinds(),
+                sn.kinds()
+            ));
+            continue;
+        }
+        for (idx, input) in [old, new].into_iter().enumerate() {
+            let Some(side) = sides[n][idx].as_ref() else {
+                continue;
+            };
+            let (Some((this, _)), Some((that, _))) = (
+                side.seen.as_ref(),
+                sides[n][1 - idx].as_ref().and_then(|s| s.seen.as_ref()),
+            ) else {
+                continue;
+            };
+            let expects = expectations(
+                input.program,
+                &side.body,
+                side.norm,
+                &side.event,
+                this,
+                that,
+            );
+            let which = if idx == 0 { Side::Old } else { Side::New };
+            let header = format!(
+                "// A scenario where `{}` is {} in the new version (the smallest found among\n// scenarios of at most {k} events). These expectations hold under the {} version.\n",
+                pair.name,
+                match job.change {
+                    Change::Stricter => "stricter",
+                    Change::Looser => "looser",
+                    Change::Other => "judged differently",
+                },
+                which.as_str()
+            );
+            texts[n][idx] = format!("{header}\n{}", side.body.text_with(&expects));
+        }
+    }
+    for (idx, input) in [old, new].into_iter().enumerate() {
+        let batch: Vec<(usize, (String, String))> = jobs
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| results[*n].is_ok() && !texts[*n][idx].is_empty())
+            .map(|(n, j)| (n, (report_of(j), texts[n][idx].clone())))
+            .collect();
+        let list: Vec<(String, String)> = batch.iter().map(|b| b.1.clone()).collect();
+        for ((n, (_, text)), verdict) in batch.iter().zip(input.replayer.replay_all(&list)) {
+            if let Err(why) = verdict {
+                results[*n] = Err(format!(
+                    "the {} witness for `{}` does not replay: {why}\n{text}",
+                    if idx == 0 { "old" } else { "new" },
+                    pairs[jobs[*n].pair].name
+                ));
+            }
+        }
+    }
+    jobs.iter()
+        .enumerate()
+        .map(|(n, job)| {
+            results[n].clone()?;
+            let mut out = Vec::new();
+            for (idx, side) in [Side::Old, Side::New].into_iter().enumerate() {
+                let s = sides[n][idx].as_ref().ok_or("no witness")?;
+                if texts[n][idx].is_empty() {
+                    return Err(format!(
+                        "the witness for `{}` has no {} version",
+                        pairs[job.pair].name,
+                        side.as_str()
+                    ));
+                }
+                out.push(DiffWitness {
+                    holds_under: side,
+                    change: job.change,
+                    event: s.event.clone(),
+                    witness: texts[n][idx].clone(),
+                    findings: s.seen.as_ref().map(|x| x.1.clone()).unwrap_or_default(),
+                });
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// The `expect` lines of one version's witness: what it finds, and what
+/// the other version finds that it does not (where an `expect` can say so).
+fn expectations(
+    program: &Program,
+    body: &witness::Body,
+    norm: NormId,
+    event: &str,
+    this: &Seen,
+    that: &Seen,
+) -> Vec<String> {
+    let name = body.name_of_norm(program, norm);
+    let mut expects = Vec::new();
+    for kind in &this.own {
+        expects.push(format!("expect {} {name} at {event};", kind.as_str()));
+    }
+    // A norm of this program by its unqualified name.
+    let by_name = |name: &str| {
+        program
+            .norms
+            .iter()
+            .position(|n| n.name == name)
+            .map(|i| body.name_of_norm(program, NormId(i as u32)))
+    };
+    for (kind, by) in &this.named {
+        if *kind == FindingKind::Conflict {
+            expects.push(format!("expect conflict {name} at {event};"));
+        } else if let Some(by) = by_name(by) {
+            expects.push(format!("expect {} {by} at {event};", kind.as_str()));
+        }
+    }
+    let mine = this.kinds();
+    for kind in that.kinds() {
+        if !mine.contains(&kind) && (that.own.contains(&kind) || kind == FindingKind::Conflict) {
+            expects.push(format!("expect not {} {name} at {event};", kind.as_str()));
+        }
+    }
+    // Nothing to say of the norm itself (it lost an `excused` it was
+    // named in): say what the norm that named it gets here instead.
+    if expects.is_empty() {
+        for (kind, by) in &that.named {
+            let Some(written) = by_name(by) else { continue };
+            if this.all.iter().any(|(k, n)| k == kind && n == by) {
+                expects.push(format!("expect {} {written} at {event};", kind.as_str()));
+            } else {
+                expects.push(format!(
+                    "expect not {} {written} at {event};",
+                    kind.as_str()
+                ));
+            }
+        }
+    }
+    expects.sort();
+    expects.dedup();
+    expects
 }

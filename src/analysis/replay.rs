@@ -31,26 +31,10 @@ impl Replayer {
         if witnesses.len() < 2 {
             return witnesses.iter().map(|(r, t)| self.replay(r, t)).collect();
         }
-        let mut uses: Vec<&str> = Vec::new();
-        let mut bodies = String::new();
-        for (_, text) in witnesses {
-            let body = text.find("\nreport ").map_or("", |i| &text[i + 1..]);
-            for line in text.lines().filter(|l| l.starts_with("use ")) {
-                if !uses.contains(&line) {
-                    uses.push(line);
-                }
-            }
-            bodies.push_str(body);
-            bodies.push('\n');
-        }
-        let combined = format!("{}\n\n{bodies}", uses.join("\n"));
-        let name = self.dir.join("witnesses.norma");
-        let session = driver::check_texts(
-            vec![(name.display().to_string(), self.dir.clone(), combined)],
-            &self.includes,
-        );
-        let program = &session.program;
-        let batch_ok = !session.has_errors();
+        let session = self.check_together(witnesses);
+        let batch_ok = session.is_some();
+        let empty = crate::model::Program::default();
+        let program = session.as_ref().map_or(&empty, |s| &s.program);
         witnesses
             .par_iter()
             .map(|(report, text)| {
@@ -72,6 +56,33 @@ impl Replayer {
                 }
             })
             .collect()
+    }
+
+    /// Many witnesses `(report name, text)` checked as one file, their
+    /// `use` lines merged: the session if it checks clean.
+    pub fn check_together(&self, witnesses: &[(String, String)]) -> Option<driver::Session> {
+        if witnesses.is_empty() {
+            return None;
+        }
+        let mut uses: Vec<&str> = Vec::new();
+        let mut bodies = String::new();
+        for (_, text) in witnesses {
+            let body = text.find("\nreport ").map_or("", |i| &text[i + 1..]);
+            for line in text.lines().filter(|l| l.starts_with("use ")) {
+                if !uses.contains(&line) {
+                    uses.push(line);
+                }
+            }
+            bodies.push_str(body);
+            bodies.push('\n');
+        }
+        let combined = format!("{}\n\n{bodies}", uses.join("\n"));
+        let name = self.dir.join("witnesses.norma");
+        let session = driver::check_texts(
+            vec![(name.display().to_string(), self.dir.clone(), combined)],
+            &self.includes,
+        );
+        (!session.has_errors()).then_some(session)
     }
 
     /// Check `text` as the file `REPORT.norma`: the session, or the errors.
