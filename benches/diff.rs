@@ -61,7 +61,7 @@ fn text(actions: usize, amended: bool) -> String {
              }}\n",
             (i / 2) % actions,
             effects[level],
-            sectors[i % sectors.len()],
+            sectors[(i / 2) % sectors.len()],
             regions[i % regions.len()],
         ));
     }

@@ -649,7 +649,7 @@ pub(crate) fn solver_for(scen: &Scenario<'_>, timeout: u32) -> Solver {
 /// Norms whose verdict on an event reads that event alone: no trigger, no
 /// `exists`, no duty, and an action without event-valued parameters. For
 /// them, the carrying event alone is a witness: one event is enough.
-fn local(program: &Program, norms: &[NormId]) -> bool {
+pub(crate) fn local(program: &Program, norms: &[NormId]) -> bool {
     norms.iter().all(|&n| {
         let d = program.norm(n);
         let no_events = d.matched.as_ref().is_some_and(|p| {

@@ -16,6 +16,8 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use z3::ast::Bool;
 use z3::SatResult;
 
@@ -23,7 +25,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, find_conflicts, pair_tasks, solver_for, CompareOptions, ConflictKind,
+    actions_for, find_conflicts, local, pair_tasks, solver_for, CompareOptions, ConflictKind,
 };
 use super::encode::Enc;
 use super::logic::{Tri, Val};
@@ -57,8 +59,10 @@ fn satisfiable(
     build: &dyn Fn(&Enc<'_, '_>) -> Bool,
 ) -> Answer {
     let actions = actions_for(program, norms);
-    for slots in [1, k] {
-        if slots > 1 && k == 1 {
+    // A norm that reads its own event alone needs no more than one.
+    let most = if local(program, norms) { 1 } else { k };
+    for slots in [1, most] {
+        if slots > 1 && most == 1 {
             break;
         }
         let scen = Scenario::new(program, slots, actions.clone());
@@ -158,118 +162,139 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     let in_entry = |m: ModuleId| entries.contains(&m);
     let within = format!("with at most {k} event{}", if k == 1 { "" } else { "s" });
 
-    for (n, def) in program.norms.iter().enumerate() {
-        let id = NormId(n as u32);
-        if !in_entry(def.module) {
-            continue;
-        }
-        if let Some(why) = support::unsupported(program, id) {
-            out.undecided.push(format!("`{}` {why}", def.qualified));
-            continue;
-        }
-        let applies = satisfiable(program, &[id], k, t, &|enc| {
-            somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
-        });
-        match applies {
-            Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
-            Answer::Unsat => out.diagnostics.push(
-                Diagnostic::new(
-                    Code::W0006,
-                    def.name_span,
-                    format!("`{}` can never apply", def.name),
-                )
-                .with_label_here("no scenario makes this norm apply")
-                .with_note(format!(
+    // Each norm and each exception is its own question: asked in
+    // parallel, the answers kept in declaration order.
+    let per_norm: Vec<Deep> = program
+        .norms
+        .par_iter()
+        .enumerate()
+        .map(|(n, def)| {
+            let mut out = Deep::default();
+            let id = NormId(n as u32);
+            if !in_entry(def.module) {
+                return out;
+            }
+            if let Some(why) = support::unsupported(program, id) {
+                out.undecided.push(format!("`{}` {why}", def.qualified));
+                return out;
+            }
+            let applies = satisfiable(program, &[id], k, t, &|enc| {
+                somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
+            });
+            match applies {
+                Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
+                Answer::Unsat => out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::W0006,
+                        def.name_span,
+                        format!("`{}` can never apply", def.name),
+                    )
+                    .with_label_here("no scenario makes this norm apply")
+                    .with_note(format!(
                     "no scenario {within} satisfies its patterns, `when` and `unless` together: \
                      its conditions contradict each other"
                 ))
-                .with_note("rewrite the condition, or remove the norm if it is not meant to apply"),
-            ),
-            Answer::Sat if !def.exceptions.is_empty() => {
-                let free = satisfiable(program, &[id], k, t, &|enc| {
-                    somewhere(enc, id, &|f| enc.in_force(id, f))
-                });
-                match free {
-                    Answer::Unsat => out.diagnostics.push(
-                        Diagnostic::new(
-                            Code::W0008,
-                            def.name_span,
-                            format!("`{}` is always defeated", def.name),
-                        )
-                        .with_label_here("every scenario where this norm applies defeats it")
-                        .with_note(format!(
+                    .with_note(
+                        "rewrite the condition, or remove the norm if it is not meant to apply",
+                    ),
+                ),
+                Answer::Sat if !def.exceptions.is_empty() => {
+                    let free = satisfiable(program, &[id], k, t, &|enc| {
+                        somewhere(enc, id, &|f| enc.in_force(id, f))
+                    });
+                    match free {
+                        Answer::Unsat => out.diagnostics.push(
+                            Diagnostic::new(
+                                Code::W0008,
+                                def.name_span,
+                                format!("`{}` is always defeated", def.name),
+                            )
+                            .with_label_here("every scenario where this norm applies defeats it")
+                            .with_note(format!(
                             "in every scenario {within} where it applies, one of its exceptions \
                              holds; the norm never gives a violation"
                         ))
-                        .with_note("narrow the exceptions, or remove the norm"),
-                    ),
-                    Answer::Unknown(why) => {
-                        out.undecided.push(format!("`{}`: {why}", def.qualified))
-                    }
-                    Answer::Sat => {}
-                }
-            }
-            Answer::Sat => {}
-        }
-    }
-
-    for (x, def) in program.exceptions.iter().enumerate() {
-        if !in_entry(def.module) {
-            continue;
-        }
-        let root = def.root;
-        if let Some(why) = support::unsupported(program, root) {
-            out.undecided
-                .push(format!("`{}` (its norm {why})", def.qualified));
-            continue;
-        }
-        // The exceptions between the root and this one.
-        let mut chain = vec![x];
-        let mut target = def.target;
-        while let ExceptionTarget::Exception(e) = target {
-            if chain.contains(&e.index()) || chain.len() > support::MAX_EXCEPTIONS {
-                break;
-            }
-            chain.push(e.index());
-            target = program.exceptions[e.index()].target;
-        }
-        let answer = satisfiable(program, &[root], k, t, &|enc| {
-            somewhere(enc, root, &|f| {
-                let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
-                all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
-                Tri::and(&all)
-            })
-        });
-        match answer {
-            Answer::Unsat => {
-                let target_name = match def.target {
-                    ExceptionTarget::Norm(n) => program.norm(n).name.clone(),
-                    ExceptionTarget::Exception(e) => program.exceptions[e.index()].name.clone(),
-                };
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::W0007,
-                        def.name_span,
-                        format!(
-                            "exception `{}` never holds where `{target_name}` applies",
-                            def.name
+                            .with_note("narrow the exceptions, or remove the norm"),
                         ),
-                    )
-                    .with_label_here("this exception never applies with its target")
-                    .with_label(
-                        program.norm(root).name_span,
-                        "the norm it is an exception to",
-                    )
-                    .with_note(format!(
-                        "no scenario {within} satisfies both its conditions and its target's: \
-                         the exception excuses nothing"
-                    ))
-                    .with_note("rewrite its condition, or remove it"),
-                )
+                        Answer::Unknown(why) => {
+                            out.undecided.push(format!("`{}`: {why}", def.qualified))
+                        }
+                        Answer::Sat => {}
+                    }
+                }
+                Answer::Sat => {}
             }
-            Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
-            Answer::Sat => {}
-        }
+            out
+        })
+        .collect();
+    let per_exception: Vec<Deep> = program
+        .exceptions
+        .par_iter()
+        .enumerate()
+        .map(|(x, def)| {
+            let mut out = Deep::default();
+            if !in_entry(def.module) {
+                return out;
+            }
+            let root = def.root;
+            if let Some(why) = support::unsupported(program, root) {
+                out.undecided
+                    .push(format!("`{}` (its norm {why})", def.qualified));
+                return out;
+            }
+            // The exceptions between the root and this one.
+            let mut chain = vec![x];
+            let mut target = def.target;
+            while let ExceptionTarget::Exception(e) = target {
+                if chain.contains(&e.index()) || chain.len() > support::MAX_EXCEPTIONS {
+                    break;
+                }
+                chain.push(e.index());
+                target = program.exceptions[e.index()].target;
+            }
+            let answer = satisfiable(program, &[root], k, t, &|enc| {
+                somewhere(enc, root, &|f| {
+                    let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
+                    all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
+                    Tri::and(&all)
+                })
+            });
+            match answer {
+                Answer::Unsat => {
+                    let target_name = match def.target {
+                        ExceptionTarget::Norm(n) => program.norm(n).name.clone(),
+                        ExceptionTarget::Exception(e) => program.exceptions[e.index()].name.clone(),
+                    };
+                    out.diagnostics.push(
+                        Diagnostic::new(
+                            Code::W0007,
+                            def.name_span,
+                            format!(
+                                "exception `{}` never holds where `{target_name}` applies",
+                                def.name
+                            ),
+                        )
+                        .with_label_here("this exception never applies with its target")
+                        .with_label(
+                            program.norm(root).name_span,
+                            "the norm it is an exception to",
+                        )
+                        .with_note(format!(
+                            "no scenario {within} satisfies both its conditions and its target's: \
+                         the exception excuses nothing"
+                        ))
+                        .with_note("rewrite its condition, or remove it"),
+                    )
+                }
+                Answer::Unknown(why) => out.undecided.push(format!("`{}`: {why}", def.qualified)),
+                Answer::Sat => {}
+            }
+            out
+        })
+        .collect();
+    for d in per_norm.into_iter().chain(per_exception) {
+        out.diagnostics.extend(d.diagnostics);
+        out.undecided.extend(d.undecided);
     }
 
     // W0009: conflicts within one file's text.
