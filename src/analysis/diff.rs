@@ -261,7 +261,11 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         let actions = carriers(p, &[pair.old, pair.new]);
         let c_old = v_old.cluster(p, &actions);
         let c_new = v_new.cluster(p, &actions);
-        if same_definitions(p, &key_of, &c_old, &c_new) {
+        let (d_old, d_new) = (
+            v_old.depends(p, pair.old, &actions),
+            v_new.depends(p, pair.new, &actions),
+        );
+        if same_definitions(p, &key_of, &d_old, &d_new) {
             out.norms.push(NormDiff {
                 name: pair.name.clone(),
                 status: Status::Unchanged,

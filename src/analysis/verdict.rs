@@ -127,6 +127,27 @@ impl Version {
     }
 }
 
+impl Version {
+    /// The norms whose definitions the findings of `n` on events of
+    /// `actions` are computed from: for a forbid, itself, the permits and
+    /// the duties on them (and the other forbids when there are duties:
+    /// a duty's `conflict` names the first forbid it collides with); for a
+    /// permit or a duty, every norm on them.
+    pub fn depends(&self, program: &Program, n: NormId, actions: &[ActionId]) -> Vec<NormId> {
+        let cluster = self.cluster(program, actions);
+        if program.norm(n).modality != Modality::Forbid {
+            return cluster;
+        }
+        let duties = cluster
+            .iter()
+            .any(|&m| program.norm(m).modality == Modality::Oblige);
+        cluster
+            .into_iter()
+            .filter(|&m| m == n || duties || program.norm(m).modality != Modality::Forbid)
+            .collect()
+    }
+}
+
 /// A forbid's verdict on one slot.
 struct Verdict {
     forbid: NormId,
