@@ -243,6 +243,17 @@ fn graph_conflicts_draws_each_conflict_dashed_with_its_kind() {
     let (_, mermaid, _) = norma(&["graph", "--format", "mermaid", "--conflicts", pact, secrecy]);
     assert_eq!(mermaid.matches("-.-|duty_forbid|").count(), 1, "{mermaid}");
     assert!(mermaid.contains("linkStyle "), "{mermaid}");
+    // The README shows this drawing.
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let shown = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a mermaid block in the README");
+    assert_eq!(
+        shown, mermaid,
+        "the README's graph and `norma graph` differ"
+    );
     // A folder: every file is a text, also one an earlier file's `use`
     // loaded first (incident.norma uses both agreements).
     let folder = graph_json(&["--conflicts", "examples/treaties/"]);
