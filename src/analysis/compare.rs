@@ -785,7 +785,7 @@ struct Outcome {
 }
 
 /// 2025-01-01T00:00:00Z: witnesses are dated from here when they can be.
-const READABLE_FROM: i64 = 1_735_689_600;
+pub(crate) const READABLE_FROM: i64 = 1_735_689_600;
 
 /// Find, for every partner whose condition some scenario satisfies, the
 /// smallest such scenario of at least `from` events (smaller ones were

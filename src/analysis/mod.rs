@@ -32,14 +32,17 @@
 //! of `scenario::Scenario::domain`, so none is.
 
 mod compare;
+pub mod diff;
 mod encode;
 pub mod lint;
 mod logic;
+mod merge;
 pub mod render;
 pub mod replay;
 mod rules;
 mod scenario;
 mod support;
+mod verdict;
 mod witness;
 
 pub use compare::{compare, CompareOptions, Comparison, Conflict, ConflictKind, NotAnalysed};

@@ -9,6 +9,7 @@ use crate::model::Program;
 use crate::span::SourceMap;
 
 use super::compare::{Comparison, ConflictKind};
+use super::diff::{Diff, DiffWitness, Status};
 
 pub fn comparison_json(program: &Program, c: &Comparison) -> serde_json::Value {
     json!({
@@ -126,6 +127,108 @@ pub fn comparison_human(
         c.conflicts.iter().flat_map(|x| {
             [x.first, x.other].map(|n| sources.get(program.norm(n).span.file).name.as_str())
         }),
+    ));
+    text
+}
+
+/// A diff as JSON, as §10 lays it out, with the exceptions added and
+/// removed beside it.
+pub fn diff_json(d: &Diff) -> serde_json::Value {
+    json!({
+        "schema_version": 1,
+        "events": d.events,
+        "norms": d.norms.iter().map(|n| json!({
+            "name": n.name,
+            "status": n.status.as_str(),
+            "witnesses": n.witnesses.iter().map(|w| json!({
+                "holds_under": w.holds_under.as_str(),
+                "event": w.event,
+                "witness": w.witness,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "exceptions": {
+            "added": d.exceptions_added,
+            "removed": d.exceptions_removed,
+        },
+        "not_analysed": d.not_analysed.iter().map(|n| json!({
+            "norm": n.norm,
+            "reason": n.reason,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A diff for a person: a line per norm with its status, then, for each
+/// norm that changed, the findings of both versions side by side at the
+/// event that tells them apart, and the witnesses.
+pub fn diff_human(d: &Diff) -> String {
+    let k = d.events;
+    let events = if k == 1 { "event" } else { "events" };
+    let mut text = String::new();
+    for n in &d.norms {
+        text.push_str(&format!("{:<10} {}\n", n.status.as_str(), n.name));
+    }
+    if !d.exceptions_added.is_empty() {
+        text.push_str(&format!(
+            "exceptions added: {}\n",
+            d.exceptions_added.join(", ")
+        ));
+    }
+    if !d.exceptions_removed.is_empty() {
+        text.push_str(&format!(
+            "exceptions removed: {}\n",
+            d.exceptions_removed.join(", ")
+        ));
+    }
+    for n in d.norms.iter().filter(|n| !n.witnesses.is_empty()) {
+        text.push_str(&format!("\n{} is {}:\n", n.name, n.status.as_str()));
+        for pair in n.witnesses.chunks(2) {
+            let show = |w: &DiffWitness| {
+                if w.findings.is_empty() {
+                    "no finding".to_string()
+                } else {
+                    w.findings.join(", ")
+                }
+            };
+            let (old, new) = match pair {
+                [a, b] => (show(a), show(b)),
+                _ => continue,
+            };
+            text.push_str(&format!(
+                "  {} change at `{}`:\n    old version: {old}\n    new version: {new}\n",
+                pair[0].change.as_str(),
+                pair[0].event,
+            ));
+            for w in pair {
+                text.push_str(&format!(
+                    "  witness, replayed under the {} version:\n",
+                    w.holds_under.as_str()
+                ));
+                for line in w.witness.lines() {
+                    if line.is_empty() {
+                        text.push('\n');
+                    } else {
+                        text.push_str(&format!("    {line}\n"));
+                    }
+                }
+            }
+        }
+    }
+    if !d.not_analysed.is_empty() {
+        text.push('\n');
+    }
+    for n in &d.not_analysed {
+        text.push_str(&format!("not analysed: `{}` {}\n", n.norm, n.reason));
+    }
+    let count = |s: Status| d.norms.iter().filter(|n| n.status == s).count();
+    text.push_str(&format!(
+        "\n{} stricter, {} looser, {} changed, {} unchanged, {} added, {} removed \
+         (scenarios of at most {k} {events}; each witness replayed by the evaluator)\n",
+        count(Status::Stricter),
+        count(Status::Looser),
+        count(Status::Changed),
+        count(Status::Unchanged),
+        count(Status::Added),
+        count(Status::Removed),
     ));
     text
 }

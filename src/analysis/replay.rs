@@ -74,9 +74,8 @@ impl Replayer {
             .collect()
     }
 
-    /// Check and evaluate `text` as the file `REPORT.norma`; `Ok` when it
-    /// checks clean and every `expect` holds.
-    pub fn replay(&self, report: &str, text: &str) -> Result<(), String> {
+    /// Check `text` as the file `REPORT.norma`: the session, or the errors.
+    pub fn check(&self, report: &str, text: &str) -> Result<driver::Session, String> {
         let name = self.dir.join(format!("{report}.norma"));
         let session = driver::check_texts(
             vec![(
@@ -92,9 +91,17 @@ impl Replayer {
             .filter(|d| d.is_error())
             .map(|d| format!("{} {}", d.code.as_str(), d.message))
             .collect();
-        if !errors.is_empty() {
-            return Err(format!("it does not check: {}", errors.join("; ")));
+        if errors.is_empty() {
+            Ok(session)
+        } else {
+            Err(format!("it does not check: {}", errors.join("; ")))
         }
+    }
+
+    /// Check and evaluate `text` as the file `REPORT.norma`; `Ok` when it
+    /// checks clean and every `expect` holds.
+    pub fn replay(&self, report: &str, text: &str) -> Result<(), String> {
+        let session = self.check(report, text)?;
         let program = &session.program;
         let Some(id) = program
             .reports

@@ -147,7 +147,50 @@ impl Names<'_> {
     }
 }
 
-pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Written {
+/// A report to write from a scenario: its name and title, a header
+/// comment, the modules it must use, and norms whose modules it must use
+/// (those its `expect` lines name).
+pub(crate) struct ReportSpec {
+    pub report: String,
+    pub title: String,
+    pub header: String,
+    pub uses: Vec<ModuleId>,
+    pub also: Vec<NormId>,
+}
+
+/// A written scenario, waiting for its `expect` lines.
+pub(crate) struct Body {
+    head: String,
+    /// The events' names, by slot.
+    pub events: Vec<String>,
+    uses: Vec<ModuleId>,
+}
+
+impl Body {
+    /// The whole report with these `expect` lines (each one line, `;` included).
+    pub fn text_with(&self, expects: &[String]) -> String {
+        let mut text = self.head.clone();
+        for e in expects {
+            text.push_str(&format!("  {e}\n"));
+        }
+        text.push_str("}\n");
+        text
+    }
+
+    /// How the report names a norm: unqualified unless two used modules
+    /// declare the name.
+    pub fn name_of_norm(&self, program: &Program, norm: NormId) -> String {
+        let namer = Namer {
+            program,
+            uses: self.uses.clone(),
+        };
+        let def = program.norm(norm);
+        namer.write(def.module, &def.name)
+    }
+}
+
+/// Write a scenario as a report (without its `expect` lines).
+pub(crate) fn write_report(program: &Program, facts: &Facts, spec: &ReportSpec) -> Body {
     let mut namer = Namer {
         program,
         uses: spec.uses.clone(),
@@ -176,8 +219,9 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
     for id in declared_refs {
         namer.need(program.entity(id).module);
     }
-    namer.need(program.norm(spec.first).module);
-    namer.need(program.norm(spec.other).module);
+    for &n in &spec.also {
+        namer.need(program.norm(n).module);
+    }
 
     let width = facts.events.len().to_string().len();
     let event_names: Vec<String> = facts
@@ -214,23 +258,7 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
             .join(", ")
     };
 
-    let first = program.norm(spec.first);
-    let other = program.norm(spec.other);
-    let mut text = String::new();
-    let why = match spec.kind {
-        ConflictKind::PermitForbid => format!(
-            "`{}` permits an act that `{}` forbids, and neither overrides the other",
-            other.qualified, first.qualified
-        ),
-        ConflictKind::DutyForbid => format!(
-            "`{}` obliges an act that `{}` forbids, and neither overrides the other",
-            first.qualified, other.qualified
-        ),
-    };
-    text.push_str(&format!(
-        "// Witness of a conflict, the smallest found among scenarios of at most {} events:\n// {why}.\n\n",
-        spec.events
-    ));
+    let mut text = spec.header.clone();
     for m in &namer.uses {
         text.push_str(&format!("use {};\n", program.modules[m.index()].name));
     }
@@ -238,7 +266,7 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
     text.push_str(&format!(
         "report {} {} {{\n",
         spec.report,
-        quote(&format!("{} against {}", first.name, other.name))
+        quote(&spec.title)
     ));
     text.push_str(&format!(
         "  as_of {}\n",
@@ -263,11 +291,47 @@ pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Wri
             crate::time::format_time(e.at)
         ));
     }
-    let event = event_names.get(spec.slot).cloned().unwrap_or_default();
-    text.push_str(&format!(
-        "  expect conflict {} at {event};\n}}\n",
-        namer.write(first.module, &first.name)
-    ));
+    Body {
+        head: text,
+        events: event_names,
+        uses: namer.uses,
+    }
+}
+
+/// The witness of a conflict (`norma compare`, W0009).
+pub(crate) fn write(program: &Program, facts: &Facts, spec: &WitnessSpec) -> Written {
+    let first = program.norm(spec.first);
+    let other = program.norm(spec.other);
+    let why = match spec.kind {
+        ConflictKind::PermitForbid => format!(
+            "`{}` permits an act that `{}` forbids, and neither overrides the other",
+            other.qualified, first.qualified
+        ),
+        ConflictKind::DutyForbid => format!(
+            "`{}` obliges an act that `{}` forbids, and neither overrides the other",
+            first.qualified, other.qualified
+        ),
+    };
+    let body = write_report(
+        program,
+        facts,
+        &ReportSpec {
+            report: spec.report.clone(),
+            title: format!("{} against {}", first.name, other.name),
+            header: format!(
+                "// Witness of a conflict, the smallest found among scenarios of at most {} events:\n// {why}.\n\n",
+                spec.events
+            ),
+            uses: spec.uses.clone(),
+            also: vec![spec.first, spec.other],
+        },
+    );
+    let event = body.events.get(spec.slot).cloned().unwrap_or_default();
+    let expect = format!(
+        "expect conflict {} at {event};",
+        body.name_of_norm(program, spec.first)
+    );
+    let text = body.text_with(&[expect]);
     let scenario = text
         .lines()
         .filter(|l| !l.starts_with("//") && !l.starts_with("report "))

@@ -33,7 +33,7 @@ pub struct CompareArgs<'a> {
 }
 
 /// One side of the comparison as the command line gave it.
-enum TextArg {
+pub(super) enum TextArg {
     /// Files to read (a file, or every `.norma` file below a folder).
     Files(Vec<PathBuf>),
     Module(String),
@@ -49,7 +49,7 @@ fn is_module_path(s: &str) -> bool {
         })
 }
 
-fn text_arg(s: &str) -> Result<TextArg, String> {
+pub(super) fn text_arg(s: &str) -> Result<TextArg, String> {
     let p = Path::new(s);
     if p.exists() {
         return loader::norma_files(&[p.to_path_buf()])
@@ -69,7 +69,7 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 /// The entry modules of one text after loading.
-fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<ModuleId> {
+pub(super) fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<ModuleId> {
     let modules = s.program.modules.iter().enumerate();
     match arg {
         TextArg::Files(files) => {
@@ -94,7 +94,7 @@ fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<ModuleId> {
 }
 
 /// A usage or I/O failure, in the format asked for (exit 2).
-fn fail(
+pub(super) fn fail(
     format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,

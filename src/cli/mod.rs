@@ -7,6 +7,7 @@
 
 mod check;
 mod compare;
+mod diff;
 mod eval;
 mod fmt;
 mod graph;
@@ -198,6 +199,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
+    /// What does a new version of a text change? Each norm (matched by
+    /// name) is stricter, looser, changed or unchanged for every scenario of
+    /// at most K events, or added or removed; each difference comes with a
+    /// witness report per version, replayed by the evaluator.
+    Diff {
+        /// The old version: a file, a folder, or a module path.
+        old: String,
+        /// The new version.
+        new: String,
+        /// Another directory to search for modules named in `use`.
+        #[arg(short = 'I', value_name = "DIR")]
+        include: Vec<PathBuf>,
+        /// The most events a scenario may have (1 to 12).
+        #[arg(long, value_name = "K", default_value_t = 4)]
+        events: usize,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Colour in human output.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorChoice,
+    },
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
     Fmt {
@@ -312,6 +334,25 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 include: &include,
                 events,
                 witness_dir: witness_dir.as_deref(),
+                format,
+                color,
+            },
+            out,
+            err,
+        ),
+        Command::Diff {
+            old,
+            new,
+            include,
+            events,
+            format,
+            color,
+        } => diff::diff(
+            &diff::DiffArgs {
+                old: &old,
+                new: &new,
+                include: &include,
+                events,
                 format,
                 color,
             },

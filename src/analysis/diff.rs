@@ -1,0 +1,1048 @@
+//! `norma diff OLD NEW` (§10): what a new version of a text changes.
+//!
+//! Both versions are merged over one vocabulary ([`merge`]); norms are
+//! matched by their unqualified name (qualified by module where a name is
+//! not unique). For a matched pair, the solver looks for a scenario where
+//! the findings of the norm on one event (on one trigger, for a duty)
+//! differ between the versions ([`verdict`]) — one query for a *stricter*
+//! change (a problem finding appears), one for a *looser* one (a problem
+//! disappears), one for any other change — smallest scenario first. Each
+//! scenario found is written as two witnesses, one per version, whose
+//! `expect` lines come from the evaluator's findings on it; both are
+//! replayed, and the evaluator must see the change the solver claimed,
+//! else it is an internal error.
+//!
+//! A pair whose definitions and whose neighbours (the norms on the same
+//! actions, in the same order) are the same in both versions is
+//! `unchanged` without a query: its findings are computed from the same
+//! definitions on every scenario.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use z3::ast::Bool;
+use z3::{SatResult, Solver};
+
+use crate::model::{
+    ActionId, ExceptionTarget, Expr, ExprKind, FindingKind, Modality, ModuleId, NormId, Program,
+    ReportId,
+};
+
+use super::compare::{actions_for, solver_for, CompareOptions, READABLE_FROM};
+use super::encode::Enc;
+use super::merge::{merge, Merged};
+use super::replay::Replayer;
+use super::scenario::{EntityFact, EventFact, FactVal, Facts, Scenario};
+use super::support;
+use super::verdict::{Kinds, State, Version};
+use super::witness;
+
+/// What a matched norm's findings do between the versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Stricter,
+    Looser,
+    Changed,
+    Unchanged,
+    Added,
+    Removed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stricter => "stricter",
+            Status::Looser => "looser",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+            Status::Added => "added",
+            Status::Removed => "removed",
+        }
+    }
+}
+
+/// One kind of change at one event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Stricter,
+    Looser,
+    Other,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Stricter => "stricter",
+            Change::Looser => "looser",
+            Change::Other => "other",
+        }
+    }
+}
+
+/// The version a witness is replayed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Old,
+    New,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DiffWitness {
+    pub holds_under: Side,
+    pub change: Change,
+    pub event: String,
+    pub witness: String,
+    /// The findings of the norm at `event` under this version, as
+    /// `kind` or `kind (with OTHER)`; empty for none.
+    pub findings: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NormDiff {
+    /// The unqualified name (qualified where it is not unique).
+    pub name: String,
+    pub status: Status,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub witnesses: Vec<DiffWitness>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffNotAnalysed {
+    pub norm: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Diff {
+    pub events: usize,
+    pub norms: Vec<NormDiff>,
+    pub exceptions_added: Vec<String>,
+    pub exceptions_removed: Vec<String>,
+    pub not_analysed: Vec<DiffNotAnalysed>,
+    /// Internal errors: witnesses that did not replay or did not show the
+    /// change found. Never results.
+    pub failures: Vec<String>,
+}
+
+/// One version as the caller loaded it.
+pub struct VersionInput<'a> {
+    pub program: &'a Program,
+    pub entries: &'a [ModuleId],
+    pub replayer: &'a Replayer,
+}
+
+fn module_key(p: &Program, entries: &[ModuleId], m: ModuleId) -> String {
+    if entries.len() == 1 && entries[0] == m {
+        "<the text>".into()
+    } else {
+        p.modules[m.index()].name.clone()
+    }
+}
+
+/// Match keys for the norms (or exceptions) of both versions: the
+/// unqualified name where it is unique in each version.
+fn keys(old: &[(String, String)], new: &[(String, String)]) -> (Vec<String>, Vec<String>) {
+    let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (n, _) in old {
+        count.entry(n).or_default().0 += 1;
+    }
+    for (n, _) in new {
+        count.entry(n).or_default().1 += 1;
+    }
+    let key = |(n, m): &(String, String)| {
+        let (a, b) = count.get(n.as_str()).copied().unwrap_or_default();
+        if a <= 1 && b <= 1 {
+            n.clone()
+        } else {
+            format!("{m}::{n}")
+        }
+    };
+    (old.iter().map(key).collect(), new.iter().map(key).collect())
+}
+
+/// A matched pair, in merged ids.
+struct Pair {
+    name: String,
+    old: NormId,
+    new: NormId,
+}
+
+/// Compare two versions of a text.
+pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOptions) -> Diff {
+    let k = opts.events.max(1);
+    let merged = merge(old.program, old.entries, new.program, new.entries);
+    let p = &merged.program;
+    let mut out = Diff {
+        events: k,
+        ..Diff::default()
+    };
+
+    let named = |prog: &Program, entries: &[ModuleId]| -> Vec<(String, String)> {
+        prog.norms
+            .iter()
+            .map(|n| (n.name.clone(), module_key(prog, entries, n.module)))
+            .collect()
+    };
+    let (ko, kn) = keys(
+        &named(old.program, old.entries),
+        &named(new.program, new.entries),
+    );
+    let new_index: HashMap<&str, usize> = kn
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let old_keys: HashSet<&str> = ko.iter().map(String::as_str).collect();
+    let mut pairs = Vec::new();
+    for (i, key) in ko.iter().enumerate() {
+        match new_index.get(key.as_str()) {
+            Some(&j) => pairs.push(Pair {
+                name: key.clone(),
+                old: merged.old_norms[i],
+                new: merged.new_norms[j],
+            }),
+            None => out.norms.push(NormDiff {
+                name: key.clone(),
+                status: Status::Removed,
+                old: Some(old.program.norms[i].qualified.clone()),
+                new: None,
+                witnesses: Vec::new(),
+            }),
+        }
+    }
+    for (j, key) in kn.iter().enumerate() {
+        if !old_keys.contains(key.as_str()) {
+            out.norms.push(NormDiff {
+                name: key.clone(),
+                status: Status::Added,
+                old: None,
+                new: Some(new.program.norms[j].qualified.clone()),
+                witnesses: Vec::new(),
+            });
+        }
+    }
+    let exc = |prog: &Program, entries: &[ModuleId]| -> Vec<(String, String)> {
+        prog.exceptions
+            .iter()
+            .map(|x| (x.name.clone(), module_key(prog, entries, x.module)))
+            .collect()
+    };
+    let (xo, xn) = keys(
+        &exc(old.program, old.entries),
+        &exc(new.program, new.entries),
+    );
+    let (so, sn): (HashSet<&String>, HashSet<&String>) = (xo.iter().collect(), xn.iter().collect());
+    out.exceptions_added = xn.iter().filter(|x| !so.contains(x)).cloned().collect();
+    out.exceptions_removed = xo.iter().filter(|x| !sn.contains(x)).cloned().collect();
+
+    let v_old = Version::new(p, &merged.old_norms);
+    let v_new = Version::new(p, &merged.new_norms);
+    let key_of: HashMap<NormId, String> = merged
+        .old_norms
+        .iter()
+        .zip(&ko)
+        .chain(merged.new_norms.iter().zip(&kn))
+        .map(|(n, k)| (*n, k.clone()))
+        .collect();
+
+    // Pairs to solve, by the actions whose events carry their findings.
+    let mut todo: Vec<(Pair, Vec<ActionId>)> = Vec::new();
+    for pair in pairs {
+        let actions = carriers(p, &[pair.old, pair.new]);
+        let c_old = v_old.cluster(p, &actions);
+        let c_new = v_new.cluster(p, &actions);
+        if same_definitions(p, &key_of, &c_old, &c_new) {
+            out.norms.push(NormDiff {
+                name: pair.name.clone(),
+                status: Status::Unchanged,
+                old: Some(p.norm(pair.old).qualified.clone()),
+                new: Some(p.norm(pair.new).qualified.clone()),
+                witnesses: Vec::new(),
+            });
+            continue;
+        }
+        match why_not(
+            &merged,
+            c_old.iter().chain(&c_new).copied(),
+            pair.old,
+            pair.new,
+        ) {
+            Some(reason) => out.not_analysed.push(DiffNotAnalysed {
+                norm: p.norm(pair.new).qualified.clone(),
+                reason,
+            }),
+            None => todo.push((pair, actions)),
+        }
+    }
+
+    // Pairs whose findings ride on the same actions share one solver.
+    let mut groups: Vec<(Vec<ActionId>, Vec<usize>)> = Vec::new();
+    for (i, (_, actions)) in todo.iter().enumerate() {
+        let mut acts = actions.clone();
+        let mut members = vec![i];
+        groups.retain(|(g, m)| {
+            if g.iter().any(|a| acts.contains(a)) {
+                acts.extend(g.iter().copied());
+                members.extend(m.iter().copied());
+                false
+            } else {
+                true
+            }
+        });
+        acts.sort();
+        acts.dedup();
+        groups.push((acts, members));
+    }
+    let solved: Vec<Vec<(usize, PairResult)>> = groups
+        .par_iter()
+        .map(|(actions, members)| {
+            let pairs: Vec<&Pair> = members.iter().map(|&i| &todo[i].0).collect();
+            members
+                .iter()
+                .copied()
+                .zip(solve_group(
+                    &merged, &v_old, &v_new, &pairs, actions, k, opts,
+                ))
+                .collect()
+        })
+        .collect();
+    let mut results: Vec<(usize, PairResult)> = solved.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
+    for (i, r) in results {
+        let pair = &todo[i].0;
+        match r {
+            PairResult::Undecided(why) => out.not_analysed.push(DiffNotAnalysed {
+                norm: p.norm(pair.new).qualified.clone(),
+                reason: why,
+            }),
+            PairResult::Failed(why) => out.failures.push(why),
+            PairResult::Found(found) => {
+                let mut nd = NormDiff {
+                    name: pair.name.clone(),
+                    status: status(&found),
+                    old: Some(p.norm(pair.old).qualified.clone()),
+                    new: Some(p.norm(pair.new).qualified.clone()),
+                    witnesses: Vec::new(),
+                };
+                for (change, facts, slot) in found {
+                    match witnesses(&merged, old, new, pair, change, &facts, slot, k) {
+                        Ok(ws) => nd.witnesses.extend(ws),
+                        Err(why) => out.failures.push(why),
+                    }
+                }
+                out.norms.push(nd);
+            }
+        }
+    }
+    out.norms.sort_by(|a, b| a.name.cmp(&b.name));
+    out.not_analysed.sort_by(|a, b| a.norm.cmp(&b.norm));
+    out.not_analysed.dedup();
+    out
+}
+
+fn status(found: &[(Change, Facts, usize)]) -> Status {
+    let has = |c: Change| found.iter().any(|f| f.0 == c);
+    match (
+        has(Change::Stricter),
+        has(Change::Looser),
+        has(Change::Other),
+    ) {
+        (true, false, _) => Status::Stricter,
+        (false, true, _) => Status::Looser,
+        (false, false, false) => Status::Unchanged,
+        _ => Status::Changed,
+    }
+}
+
+/// The actions whose events carry the findings of these norms: a forbid's
+/// or permit's matched action, a duty's required action.
+fn carriers(p: &Program, norms: &[NormId]) -> Vec<ActionId> {
+    let mut out: Vec<ActionId> = Vec::new();
+    for &n in norms {
+        let d = p.norm(n);
+        let a = match d.modality {
+            Modality::Oblige => d.required.as_ref().map(|r| r.action),
+            _ => d.matched.as_ref().map(|m| m.action),
+        };
+        if let Some(a) = a {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Why these norms cannot be compared, if they cannot: a construct
+/// outside the encoding, or a declaration the versions do not share.
+fn why_not(
+    merged: &Merged,
+    norms: impl Iterator<Item = NormId>,
+    old: NormId,
+    new: NormId,
+) -> Option<String> {
+    let p = &merged.program;
+    let norms: Vec<NormId> = norms.collect();
+    for &n in &norms {
+        let because = |reason: String| {
+            if n == old || n == new {
+                reason
+            } else {
+                format!(
+                    "its findings depend on `{}`, which {reason}",
+                    p.norm(n).qualified
+                )
+            }
+        };
+        if let Some(r) = support::unsupported(p, n) {
+            return Some(because(r));
+        }
+        if let Some(r) = unshared_use(merged, n) {
+            return Some(because(r));
+        }
+    }
+    None
+}
+
+/// A declaration the versions do not share that a norm reads.
+fn unshared_use(merged: &Merged, n: NormId) -> Option<String> {
+    let p = &merged.program;
+    for a in actions_for(p, &[n]) {
+        if let Some(why) = merged.unshared_actions.get(&a) {
+            return Some(format!(
+                "reads the action `{}`, which {why}",
+                p.action(a).name
+            ));
+        }
+        for param in &p.action(a).params {
+            if let Some(r) = unshared_ty(merged, &param.ty) {
+                return Some(r);
+            }
+        }
+    }
+    let mut found = None;
+    for e in support::norm_exprs(p, p.norm(n)) {
+        support::walk(e, &mut |x| {
+            if found.is_some() {
+                return;
+            }
+            if let ExprKind::Lit(v) = &x.kind {
+                found = unshared_value(merged, v);
+            }
+            if found.is_none() {
+                found = unshared_ty(merged, &x.ty);
+            }
+        });
+    }
+    found
+}
+
+fn unshared_ty(merged: &Merged, ty: &crate::model::Ty) -> Option<String> {
+    use crate::model::Ty;
+    let p = &merged.program;
+    match ty {
+        Ty::Enum(e) => merged
+            .unshared_enums
+            .get(e)
+            .map(|why| format!("reads the enum `{}`, which {why}", p.enums[e.index()].name)),
+        Ty::Record(r) => merged.unshared_records.get(r).map(|why| {
+            format!(
+                "reads the record `{}`, which {why}",
+                p.records[r.index()].name
+            )
+        }),
+        Ty::Event(a) => merged
+            .unshared_actions
+            .get(a)
+            .map(|why| format!("reads the action `{}`, which {why}", p.action(*a).name)),
+        Ty::Set(t) => unshared_ty(merged, t),
+        _ => None,
+    }
+}
+
+fn unshared_value(merged: &Merged, v: &crate::model::Value) -> Option<String> {
+    use crate::model::Value;
+    let p = &merged.program;
+    match v {
+        Value::Entity(e) => merged
+            .unshared_entities
+            .get(e)
+            .map(|why| format!("names the entity `{}`, which {why}", p.entity(*e).name)),
+        Value::Enum(e, _) => unshared_ty(merged, &crate::model::Ty::Enum(*e)),
+        Value::Set(items) => items.iter().find_map(|i| unshared_value(merged, i)),
+        _ => None,
+    }
+}
+
+/// The same norms (by key, in the same order) with the same definitions.
+fn same_definitions(
+    p: &Program,
+    key_of: &HashMap<NormId, String>,
+    old: &[NormId],
+    new: &[NormId],
+) -> bool {
+    old.len() == new.len()
+        && old.iter().zip(new).all(|(&a, &b)| {
+            key_of.get(&a) == key_of.get(&b)
+                && fingerprint(p, key_of, a) == fingerprint(p, key_of, b)
+        })
+}
+
+/// A norm's definition as text, without places: what its findings are
+/// computed from (norms it overrides by key, exceptions by content).
+fn fingerprint(p: &Program, key_of: &HashMap<NormId, String>, n: NormId) -> String {
+    let d = p.norm(n);
+    let mut s = format!("{:?} {:?} ", d.modality, d.kind);
+    let pat =
+        |pt: &crate::model::Pattern| format!("{:?} {:?} {:?}", pt.action, pt.binder, pt.bindings);
+    if let Some(t) = &d.trigger {
+        s.push_str(&format!("trigger {} ", pat(&t.pattern)));
+        if let Some(w) = &t.when {
+            show(w, &mut s);
+        }
+    }
+    if let Some(m) = &d.matched {
+        s.push_str(&format!("matched {} ", pat(m)));
+    }
+    if let Some(r) = &d.required {
+        s.push_str(&format!("required {:?} ", r.action));
+        for (i, e) in &r.args {
+            s.push_str(&format!("{i}="));
+            show(e, &mut s);
+        }
+    }
+    s.push_str(&format!("within {:?} ", d.within));
+    for e in [&d.when, &d.unless] {
+        s.push('|');
+        if let Some(e) = e {
+            show(e, &mut s);
+        }
+    }
+    let mut over: Vec<&str> = d
+        .overrides
+        .iter()
+        .map(|o| key_of.get(o).map_or("?", String::as_str))
+        .collect();
+    over.sort_unstable();
+    s.push_str(&format!(" overrides {over:?} "));
+    s.push_str(&format!(
+        "vars {:?} ",
+        d.vars.iter().map(|v| &v.ty).collect::<Vec<_>>()
+    ));
+    fn tree(p: &Program, xs: &[crate::model::ExceptionId], s: &mut String) {
+        let mut parts: Vec<String> = xs
+            .iter()
+            .map(|x| {
+                let def = p.exception(*x);
+                let mut t = String::from("(");
+                for e in [&def.when, &def.unless] {
+                    t.push('|');
+                    if let Some(e) = e {
+                        show(e, &mut t);
+                    }
+                }
+                tree(p, &def.exceptions, &mut t);
+                t.push(')');
+                t
+            })
+            .collect();
+        parts.sort();
+        s.push_str(&parts.concat());
+    }
+    let direct: Vec<_> = p
+        .exceptions
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.target == ExceptionTarget::Norm(n))
+        .map(|(i, _)| crate::model::ExceptionId(i as u32))
+        .collect();
+    tree(p, &direct, &mut s);
+    s
+}
+
+fn show(e: &Expr, s: &mut String) {
+    let rec = |x: &Expr, s: &mut String| show(x, s);
+    s.push('(');
+    match &e.kind {
+        ExprKind::Lit(v) => s.push_str(&format!("lit {v:?}")),
+        ExprKind::Var(v) => s.push_str(&format!("var {}", v.0)),
+        ExprKind::Field(x, i) => {
+            s.push_str(&format!("field {i} "));
+            rec(x, s);
+        }
+        ExprKind::Param(x, i) => {
+            s.push_str(&format!("param {i} "));
+            rec(x, s);
+        }
+        ExprKind::At(x) => {
+            s.push_str("at ");
+            rec(x, s);
+        }
+        ExprKind::Not(x) => {
+            s.push_str("not ");
+            rec(x, s);
+        }
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            s.push_str(match &e.kind {
+                ExprKind::And(_) => "and",
+                ExprKind::Or(_) => "or",
+                _ => "set",
+            });
+            for x in xs {
+                rec(x, s);
+            }
+        }
+        ExprKind::Cmp(op, a, b) => {
+            s.push_str(&format!("{op:?} "));
+            rec(a, s);
+            rec(b, s);
+        }
+        ExprKind::Arith(op, a, b) => {
+            s.push_str(&format!("{op:?} "));
+            rec(a, s);
+            rec(b, s);
+        }
+        ExprKind::In(a, b) => {
+            s.push_str("in ");
+            rec(a, s);
+            rec(b, s);
+        }
+        ExprKind::Exists(req, timing) => {
+            s.push_str(&format!("exists {:?} ", req.action));
+            for (i, x) in &req.args {
+                s.push_str(&format!("{i}="));
+                rec(x, s);
+            }
+            if let Some(t) = timing {
+                s.push_str(&format!("{:?}", t.kind));
+                if let Some(w) = &t.within {
+                    rec(w, s);
+                }
+                rec(&t.anchor, s);
+            }
+        }
+        ExprKind::Known(x) => {
+            s.push_str("known ");
+            rec(x, s);
+        }
+        ExprKind::MaxResponse(x) => {
+            s.push_str("max_response ");
+            rec(x, s);
+        }
+    }
+    s.push_str(&format!(":{:?})", e.ty));
+}
+
+enum PairResult {
+    Found(Vec<(Change, Facts, usize)>),
+    Undecided(String),
+    Failed(String),
+}
+
+/// One solver for pairs whose findings ride on the same actions: the
+/// scenario and what each version records on it are built once.
+fn solve_group(
+    merged: &Merged,
+    v_old: &Version,
+    v_new: &Version,
+    pairs: &[&Pair],
+    carriers: &[ActionId],
+    k: usize,
+    opts: &CompareOptions,
+) -> Vec<PairResult> {
+    let p = &merged.program;
+    let mut involved = v_old.cluster(p, carriers);
+    involved.extend(v_new.cluster(p, carriers));
+    let actions = actions_for(p, &involved);
+    let scen = Scenario::new(p, k, actions);
+    let solver = solver_for(&scen, opts.timeout_ms);
+    let enc = Enc {
+        scen: &scen,
+        hypo: None,
+    };
+    let s_old: State = enc.state(v_old, carriers);
+    let s_new: State = enc.state(v_new, carriers);
+    let conditions: Vec<Vec<(Change, Vec<Bool>)>> = pairs
+        .iter()
+        .map(|pair| {
+            let mut per_change: Vec<(Change, Vec<Bool>)> = vec![
+                (Change::Stricter, Vec::new()),
+                (Change::Looser, Vec::new()),
+                (Change::Other, Vec::new()),
+            ];
+            for i in 0..k {
+                let a: Kinds = s_old.findings(p, pair.old, i);
+                let b: Kinds = s_new.findings(p, pair.new, i);
+                let (pa, pb) = (a.problem(), b.problem());
+                per_change[0].1.push(Bool::and(&[pb.clone(), pa.not()]));
+                per_change[1].1.push(Bool::and(&[pa.clone(), pb.not()]));
+                per_change[2]
+                    .1
+                    .push(Bool::and(&[a.differs(&b), pa.iff(&pb)]));
+            }
+            per_change
+        })
+        .collect();
+    for c in scen.take_side() {
+        solver.assert(&c);
+    }
+    if let Some(why) = scen.inexact.borrow().clone() {
+        return pairs
+            .iter()
+            .map(|_| PairResult::Undecided(why.clone()))
+            .collect();
+    }
+    pairs
+        .iter()
+        .zip(&conditions)
+        .map(|(pair, per_change)| {
+            let mut found = Vec::new();
+            for (change, slots) in per_change {
+                match smallest(&solver, &scen, slots) {
+                    Ok(Some((facts, slot))) => found.push((*change, facts, slot)),
+                    Ok(None) => {}
+                    Err(why) if why.starts_with("internal:") => {
+                        return PairResult::Failed(format!(
+                            "a scenario for `{}` could not be written: {why}",
+                            p.norm(pair.new).qualified
+                        ))
+                    }
+                    Err(why) => {
+                        return PairResult::Undecided(format!(
+                            "the solver could not decide whether a scenario makes it {}: {why}",
+                            change.as_str()
+                        ))
+                    }
+                }
+            }
+            PairResult::Found(found)
+        })
+        .collect()
+}
+
+/// The smallest scenario where some slot's condition holds, and that slot.
+fn smallest(
+    solver: &Solver,
+    scen: &Scenario<'_>,
+    slots: &[Bool],
+) -> Result<Option<(Facts, usize)>, String> {
+    let any = Bool::or(slots);
+    let holds = |m: &z3::Model, b: &Bool| m.eval(b, true).and_then(|v| v.as_bool()) == Some(true);
+    // At most `size` events (all K for `None`).
+    let ask = |size: Option<usize>| -> Result<Option<z3::Model>, String> {
+        solver.push();
+        if let Some(s) = size.filter(|&s| s < scen.k) {
+            solver.assert(scen.active[s].not());
+        }
+        solver.assert(&any);
+        let result = solver.check();
+        let out = match result {
+            SatResult::Sat => solver
+                .get_model()
+                .map(Some)
+                .ok_or_else(|| "the solver gave no scenario".to_string()),
+            SatResult::Unsat => Ok(None),
+            SatResult::Unknown => Err(solver
+                .get_reason_unknown()
+                .unwrap_or_else(|| "no answer in time".into())),
+        };
+        solver.pop(1);
+        out
+    };
+    // All K slots first: unsat there is the final answer.
+    let Some(mut model) = ask(None)? else {
+        return Ok(None);
+    };
+    let mut events = scen
+        .active
+        .iter()
+        .take_while(|a| holds(&model, a))
+        .count()
+        .max(1);
+    for size in 1..events {
+        if let Ok(Some(m)) = ask(Some(size)) {
+            model = m;
+            events = size;
+            break;
+        }
+    }
+    // The same, with every event dated from 2025 if it can be.
+    solver.push();
+    if events < scen.k {
+        solver.assert(scen.active[events].not());
+    }
+    let from = z3::ast::Int::from_i64(READABLE_FROM);
+    for at in scen.at.iter().take(events) {
+        solver.assert(at.ge(&from));
+    }
+    solver.assert(&any);
+    if solver.check() == SatResult::Sat {
+        if let Some(m) = solver.get_model() {
+            model = m;
+        }
+    }
+    solver.pop(1);
+    let slot = slots.iter().position(|c| holds(&model, c)).unwrap_or(0);
+    scen.decode(&model, events)
+        .map(|f| Some((f, slot)))
+        .map_err(|e| format!("internal: {}", e.0))
+}
+
+/// The facts of a scenario in the old version's own ids.
+fn to_old(merged: &Merged, facts: &Facts) -> Option<Facts> {
+    fn val(m: &Merged, v: &FactVal) -> Option<FactVal> {
+        Some(match v {
+            FactVal::Enum(e, i) => FactVal::Enum(*m.to_old_enum.get(e)?, *i),
+            FactVal::Declared(e) => FactVal::Declared(*m.to_old_entity.get(e)?),
+            FactVal::Set(items) => {
+                FactVal::Set(items.iter().map(|i| val(m, i)).collect::<Option<_>>()?)
+            }
+            other => other.clone(),
+        })
+    }
+    Some(Facts {
+        as_of: facts.as_of,
+        events: facts
+            .events
+            .iter()
+            .map(|e| {
+                Some(EventFact {
+                    action: *merged.to_old_action.get(&e.action)?,
+                    at: e.at,
+                    args: e
+                        .args
+                        .iter()
+                        .map(|a| val(merged, a))
+                        .collect::<Option<_>>()?,
+                })
+            })
+            .collect::<Option<_>>()?,
+        entities: facts
+            .entities
+            .iter()
+            .map(|e| {
+                Some(EntityFact {
+                    record: *merged.to_old_record.get(&e.record)?,
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|a| val(merged, a))
+                        .collect::<Option<_>>()?,
+                })
+            })
+            .collect::<Option<_>>()?,
+    })
+}
+
+/// The findings of `norm` at `event` of a checked witness: own ones by
+/// kind, and `conflict`/`excused` ones naming it (with the norm they are
+/// recorded on).
+struct Seen {
+    own: Vec<FindingKind>,
+    named: Vec<(FindingKind, NormId)>,
+}
+
+impl Seen {
+    fn kinds(&self) -> Vec<FindingKind> {
+        let mut k: Vec<FindingKind> = self
+            .own
+            .iter()
+            .copied()
+            .chain(self.named.iter().map(|x| x.0))
+            .collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+
+    fn problem(&self) -> bool {
+        self.kinds().iter().any(|k| k.is_problem())
+    }
+}
+
+fn observe(
+    replayer: &Replayer,
+    text: &str,
+    report: &str,
+    norm_name: &str,
+    event: &str,
+) -> Result<(Seen, Vec<String>), String> {
+    let session = replayer.check(report, text)?;
+    let program = &session.program;
+    let id = program
+        .reports
+        .iter()
+        .position(|r| r.name == report)
+        .map(|i| ReportId(i as u32))
+        .ok_or_else(|| format!("it has no report `{report}`"))?;
+    let def = program.report(id);
+    let ev = def
+        .events
+        .iter()
+        .position(|e| e.name == event)
+        .ok_or_else(|| format!("it has no event `{event}`"))?;
+    let findings = crate::eval::evaluate(program, id);
+    let mut seen = Seen {
+        own: Vec::new(),
+        named: Vec::new(),
+    };
+    let mut shown = Vec::new();
+    for f in findings.findings.iter().filter(|f| f.event.index() == ev) {
+        let n = program.norm(f.norm);
+        if n.qualified == norm_name {
+            seen.own.push(f.kind);
+            shown.push(match f.other {
+                Some(o) => format!("{} (with {})", f.kind.as_str(), program.norm(o).qualified),
+                None => f.kind.as_str().to_string(),
+            });
+        } else if f
+            .other
+            .is_some_and(|o| program.norm(o).qualified == norm_name)
+            && matches!(f.kind, FindingKind::Conflict | FindingKind::Excused)
+        {
+            seen.named.push((f.kind, f.norm));
+            shown.push(format!("{} (of {})", f.kind.as_str(), n.qualified));
+        }
+    }
+    Ok((seen, shown))
+}
+
+/// Write, check and replay the two witnesses of one scenario.
+#[allow(clippy::too_many_arguments)]
+fn witnesses(
+    merged: &Merged,
+    old: &VersionInput<'_>,
+    new: &VersionInput<'_>,
+    pair: &Pair,
+    change: Change,
+    facts: &Facts,
+    slot: usize,
+    k: usize,
+) -> Result<Vec<DiffWitness>, String> {
+    let p = &merged.program;
+    let qualified = |n: NormId| p.norm(n).qualified.clone();
+    let old_facts = to_old(merged, facts).ok_or_else(|| {
+        format!(
+            "the scenario for `{}` uses a declaration the old version does not have",
+            qualified(pair.new)
+        )
+    })?;
+    let old_norm = NormId(pair.old.0 - merged.new_norms.len() as u32);
+    let new_norm = pair.new;
+    let report = format!("{}_{}", pair.name.replace("::", "_"), change.as_str());
+    let sides = [
+        (Side::Old, old, &old_facts, old_norm),
+        (Side::New, new, facts, new_norm),
+    ];
+    // First without expectations, to read the findings.
+    let mut seen = Vec::new();
+    let mut bodies = Vec::new();
+    for (side, input, facts, norm) in &sides {
+        let spec = witness::ReportSpec {
+            report: report.clone(),
+            title: format!("{} under the {} version", pair.name, side.as_str()),
+            header: String::new(),
+            uses: input.entries.to_vec(),
+            also: vec![*norm],
+        };
+        let body = witness::write_report(input.program, facts, &spec);
+        let event = body.events.get(slot).cloned().unwrap_or_default();
+        let name = &input.program.norm(*norm).qualified;
+        let (s, shown) = observe(input.replayer, &body.text_with(&[]), &report, name, &event)
+            .map_err(|why| format!("the witness for `{}` does not check: {why}", pair.name))?;
+        seen.push((s, shown, event));
+        bodies.push(body);
+    }
+    let (so, sn) = (&seen[0].0, &seen[1].0);
+    let actual = if sn.problem() && !so.problem() {
+        Change::Stricter
+    } else if so.problem() && !sn.problem() {
+        Change::Looser
+    } else {
+        Change::Other
+    };
+    if actual != change || so.kinds() == sn.kinds() {
+        return Err(format!(
+            "the solver found a {} change of `{}` at {}, but the evaluator sees {:?} under the old version and {:?} under the new one",
+            change.as_str(),
+            pair.name,
+            seen[1].2,
+            so.kinds(),
+            sn.kinds()
+        ));
+    }
+    let mut out = Vec::new();
+    for (idx, (side, input, _, norm)) in sides.iter().enumerate() {
+        let (this, shown, event) = (&seen[idx].0, &seen[idx].1, &seen[idx].2);
+        let that = &seen[1 - idx].0;
+        let program = input.program;
+        let name = bodies[idx].name_of_norm(program, *norm);
+        let mut expects = Vec::new();
+        for kind in this.own.iter() {
+            expects.push(format!("expect {} {name} at {event};", kind.as_str()));
+        }
+        for (kind, by) in &this.named {
+            if *kind == FindingKind::Conflict {
+                expects.push(format!("expect conflict {name} at {event};"));
+            } else {
+                let by = bodies[idx].name_of_norm(program, *by);
+                expects.push(format!("expect {} {by} at {event};", kind.as_str()));
+            }
+        }
+        let mine = this.kinds();
+        for kind in that.kinds() {
+            if mine.contains(&kind) {
+                continue;
+            }
+            if that.own.contains(&kind) || kind == FindingKind::Conflict {
+                expects.push(format!("expect not {} {name} at {event};", kind.as_str()));
+            }
+        }
+        expects.sort();
+        expects.dedup();
+        if expects.is_empty() {
+            return Err(format!(
+                "the witness for `{}` has nothing to expect under the {} version",
+                pair.name,
+                side.as_str()
+            ));
+        }
+        let header = format!(
+            "// A scenario where `{}` is {} in the new version (the smallest found among\n// scenarios of at most {k} events). These expectations hold under the {} version.\n",
+            pair.name,
+            match change {
+                Change::Stricter => "stricter",
+                Change::Looser => "looser",
+                Change::Other => "judged differently",
+            },
+            side.as_str()
+        );
+        let text = format!("{header}\n{}", bodies[idx].text_with(&expects));
+        input.replayer.replay(&report, &text).map_err(|why| {
+            format!(
+                "the {} witness for `{}` does not replay: {why}\n{text}",
+                side.as_str(),
+                pair.name
+            )
+        })?;
+        out.push(DiffWitness {
+            holds_under: *side,
+            change,
+            event: event.clone(),
+            witness: text,
+            findings: shown.clone(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,283 @@
+//! `norma diff`: one case per kind of amendment (run as a user runs the
+//! binary, every witness replayed with `norma test` under the version its
+//! header names), the shipped treaty and its amendment, and failures.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+fn diff_json(old: &str, new: &str) -> Json {
+    let (code, stdout, stderr) = common::norma(&["diff", old, new, "--format", "json"]);
+    assert_eq!(code, 0, "exit code of diff {old} {new}: {stdout}\n{stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+/// Replay every witness of a diff with `norma test`, with the folder of
+/// the version it holds under as `-I`.
+fn replay(json: &Json, old_dir: &str, new_dir: &str, tag: &str) {
+    let tmp = std::env::temp_dir().join(format!("norma-diff-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    for (n, norm) in json["norms"].as_array().expect("norms").iter().enumerate() {
+        for (w, wit) in norm["witnesses"]
+            .as_array()
+            .expect("witnesses")
+            .iter()
+            .enumerate()
+        {
+            let under = wit["holds_under"].as_str().expect("holds_under");
+            let dir = if under == "old" { old_dir } else { new_dir };
+            let text = wit["witness"].as_str().expect("witness");
+            assert!(
+                text.contains(&format!("hold under the {under} version")),
+                "{text}"
+            );
+            let path = tmp.join(format!("w_{n}_{w}.norma"));
+            std::fs::write(&path, text).expect("write witness");
+            let (code, out, err) = common::norma(&["test", path.to_str().unwrap(), "-I", dir]);
+            assert_eq!(code, 0, "witness does not replay:\n{text}\n{out}\n{err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Status by norm name for a case of `tests/diff/`, its witnesses replayed.
+fn case(name: &str) -> (BTreeMap<String, String>, Json) {
+    let old_dir = format!("tests/diff/{name}/old");
+    let new_dir = format!("tests/diff/{name}/new");
+    let json = diff_json(
+        &format!("{old_dir}/text.norma"),
+        &format!("{new_dir}/text.norma"),
+    );
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["events"], 4);
+    replay(&json, &old_dir, &new_dir, name);
+    let statuses = json["norms"]
+        .as_array()
+        .expect("norms")
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap_or_default().to_string(),
+                n["status"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (statuses, json)
+}
+
+fn expect(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn witnesses(json: &Json, norm: &str) -> Vec<(String, String)> {
+    json["norms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["name"] == norm)
+        .flat_map(|n| n["witnesses"].as_array().unwrap().iter())
+        .map(|w| {
+            (
+                w["holds_under"].as_str().unwrap().to_string(),
+                w["event"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_raised_threshold_is_looser() {
+    let (s, json) = case("threshold");
+    assert_eq!(s, expect(&[("no_harm", "looser")]));
+    // One scenario, written once per version.
+    let w = witnesses(&json, "no_harm");
+    assert_eq!(w.len(), 2, "{json}");
+    assert_eq!(w[0].0, "old");
+    assert_eq!(w[1].0, "new");
+    assert_eq!(w[0].1, w[1].1);
+    assert_eq!(json["not_analysed"], serde_json::json!([]));
+}
+
+#[test]
+fn an_added_exception_is_looser_and_listed() {
+    let (s, json) = case("exception_added");
+    assert_eq!(s, expect(&[("no_harm", "looser")]));
+    assert_eq!(
+        json["exceptions"]["added"],
+        serde_json::json!(["own_assets"])
+    );
+    assert_eq!(json["exceptions"]["removed"], serde_json::json!([]));
+    let text = json["norms"][0]["witnesses"][1]["witness"]
+        .as_str()
+        .unwrap();
+    assert!(text.contains("expect excused no_harm at"), "{text}");
+}
+
+#[test]
+fn a_removed_unless_is_stricter() {
+    let (s, _) = case("unless_removed");
+    assert_eq!(s, expect(&[("no_harm", "stricter")]));
+}
+
+#[test]
+fn an_equivalent_rewrite_is_unchanged() {
+    // `not (a or b)` → `not a and not b`, conjuncts reordered: the
+    // definitions differ, so the solver has to prove it.
+    let (s, json) = case("equivalent");
+    assert_eq!(s, expect(&[("no_harm", "unchanged")]));
+    assert_eq!(json["norms"][0]["witnesses"], serde_json::json!([]));
+}
+
+#[test]
+fn a_shorter_deadline_is_stricter() {
+    let (s, json) = case("within");
+    assert_eq!(s, expect(&[("tell_victim", "stricter")]));
+    // Findings of a duty are compared per trigger.
+    let w = witnesses(&json, "tell_victim");
+    assert!(w.iter().all(|(_, e)| e.ends_with("_detect")), "{w:?}");
+}
+
+#[test]
+fn a_renamed_norm_is_removed_and_added() {
+    let (s, _) = case("rename");
+    assert_eq!(
+        s,
+        expect(&[
+            ("no_harm", "removed"),
+            ("no_harm_to_critical_assets", "added")
+        ])
+    );
+}
+
+#[test]
+fn problems_that_move_are_changed() {
+    let (s, json) = case("changed");
+    assert_eq!(s, expect(&[("no_harm", "changed")]));
+    // A scenario per direction, each written under both versions.
+    assert_eq!(witnesses(&json, "no_harm").len(), 4, "{json}");
+}
+
+#[test]
+fn a_narrower_permit_shows_on_itself_and_on_the_forbid() {
+    let (s, _) = case("permit");
+    assert_eq!(
+        s,
+        expect(&[
+            ("defend", "looser"),
+            ("no_harm", "changed"),
+            ("untouched", "unchanged")
+        ])
+    );
+}
+
+#[test]
+fn a_declaration_that_changed_shape_is_not_analysed() {
+    let (s, json) = case("vocabulary");
+    assert_eq!(s, expect(&[("no_harm", "looser")]));
+    let na = json["not_analysed"].as_array().unwrap();
+    assert_eq!(na.len(), 1, "{json}");
+    assert_eq!(na[0]["norm"], "text::no_probe");
+    assert!(
+        na[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("`probe`, which is declared differently in the two versions"),
+        "{json}"
+    );
+}
+
+#[test]
+fn the_amended_sharing_pact() {
+    let json = diff_json(
+        "examples/treaties/sharing_pact.norma",
+        "examples/treaties/sharing_pact_2027.norma",
+    );
+    replay(&json, "examples/treaties", "examples/treaties", "pact");
+    let statuses: BTreeMap<String, String> = json["norms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap().to_string(),
+                n["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        expect(&[
+            ("notice_before_publication", "looser"),
+            ("share_with_victim", "stricter")
+        ])
+    );
+    // The human report: a line per norm, the findings side by side.
+    let (code, text, _) = common::norma(&[
+        "diff",
+        "examples/treaties/sharing_pact.norma",
+        "examples/treaties/sharing_pact_2027.norma",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.starts_with("looser     notice_before_publication\nstricter   share_with_victim\n"),
+        "{text}"
+    );
+    assert!(text.contains("exceptions added: warn_operators"), "{text}");
+    assert!(
+        text.contains("    old version: violation\n    new version: excused\n"),
+        "{text}"
+    );
+    assert!(text.contains("use sharing_pact_2027;"), "{text}");
+    assert!(text.contains("1 stricter, 1 looser, 0 changed, 0 unchanged, 0 added, 0 removed (scenarios of at most 4 events"), "{text}");
+}
+
+#[test]
+fn identical_texts_are_unchanged_without_a_query() {
+    for m in ["std::gge2015", "std::osce", "std::countermeasures"] {
+        let json = diff_json(m, m);
+        for n in json["norms"].as_array().unwrap() {
+            assert_eq!(n["status"], "unchanged", "{m}: {n}");
+        }
+        assert_eq!(json["not_analysed"], serde_json::json!([]), "{m}");
+    }
+}
+
+#[test]
+fn errors_in_either_version_are_diagnostics() {
+    let tmp = std::env::temp_dir().join(format!("norma-diff-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let bad = tmp.join("bad.norma");
+    std::fs::write(&bad, "norm broken {\n").unwrap();
+    let (code, out, _) = common::norma(&[
+        "diff",
+        "tests/diff/threshold/old/text.norma",
+        bad.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let json: Json = serde_json::from_str(&out).expect("JSON");
+    assert!(json["summary"]["errors"].as_u64().unwrap() >= 1, "{json}");
+    // A missing file and a bad --events: usage or I/O failures, as JSON.
+    let (code, out, _) = common::norma(&["diff", "no/such.norma", "x.norma", "--format", "json"]);
+    assert_eq!(code, 2);
+    let json: Json = serde_json::from_str(&out).expect("JSON");
+    assert!(
+        json["error"].is_object() || json["error"].is_string() || json.get("message").is_some(),
+        "{json}"
+    );
+    let (code, _, _) = common::norma(&[
+        "diff",
+        "tests/diff/threshold/old/text.norma",
+        "tests/diff/threshold/new/text.norma",
+        "--events",
+        "0",
+    ]);
+    assert_eq!(code, 2);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
