@@ -90,6 +90,236 @@ fn graph_formats() {
     assert!(v["edges"].as_array().is_some_and(|e| !e.is_empty()));
 }
 
+fn graph_json(args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["graph", "--format", "json"];
+    full.extend_from_slice(args);
+    let (code, out, err) = norma(&full);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+fn ids_of(v: &serde_json::Value, kind: &str) -> Vec<String> {
+    v["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["kind"] == kind)
+        .filter_map(|n| n["id"].as_str().map(String::from))
+        .collect()
+}
+
+#[test]
+fn graph_leaves_out_the_actions_nothing_refers_to() {
+    let wannacry = "examples/wannacry_2017.norma";
+    let all = graph_json(&["--all", wannacry]);
+    let used = graph_json(&[wannacry]);
+    let (every, kept) = (ids_of(&all, "action"), ids_of(&used, "action"));
+    assert!(kept.len() < every.len(), "{kept:?}");
+    // Each action kept is regulated, triggers or is mentioned by
+    // something; none of those left out is.
+    let targets: Vec<&str> = used["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["to"].as_str())
+        .collect();
+    for a in &kept {
+        assert!(targets.contains(&a.as_str()), "{a} kept, unreferenced");
+    }
+    let all_targets: Vec<&str> = all["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["to"].as_str())
+        .collect();
+    for a in every.iter().filter(|a| !kept.contains(a)) {
+        assert!(
+            !all_targets.contains(&a.as_str()),
+            "{a} left out, referenced"
+        );
+    }
+    assert!(!kept.contains(&"std::core::armed_conflict".to_string()));
+    assert!(every.contains(&"std::core::armed_conflict".to_string()));
+    // Norms, red lines, modules and reports are always there.
+    for kind in ["norm", "redline", "module", "report"] {
+        assert_eq!(ids_of(&all, kind), ids_of(&used, kind), "{kind}");
+    }
+    // A norm's `unless exists forewarn(...)` refers to forewarn.
+    let forewarn = r#"use std::core;
+norm warn_first "An operation without warning" {
+  source "made up"
+  forbid x: operate(by: s, against: a) unless exists forewarn(by: s, to: a.owner, about: x) before x
+}
+"#;
+    let dir = std::env::temp_dir().join(format!("norma-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("warn.norma");
+    std::fs::write(&file, forewarn).expect("write");
+    let v = graph_json(&[&file.display().to_string()]);
+    assert_eq!(
+        ids_of(&v, "action"),
+        ["std::core::operate", "std::core::forewarn"]
+    );
+    let mentions = v["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["kind"] == "mentions" && e["to"] == "std::core::forewarn");
+    assert!(mentions, "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn graph_groups_nodes_by_module() {
+    let path = "examples/treaties/sharing_pact.norma";
+    let (_, dot, _) = norma(&["graph", path]);
+    assert!(dot.contains("compound=true;"), "{dot}");
+    assert!(
+        dot.contains("subgraph cluster_0 {\n    label=\"sharing_pact\";"),
+        "{dot}"
+    );
+    assert!(dot.contains("label=\"std::core\";"), "{dot}");
+    // Inside its cluster a norm is named by its short name, qualified in
+    // its tooltip; a module's clusters replace `declares` edges.
+    assert!(
+        dot.contains(
+            "[label=\"share_with_victim\", shape=box, tooltip=\"sharing_pact::share_with_victim\"]"
+        ),
+        "{dot}"
+    );
+    assert!(!dot.contains("declares"), "{dot}");
+    let (_, mermaid, _) = norma(&["graph", "--format", "mermaid", path]);
+    assert!(
+        mermaid.contains("subgraph m0 [\"sharing_pact\"]"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("subgraph m1 [\"std::core\"]"), "{mermaid}");
+    assert!(mermaid.contains("[\"share_with_victim\"]"), "{mermaid}");
+    assert_eq!(
+        mermaid.matches("subgraph ").count(),
+        mermaid.matches("\n  end\n").count()
+    );
+    // JSON keeps every edge and names each node's module.
+    let v = graph_json(&[path]);
+    assert!(v["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["kind"] == "declares"));
+    assert!(v["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|n| n["module"].is_string()));
+}
+
+#[test]
+fn graph_conflicts_draws_each_conflict_dashed_with_its_kind() {
+    let pact = "examples/treaties/sharing_pact.norma";
+    let secrecy = "examples/treaties/regional_secrecy.norma";
+    // Two texts: the conflict between them, as `norma compare` finds it.
+    let v = graph_json(&["--conflicts", pact, secrecy]);
+    let conflicts: Vec<&serde_json::Value> = v["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "conflicts")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{v}");
+    assert_eq!(conflicts[0]["conflict"], "duty_forbid");
+    assert_eq!(conflicts[0]["from"], "sharing_pact::share_with_victim");
+    assert_eq!(conflicts[0]["to"], "regional_secrecy::keep_data_in_region");
+    assert_eq!(v["not_analysed"], serde_json::json!([]));
+    // Without the flag, no conflict is looked for.
+    let plain = graph_json(&[pact, secrecy]);
+    assert!(plain.get("not_analysed").is_none());
+    assert!(!plain.to_string().contains("duty_forbid"));
+    let (code, dot, _) = norma(&["graph", "--conflicts", pact, secrecy]);
+    assert_eq!(code, 0);
+    assert_eq!(dot.matches("style=dashed").count(), 1, "{dot}");
+    assert!(
+        dot.contains("[label=\"duty_forbid\", style=dashed, color=red, fontcolor=red, dir=none]")
+    );
+    let (_, mermaid, _) = norma(&["graph", "--format", "mermaid", "--conflicts", pact, secrecy]);
+    assert_eq!(mermaid.matches("-.-|duty_forbid|").count(), 1, "{mermaid}");
+    assert!(mermaid.contains("linkStyle "), "{mermaid}");
+    // The README shows this drawing.
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let shown = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a mermaid block in the README");
+    assert_eq!(
+        shown, mermaid,
+        "the README's graph and `norma graph` differ"
+    );
+    // A folder: every file is a text, also one an earlier file's `use`
+    // loaded first (incident.norma uses both agreements): both versions
+    // of the pact collide with the secrecy agreement.
+    let folder = graph_json(&["--conflicts", "examples/treaties/"]);
+    let pairs: Vec<(&str, &str, &str)> = folder["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "conflicts")
+        .filter_map(|e| {
+            Some((
+                e["from"].as_str()?,
+                e["to"].as_str()?,
+                e["conflict"].as_str()?,
+            ))
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (
+                "sharing_pact::share_with_victim",
+                "regional_secrecy::keep_data_in_region",
+                "duty_forbid"
+            ),
+            (
+                "sharing_pact_2027::share_with_victim",
+                "regional_secrecy::keep_data_in_region",
+                "duty_forbid"
+            ),
+        ],
+        "{folder}"
+    );
+    // One text: the conflicts within it, as `check --deep` finds them (W0009).
+    let dir = std::env::temp_dir().join(format!("norma-graph-w9-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("both.norma");
+    std::fs::write(
+        &file,
+        r#"use std::core;
+norm no_ops "No operations" {
+  source "made up"
+  forbid operate(by: s, against: a)
+}
+norm ops_on_spies "Operations against spies" {
+  source "made up"
+  permit operate(by: s, against: a, effect: espionage)
+}
+"#,
+    )
+    .expect("write");
+    let file = file.display().to_string();
+    let (_, deep, _) = norma(&["check", "--deep", &file]);
+    assert!(deep.contains("W0009"), "{deep}");
+    let one = graph_json(&["--conflicts", &file]);
+    let kinds: Vec<&serde_json::Value> = one["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "conflicts")
+        .map(|e| &e["conflict"])
+        .collect();
+    assert_eq!(kinds, [&serde_json::json!("permit_forbid")], "{one}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn std_is_embedded_and_works_from_any_directory() {
     let dir = std::env::temp_dir().join(format!("norma-cli-{}", std::process::id()));

@@ -25,7 +25,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, find_conflicts, local, pair_tasks, solver_for, CompareOptions, ConflictKind,
+    actions_for, find_conflicts, local, pair_tasks, solver_for, CompareOptions, Conflict,
+    ConflictKind, NotAnalysed,
 };
 use super::encode::Enc;
 use super::logic::{Tri, Val};
@@ -298,8 +299,83 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     }
 
     // W0009: conflicts within one file's text.
+    let within = conflicts_within(program, &entries, opts, replayer);
+    for n in &within.not_analysed {
+        out.undecided
+            .push(format!("`{}` {}", program.norm(n.norm).qualified, n.reason));
+    }
+    out.undecided.extend(within.failures);
+    for (m, c) in within.conflicts {
+        let own = |n: &NormId| program.norm(*n).module == m;
+        let (here, there) = if own(&c.first) {
+            (c.first, c.other)
+        } else {
+            (c.other, c.first)
+        };
+        let what = match c.kind {
+            ConflictKind::PermitForbid => "a permit and a forbid",
+            ConflictKind::DutyForbid => "a duty and a forbid",
+        };
+        let (first, other) = (program.norm(c.first), program.norm(c.other));
+        let verb = if first.modality == Modality::Oblige {
+            "obliges an act that"
+        } else {
+            "forbids an act that"
+        };
+        let other_verb = if first.modality == Modality::Oblige {
+            "forbids"
+        } else {
+            "permits"
+        };
+        out.diagnostics.push(
+            Diagnostic::new(
+                Code::W0009,
+                program.norm(here).name_span,
+                format!(
+                    "`{}` {verb} `{}` {other_verb}, and neither overrides the other",
+                    first.name, other.name
+                ),
+            )
+            .with_label_here(format!("{what} of this text in conflict"))
+            .with_label(program.norm(there).name_span, "the other norm of the conflict")
+            .with_note(format!(
+                "a report like this one gets a `conflict` finding (witness replayed by the evaluator):\n{}",
+                c.witness
+            ))
+            .with_note(format!(
+                "say which prevails: `norm {} overrides {}` (or the reverse), or narrow one of the conditions",
+                other.name, first.name
+            )),
+        );
+    }
+    out.undecided.sort();
+    out.undecided.dedup();
+    out
+}
+
+/// Conflicts within texts (W0009, and `norma graph --conflicts`).
+#[derive(Debug, Default)]
+pub struct WithinTexts {
+    /// Each conflict with the entry module whose text it is in.
+    pub conflicts: Vec<(ModuleId, Conflict)>,
+    pub not_analysed: Vec<NotAnalysed>,
+    /// Internal errors (witnesses that did not replay), never results.
+    pub failures: Vec<String>,
+}
+
+/// For each module of `entries`, the pairs of norms in force for it (at
+/// least one declared in it) that conflict with no override between
+/// them, found and witnessed exactly as `norma compare` does. A pair is
+/// reported once, for the first module it is found in.
+pub fn conflicts_within(
+    program: &Program,
+    entries: &[ModuleId],
+    opts: &CompareOptions,
+    replayer: &Replayer,
+) -> WithinTexts {
+    let mut out = WithinTexts::default();
     let mut reported: HashSet<(NormId, NormId)> = HashSet::new();
-    for &m in &entries {
+    for &m in entries {
         let all = norms_in_force(program, &[m]);
         let own = |n: &NormId| program.norm(*n).module == m;
         let mut tasks = pair_tasks(program, &all, &all);
@@ -314,56 +390,12 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
             continue;
         }
         let found = find_conflicts(program, &all, &tasks, vec![m], opts, replayer);
-        for n in &found.not_analysed {
-            out.undecided
-                .push(format!("`{}` {}", program.norm(n.norm).qualified, n.reason));
-        }
-        out.undecided.extend(found.failures);
+        out.not_analysed.extend(found.not_analysed);
+        out.failures.extend(found.failures);
         for c in found.conflicts {
             reported.insert((c.first, c.other));
-            let (here, there) = if own(&c.first) {
-                (c.first, c.other)
-            } else {
-                (c.other, c.first)
-            };
-            let what = match c.kind {
-                ConflictKind::PermitForbid => "a permit and a forbid",
-                ConflictKind::DutyForbid => "a duty and a forbid",
-            };
-            let (first, other) = (program.norm(c.first), program.norm(c.other));
-            let verb = if first.modality == Modality::Oblige {
-                "obliges an act that"
-            } else {
-                "forbids an act that"
-            };
-            let other_verb = if first.modality == Modality::Oblige {
-                "forbids"
-            } else {
-                "permits"
-            };
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Code::W0009,
-                    program.norm(here).name_span,
-                    format!(
-                        "`{}` {verb} `{}` {other_verb}, and neither overrides the other",
-                        first.name, other.name
-                    ),
-                )
-                .with_label_here(format!("{what} of this text in conflict"))
-                .with_label(program.norm(there).name_span, "the other norm of the conflict")
-                .with_note(format!(
-                    "a report like this one gets a `conflict` finding (witness replayed by the evaluator):\n{}",
-                    c.witness
-                ))
-                .with_note(format!(
-                    "say which prevails: `norm {} overrides {}` (or the reverse), or narrow one of the conditions",
-                    other.name, first.name
-                )),
-            );
+            out.conflicts.push((m, c));
         }
     }
-    out.undecided.sort();
-    out.undecided.dedup();
     out
 }

@@ -52,6 +52,8 @@ use std::collections::HashSet;
 
 use crate::model::{ModuleId, NormId, Program};
 
+use replay::Replayer;
+
 /// The modules of a text and everything they reach through `use`.
 pub fn closure(program: &Program, entries: &[ModuleId]) -> HashSet<ModuleId> {
     let mut seen: HashSet<ModuleId> = entries.iter().copied().collect();
@@ -79,4 +81,44 @@ pub fn norms_in_force(program: &Program, entries: &[ModuleId]) -> Vec<NormId> {
         .filter(|(_, n)| modules.contains(&n.module))
         .map(|(i, _)| NormId(i as u32))
         .collect()
+}
+
+/// Every conflict among texts, each text one module (`norma graph
+/// --conflicts`): those within a text, as `check --deep` finds them
+/// (W0009), and those between every two texts, as `norma compare` finds
+/// them. Each pair of norms once, in a stable order.
+pub fn conflicts_among(
+    program: &Program,
+    texts: &[ModuleId],
+    opts: &CompareOptions,
+    replayer: &Replayer,
+) -> Comparison {
+    let within = lint::conflicts_within(program, texts, opts, replayer);
+    let mut out = Comparison {
+        events: opts.events.max(1),
+        conflicts: within.conflicts.into_iter().map(|(_, c)| c).collect(),
+        not_analysed: within.not_analysed,
+        failures: within.failures,
+    };
+    for (i, &a) in texts.iter().enumerate() {
+        for &b in &texts[i + 1..] {
+            let found = compare(program, &[a], &[b], opts, replayer);
+            out.conflicts.extend(found.conflicts);
+            out.not_analysed.extend(found.not_analysed);
+            out.failures.extend(found.failures);
+        }
+    }
+    let key = |n: NormId| program.norm(n).qualified.as_str();
+    let mut seen: HashSet<(NormId, NormId)> = HashSet::new();
+    out.conflicts
+        .retain(|c| seen.insert((c.first.min(c.other), c.first.max(c.other))));
+    out.conflicts
+        .sort_by(|x, y| (key(x.first), key(x.other)).cmp(&(key(y.first), key(y.other))));
+    out.not_analysed.sort_by(|x, y| {
+        key(x.norm)
+            .cmp(key(y.norm))
+            .then_with(|| x.reason.cmp(&y.reason))
+    });
+    out.not_analysed.dedup();
+    out
 }

@@ -1,9 +1,9 @@
-//! `norma check` and `norma graph`.
+//! `norma check`.
 
 use std::io::Write;
 
 use super::output::{self, FailureKind, Wanted};
-use super::{CheckFormat, GraphFormat, Inputs};
+use super::{CheckFormat, Inputs};
 use crate::analysis::{self, replay::Replayer, CompareOptions};
 use crate::diagnostics;
 use crate::driver::{self, Session};
@@ -19,9 +19,9 @@ pub(super) fn session(
         .map_err(|e| output::failure(wanted, FailureKind::Io, &e.message, out, err))
 }
 
-/// `--deep`: the lints W0006–W0009 of the analysis, added to the
-/// session's diagnostics; returns the lints it could not decide.
-fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
+/// Where the analysis replays its witnesses: the `-I` folders and the
+/// folders of every file loaded, the first file's folder as the witness's.
+pub(super) fn replayer(inputs: &Inputs, s: &Session) -> Replayer {
     let mut includes = inputs.include.clone();
     for (_, f) in s.sources.files() {
         if let Some(dir) = f.path.as_ref().and_then(|p| p.parent()) {
@@ -35,13 +35,19 @@ fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
             }
         }
     }
-    let replayer = Replayer {
+    Replayer {
         dir: includes
             .get(inputs.include.len())
             .cloned()
             .unwrap_or_else(|| ".".into()),
         includes,
-    };
+    }
+}
+
+/// `--deep`: the lints W0006–W0009 of the analysis, added to the
+/// session's diagnostics; returns the lints it could not decide.
+fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
+    let replayer = replayer(inputs, s);
     let found = analysis::lint::deep(&s.program, &CompareOptions::default(), &replayer);
     s.diagnostics.extend(found.diagnostics);
     diagnostics::sort(&mut s.diagnostics);
@@ -99,30 +105,4 @@ pub(super) fn check(
         return 2;
     }
     u8::from(s.has_errors())
-}
-
-pub(super) fn graph(
-    inputs: &Inputs,
-    format: GraphFormat,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let s = match session(inputs, format.wanted(), out, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    if s.has_errors() {
-        let color = inputs.color.enabled();
-        return output::input_errors(format.wanted(), &s.sources, &s.diagnostics, color, out, err);
-    }
-    let g = crate::graph::build(&s.program);
-    let text = match format {
-        GraphFormat::Dot => crate::graph::to_dot(&g),
-        GraphFormat::Mermaid => crate::graph::to_mermaid(&g),
-        GraphFormat::Json => format!("{}\n", crate::graph::to_json(&g)),
-    };
-    if out.write_all(text.as_bytes()).is_err() {
-        return 2;
-    }
-    0
 }

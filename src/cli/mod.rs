@@ -10,6 +10,7 @@ mod compare;
 mod diff;
 mod eval;
 mod fmt;
+mod graph;
 mod help;
 pub mod output;
 
@@ -129,12 +130,23 @@ pub enum Command {
         #[arg(long)]
         deep: bool,
     },
-    /// Print the dependency graph of the declarations.
+    /// Print the dependency graph of the declarations, grouped by module:
+    /// norms, red lines, exceptions, reports, and the actions they name.
     Graph {
         #[command(flatten)]
         inputs: Inputs,
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
+        /// Keep every declaration, also the actions nothing refers to
+        /// (left out by default).
+        #[arg(long)]
+        all: bool,
+        /// Also an edge for each conflict the analysis finds (dashed,
+        /// labelled `permit_forbid` or `duty_forbid`): within each file, as
+        /// `check --deep` finds them, and between every two files, as
+        /// `norma compare` does (scenarios of at most 4 events).
+        #[arg(long)]
+        conflicts: bool,
     },
     /// Judge reports against the norms in force; print the findings.
     Eval {
@@ -280,7 +292,21 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             format,
             deep,
         } => check::check(&inputs, format, deep, out, err),
-        Command::Graph { inputs, format } => check::graph(&inputs, format, out, err),
+        Command::Graph {
+            inputs,
+            format,
+            all,
+            conflicts,
+        } => graph::graph(
+            &inputs,
+            &graph::GraphArgs {
+                format,
+                all,
+                conflicts,
+            },
+            out,
+            err,
+        ),
         Command::Eval {
             inputs,
             report,

@@ -1,8 +1,22 @@
 //! The dependency graph of a checked program (petgraph): which norm
-//! regulates or is triggered by which action, which exception defeats
-//! which norm, which norm overrides which, which module uses which, which
-//! report judges with which norms. Cycles among exceptions or overrides
-//! are error E0402; `norma graph` prints the graph as DOT, Mermaid or JSON.
+//! regulates, is triggered by or mentions which action, which exception
+//! defeats which norm, which norm overrides which, which module uses
+//! which, which report judges with which norms — and, when the caller
+//! brings them, which norms conflict. Cycles among exceptions or
+//! overrides are error E0402; `norma graph` prints the graph as DOT,
+//! Mermaid or JSON ([`render`]).
+//!
+//! By default the graph leaves out the actions nothing refers to (most
+//! of `std::core` for a text that uses a few of its actions); norms, red
+//! lines, exceptions, reports and modules are always kept. Conflicts are
+//! data handed in ([`ConflictEdge`]): this module never runs the
+//! analysis, the command line does.
+
+mod render;
+
+pub use render::{to_dot, to_json, to_mermaid};
+
+use std::collections::HashSet;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -11,7 +25,7 @@ use serde::Serialize;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Module,
@@ -22,22 +36,31 @@ pub enum NodeKind {
     Report,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Node {
+    /// The qualified name (`std::gge2015::gge_f`), or a module's name.
     pub id: String,
+    /// The name inside its module (`gge_f`), or a module's name.
+    pub name: String,
     pub kind: NodeKind,
+    /// The module that declares it (a module: itself).
+    pub module: ModuleId,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     Uses,
     Declares,
     Triggers,
     Regulates,
+    /// A condition names the action in an `exists`.
+    Mentions,
     ExceptionOf,
     Overrides,
     Judges,
+    /// Two norms that some scenario puts in conflict: the kind of the
+    /// conflict (`permit_forbid`, `duty_forbid`).
+    Conflicts(&'static str),
 }
 
 impl EdgeKind {
@@ -47,33 +70,121 @@ impl EdgeKind {
             EdgeKind::Declares => "declares",
             EdgeKind::Triggers => "triggered by",
             EdgeKind::Regulates => "regulates",
+            EdgeKind::Mentions => "mentions",
             EdgeKind::ExceptionOf => "exception to",
             EdgeKind::Overrides => "overrides",
             EdgeKind::Judges => "judges with",
+            EdgeKind::Conflicts(kind) => kind,
+        }
+    }
+
+    /// The `kind` of a JSON edge.
+    fn json_kind(self) -> &'static str {
+        match self {
+            EdgeKind::Uses => "uses",
+            EdgeKind::Declares => "declares",
+            EdgeKind::Triggers => "triggers",
+            EdgeKind::Regulates => "regulates",
+            EdgeKind::Mentions => "mentions",
+            EdgeKind::ExceptionOf => "exception_of",
+            EdgeKind::Overrides => "overrides",
+            EdgeKind::Judges => "judges",
+            EdgeKind::Conflicts(_) => "conflicts",
         }
     }
 }
 
+/// A conflict to draw: two norms and its kind (`permit_forbid`,
+/// `duty_forbid`), as the analysis names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConflictEdge {
+    pub first: NormId,
+    pub other: NormId,
+    pub kind: &'static str,
+}
+
+/// What goes into the graph.
+#[derive(Clone, Debug, Default)]
+pub struct GraphOptions {
+    /// Keep every declaration, also the actions nothing refers to.
+    pub all: bool,
+    /// Conflicts found by the analysis, drawn as edges between norms.
+    pub conflicts: Vec<ConflictEdge>,
+}
+
 pub struct DepGraph {
     pub graph: DiGraph<Node, EdgeKind>,
+    /// The module names, indexed by `ModuleId` (clusters are drawn per module).
+    pub modules: Vec<String>,
+}
+
+/// The actions named in an `exists` anywhere in `e`.
+fn mentioned(e: &Expr, out: &mut Vec<ActionId>) {
+    let required = |r: &Required, out: &mut Vec<ActionId>| {
+        out.push(r.action);
+        for (_, a) in &r.args {
+            mentioned(a, out);
+        }
+    };
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Var(_) => {}
+        ExprKind::Field(x, _)
+        | ExprKind::Param(x, _)
+        | ExprKind::At(x)
+        | ExprKind::Not(x)
+        | ExprKind::Known(x)
+        | ExprKind::MaxResponse(x) => mentioned(x, out),
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            for x in xs {
+                mentioned(x, out);
+            }
+        }
+        ExprKind::Cmp(_, x, y) | ExprKind::Arith(_, x, y) | ExprKind::In(x, y) => {
+            mentioned(x, out);
+            mentioned(y, out);
+        }
+        ExprKind::Exists(r, timing) => {
+            required(r, out);
+            if let Some(t) = timing {
+                if let Some(w) = &t.within {
+                    mentioned(w, out);
+                }
+                mentioned(&t.anchor, out);
+            }
+        }
+    }
 }
 
 /// Build the graph of a program.
-pub fn build(p: &Program) -> DepGraph {
+pub fn build(p: &Program, opts: &GraphOptions) -> DepGraph {
     let mut g: DiGraph<Node, EdgeKind> = DiGraph::new();
+    let mut edges: HashSet<(NodeIndex, NodeIndex, EdgeKind)> = HashSet::new();
+    let mut edge = |g: &mut DiGraph<Node, EdgeKind>, a: NodeIndex, b: NodeIndex, k: EdgeKind| {
+        if edges.insert((a, b, k)) {
+            g.add_edge(a, b, k);
+        }
+    };
     let module_nodes: Vec<NodeIndex> = p
         .modules
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
             g.add_node(Node {
                 id: m.name.clone(),
+                name: m.name.clone(),
                 kind: NodeKind::Module,
+                module: ModuleId(i as u32),
             })
         })
         .collect();
     for (i, m) in p.modules.iter().enumerate() {
         for u in &m.uses {
-            g.add_edge(module_nodes[i], module_nodes[u.index()], EdgeKind::Uses);
+            edge(
+                &mut g,
+                module_nodes[i],
+                module_nodes[u.index()],
+                EdgeKind::Uses,
+            );
         }
     }
     let action_nodes: Vec<NodeIndex> = p
@@ -82,7 +193,9 @@ pub fn build(p: &Program) -> DepGraph {
         .map(|a| {
             g.add_node(Node {
                 id: a.qualified.clone(),
+                name: a.name.clone(),
                 kind: NodeKind::Action,
+                module: a.module,
             })
         })
         .collect();
@@ -97,7 +210,9 @@ pub fn build(p: &Program) -> DepGraph {
             };
             g.add_node(Node {
                 id: n.qualified.clone(),
+                name: n.name.clone(),
                 kind,
+                module: n.module,
             })
         })
         .collect();
@@ -107,19 +222,23 @@ pub fn build(p: &Program) -> DepGraph {
         .map(|e| {
             g.add_node(Node {
                 id: e.qualified.clone(),
+                name: e.name.clone(),
                 kind: NodeKind::Exception,
+                module: e.module,
             })
         })
         .collect();
+    let mut mentions = Vec::new();
     for (i, n) in p.norms.iter().enumerate() {
-        g.add_edge(
+        edge(
+            &mut g,
             module_nodes[n.module.index()],
             norm_nodes[i],
             EdgeKind::Declares,
         );
         if let Some(t) = &n.trigger {
             if let Some(&a) = action_nodes.get(t.pattern.action.index()) {
-                g.add_edge(norm_nodes[i], a, EdgeKind::Triggers);
+                edge(&mut g, norm_nodes[i], a, EdgeKind::Triggers);
             }
         }
         let regulated = n
@@ -128,16 +247,34 @@ pub fn build(p: &Program) -> DepGraph {
             .map(|m| m.action)
             .or(n.required.as_ref().map(|r| r.action));
         if let Some(a) = regulated.and_then(|a| action_nodes.get(a.index())) {
-            g.add_edge(norm_nodes[i], *a, EdgeKind::Regulates);
+            edge(&mut g, norm_nodes[i], *a, EdgeKind::Regulates);
+        }
+        mentions.clear();
+        let conditions = [
+            n.trigger.as_ref().and_then(|t| t.when.as_ref()),
+            n.when.as_ref(),
+            n.unless.as_ref(),
+        ];
+        for c in conditions.into_iter().flatten() {
+            mentioned(c, &mut mentions);
+        }
+        for (_, a) in n.required.iter().flat_map(|r| &r.args) {
+            mentioned(a, &mut mentions);
+        }
+        for a in &mentions {
+            if let Some(&a) = action_nodes.get(a.index()) {
+                edge(&mut g, norm_nodes[i], a, EdgeKind::Mentions);
+            }
         }
         for o in &n.overrides {
             if let Some(&t) = norm_nodes.get(o.index()) {
-                g.add_edge(norm_nodes[i], t, EdgeKind::Overrides);
+                edge(&mut g, norm_nodes[i], t, EdgeKind::Overrides);
             }
         }
     }
     for (i, e) in p.exceptions.iter().enumerate() {
-        g.add_edge(
+        edge(
+            &mut g,
             module_nodes[e.module.index()],
             exc_nodes[i],
             EdgeKind::Declares,
@@ -147,20 +284,62 @@ pub fn build(p: &Program) -> DepGraph {
             ExceptionTarget::Exception(x) => exc_nodes.get(x.index()),
         };
         if let Some(&t) = target {
-            g.add_edge(exc_nodes[i], t, EdgeKind::ExceptionOf);
+            edge(&mut g, exc_nodes[i], t, EdgeKind::ExceptionOf);
+        }
+        mentions.clear();
+        for c in [e.when.as_ref(), e.unless.as_ref()].into_iter().flatten() {
+            mentioned(c, &mut mentions);
+        }
+        for a in &mentions {
+            if let Some(&a) = action_nodes.get(a.index()) {
+                edge(&mut g, exc_nodes[i], a, EdgeKind::Mentions);
+            }
         }
     }
     for r in &p.reports {
         let node = g.add_node(Node {
             id: r.qualified.clone(),
+            name: r.name.clone(),
             kind: NodeKind::Report,
+            module: r.module,
         });
-        g.add_edge(module_nodes[r.module.index()], node, EdgeKind::Declares);
+        edge(
+            &mut g,
+            module_nodes[r.module.index()],
+            node,
+            EdgeKind::Declares,
+        );
         for n in &r.in_force {
-            g.add_edge(node, norm_nodes[n.index()], EdgeKind::Judges);
+            if let Some(&t) = norm_nodes.get(n.index()) {
+                edge(&mut g, node, t, EdgeKind::Judges);
+            }
         }
     }
-    DepGraph { graph: g }
+    for c in &opts.conflicts {
+        if let (Some(&a), Some(&b)) = (
+            norm_nodes.get(c.first.index()),
+            norm_nodes.get(c.other.index()),
+        ) {
+            edge(&mut g, a, b, EdgeKind::Conflicts(c.kind));
+        }
+    }
+    let modules = p.modules.iter().map(|m| m.name.clone()).collect();
+    if opts.all {
+        return DepGraph { graph: g, modules };
+    }
+    // Leave out what nothing refers to: an action no norm or exception
+    // names. `filter_map` drops the edges of a node it leaves out.
+    let graph = g.filter_map(
+        |i, n| {
+            let referred = g
+                .neighbors_directed(i, petgraph::Direction::Incoming)
+                .next()
+                .is_some();
+            (n.kind != NodeKind::Action || referred).then(|| n.clone())
+        },
+        |_, e| Some(*e),
+    );
+    DepGraph { graph, modules }
 }
 
 /// E0402: cycles among exceptions (`to`) or overrides.
@@ -234,86 +413,4 @@ pub fn check_cycles(p: &Program, diags: &mut Vec<Diagnostic>) {
         }
         diags.push(d.with_note("which of them prevails would depend on itself; break the cycle by removing one `to` or `overrides`"));
     }
-}
-
-/// Graphviz DOT.
-pub fn to_dot(g: &DepGraph) -> String {
-    let mut out = String::from("digraph norma {\n  rankdir=LR;\n");
-    for idx in g.graph.node_indices() {
-        let n = &g.graph[idx];
-        let shape = match n.kind {
-            NodeKind::Module => "folder",
-            NodeKind::Action => "ellipse",
-            NodeKind::Norm => "box",
-            NodeKind::Redline => "octagon",
-            NodeKind::Exception => "diamond",
-            NodeKind::Report => "note",
-        };
-        out.push_str(&format!(
-            "  n{} [label={:?}, shape={shape}];\n",
-            idx.index(),
-            n.id
-        ));
-    }
-    for e in g.graph.edge_indices() {
-        if let Some((a, b)) = g.graph.edge_endpoints(e) {
-            out.push_str(&format!(
-                "  n{} -> n{} [label={:?}];\n",
-                a.index(),
-                b.index(),
-                g.graph[e].label()
-            ));
-        }
-    }
-    out.push_str("}\n");
-    out
-}
-
-/// Mermaid flowchart.
-pub fn to_mermaid(g: &DepGraph) -> String {
-    let mut out = String::from("flowchart LR\n");
-    for idx in g.graph.node_indices() {
-        let n = &g.graph[idx];
-        let label = n.id.replace('"', "'");
-        let (open, close) = match n.kind {
-            NodeKind::Module => ("[/", "/]"),
-            NodeKind::Action => ("([", "])"),
-            NodeKind::Norm => ("[", "]"),
-            NodeKind::Redline => ("{{", "}}"),
-            NodeKind::Exception => ("{", "}"),
-            NodeKind::Report => ("[[", "]]"),
-        };
-        out.push_str(&format!("  n{}{open}\"{label}\"{close}\n", idx.index()));
-    }
-    for e in g.graph.edge_indices() {
-        if let Some((a, b)) = g.graph.edge_endpoints(e) {
-            out.push_str(&format!(
-                "  n{} -->|{}| n{}\n",
-                a.index(),
-                g.graph[e].label(),
-                b.index()
-            ));
-        }
-    }
-    out
-}
-
-/// JSON: `{"schema_version":1,"nodes":[...],"edges":[...]}`.
-pub fn to_json(g: &DepGraph) -> serde_json::Value {
-    let nodes: Vec<serde_json::Value> = g
-        .graph
-        .node_indices()
-        .map(|i| serde_json::json!({"id": g.graph[i].id, "kind": g.graph[i].kind}))
-        .collect();
-    let edges: Vec<serde_json::Value> = g
-        .graph
-        .edge_indices()
-        .filter_map(|e| {
-            let (a, b) = g.graph.edge_endpoints(e)?;
-            Some(
-                serde_json::json!({"from": g.graph[a].id, "to": g.graph[b].id, "kind": g.graph[e]}),
-            )
-        })
-        .collect();
-    serde_json::json!({"schema_version": 1, "nodes": nodes, "edges": edges})
 }

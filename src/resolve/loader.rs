@@ -233,7 +233,10 @@ impl<'a> Loader<'a> {
     fn add_files(&mut self, entries: Vec<PathBuf>) -> Result<(), IoFailure> {
         for path in entries {
             let key = ModKey::File(canonical(&path));
-            if self.by_key.contains_key(&key) {
+            // Named on the command line, so an entry, even when an
+            // earlier entry's `use` loaded it first.
+            if let Some(&i) = self.by_key.get(&key) {
+                self.out.modules[i].is_entry = true;
                 continue;
             }
             let text = read_text(&path)?;
