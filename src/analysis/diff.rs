@@ -726,6 +726,26 @@ fn solve_group(
         .iter()
         .zip(&conditions)
         .map(|(pair, per_change)| {
+            // Most norms do not change: one query for any change first.
+            let any: Vec<Bool> = per_change
+                .iter()
+                .flat_map(|c| c.1.iter().cloned())
+                .collect();
+            solver.push();
+            solver.assert(Bool::or(&any));
+            let first = solver.check();
+            let why = solver.get_reason_unknown();
+            solver.pop(1);
+            match first {
+                SatResult::Unsat => return PairResult::Found(Vec::new()),
+                SatResult::Unknown => {
+                    return PairResult::Undecided(format!(
+                        "the solver could not decide whether any scenario changes it: {}",
+                        why.unwrap_or_else(|| "no answer in time".into())
+                    ))
+                }
+                SatResult::Sat => {}
+            }
             let mut found = Vec::new();
             for (change, slots) in per_change {
                 match smallest(&solver, &scen, slots) {
