@@ -23,7 +23,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, find_conflicts, pair_tasks, solver_for, CompareOptions, ConflictKind,
+    actions_for, check, find_conflicts, pair_tasks, reason_unknown, solver_for, CompareOptions,
+    ConflictKind,
 };
 use super::encode::Enc;
 use super::logic::{Tri, Val};
@@ -39,6 +40,9 @@ pub struct Deep {
     pub diagnostics: Vec<Diagnostic>,
     /// Lints that could not be decided, with the reason.
     pub undecided: Vec<String>,
+    /// The deadline of the options passed before every lint was asked:
+    /// the lints are incomplete (the language server shows none of them).
+    pub out_of_time: bool,
 }
 
 enum Answer {
@@ -53,7 +57,7 @@ fn satisfiable(
     program: &Program,
     norms: &[NormId],
     k: usize,
-    timeout: u32,
+    opts: &CompareOptions,
     build: &dyn Fn(&Enc<'_, '_>) -> Bool,
 ) -> Answer {
     let actions = actions_for(program, norms);
@@ -62,7 +66,7 @@ fn satisfiable(
             break;
         }
         let scen = Scenario::new(program, slots, actions.clone());
-        let solver = solver_for(&scen, timeout);
+        let solver = solver_for(&scen, opts.timeout_ms);
         let enc = Enc {
             scen: &scen,
             hypo: None,
@@ -75,15 +79,9 @@ fn satisfiable(
             return Answer::Unknown(why);
         }
         solver.assert(&phi);
-        match solver.check() {
+        match check(&solver, opts) {
             SatResult::Sat => return Answer::Sat,
-            SatResult::Unknown => {
-                return Answer::Unknown(
-                    solver
-                        .get_reason_unknown()
-                        .unwrap_or_else(|| "no answer in time".into()),
-                )
-            }
+            SatResult::Unknown => return Answer::Unknown(reason_unknown(&solver, opts)),
             SatResult::Unsat => {}
         }
     }
@@ -154,7 +152,6 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     let mut out = Deep::default();
     let entries = entry_modules(program);
     let k = opts.events.max(1);
-    let t = opts.timeout_ms;
     let in_entry = |m: ModuleId| entries.contains(&m);
     let within = format!("with at most {k} event{}", if k == 1 { "" } else { "s" });
 
@@ -163,11 +160,14 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
         if !in_entry(def.module) {
             continue;
         }
+        if opts.expired() {
+            break;
+        }
         if let Some(why) = support::unsupported(program, id) {
             out.undecided.push(format!("`{}` {why}", def.qualified));
             continue;
         }
-        let applies = satisfiable(program, &[id], k, t, &|enc| {
+        let applies = satisfiable(program, &[id], k, opts, &|enc| {
             somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
         });
         match applies {
@@ -186,7 +186,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                 .with_note("rewrite the condition, or remove the norm if it is not meant to apply"),
             ),
             Answer::Sat if !def.exceptions.is_empty() => {
-                let free = satisfiable(program, &[id], k, t, &|enc| {
+                let free = satisfiable(program, &[id], k, opts, &|enc| {
                     somewhere(enc, id, &|f| enc.in_force(id, f))
                 });
                 match free {
@@ -217,6 +217,9 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
         if !in_entry(def.module) {
             continue;
         }
+        if opts.expired() {
+            break;
+        }
         let root = def.root;
         if let Some(why) = support::unsupported(program, root) {
             out.undecided
@@ -233,7 +236,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
             chain.push(e.index());
             target = program.exceptions[e.index()].target;
         }
-        let answer = satisfiable(program, &[root], k, t, &|enc| {
+        let answer = satisfiable(program, &[root], k, opts, &|enc| {
             somewhere(enc, root, &|f| {
                 let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
                 all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
@@ -288,6 +291,9 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
         if tasks.is_empty() {
             continue;
         }
+        if opts.expired() {
+            break;
+        }
         let found = find_conflicts(program, &all, &tasks, vec![m], opts, replayer);
         for n in &found.not_analysed {
             out.undecided
@@ -340,5 +346,6 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     }
     out.undecided.sort();
     out.undecided.dedup();
+    out.out_of_time = opts.expired();
     out
 }

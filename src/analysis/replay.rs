@@ -2,6 +2,11 @@
 //! folders as `-I`), judge its report with the evaluator of §7, and
 //! check its `expect` lines — what `norma test` does. The analysis calls
 //! this before it shows any witness.
+//!
+//! The texts a witness `use`s are read from disk, or, for the language
+//! server, from its open buffers ([`Replayer::documents`]): a buffer may
+//! be unsaved, or differ from its file, and the witness must replay
+//! against the text that was analysed.
 
 use std::path::PathBuf;
 
@@ -20,6 +25,9 @@ pub struct Replayer {
     /// The `-I` folders of the replay: those of the command line and the
     /// folders of the texts' files.
     pub includes: Vec<PathBuf>,
+    /// Texts `(path, text)` read in place of those files by a witness's
+    /// `use` (the editor's open documents); empty on the command line.
+    pub documents: Vec<(PathBuf, String)>,
 }
 
 impl Replayer {
@@ -44,11 +52,7 @@ impl Replayer {
             bodies.push('\n');
         }
         let combined = format!("{}\n\n{bodies}", uses.join("\n"));
-        let name = self.dir.join("witnesses.norma");
-        let session = driver::check_texts(
-            vec![(name.display().to_string(), self.dir.clone(), combined)],
-            &self.includes,
-        );
+        let session = self.check("witnesses", combined);
         let program = &session.program;
         let batch_ok = !session.has_errors();
         witnesses
@@ -74,18 +78,20 @@ impl Replayer {
             .collect()
     }
 
+    /// Check `text` as the file `NAME.norma` of the replay folder.
+    fn check(&self, name: &str, text: String) -> driver::Session {
+        let path = self.dir.join(format!("{name}.norma"));
+        driver::check_texts_over(
+            vec![(path.display().to_string(), self.dir.clone(), text)],
+            self.documents.clone(),
+            &self.includes,
+        )
+    }
+
     /// Check and evaluate `text` as the file `REPORT.norma`; `Ok` when it
     /// checks clean and every `expect` holds.
     pub fn replay(&self, report: &str, text: &str) -> Result<(), String> {
-        let name = self.dir.join(format!("{report}.norma"));
-        let session = driver::check_texts(
-            vec![(
-                name.display().to_string(),
-                self.dir.clone(),
-                text.to_string(),
-            )],
-            &self.includes,
-        );
+        let session = self.check(report, text.to_string());
         let errors: Vec<String> = session
             .diagnostics
             .iter()

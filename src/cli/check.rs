@@ -41,6 +41,7 @@ fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
             .cloned()
             .unwrap_or_else(|| ".".into()),
         includes,
+        documents: Vec::new(),
     };
     let found = analysis::lint::deep(&s.program, &CompareOptions::default(), &replayer);
     s.diagnostics.extend(found.diagnostics);
