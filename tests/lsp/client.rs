@@ -143,6 +143,7 @@ impl Client {
     }
 
     /// The `window/logMessage` lines received so far and not yet read.
+    #[allow(dead_code)] // not every test binary that includes this reads the log
     pub fn logged(&mut self) -> Vec<String> {
         let (logs, rest): (Vec<Value>, Vec<Value>) = self
             .pending
