@@ -222,8 +222,22 @@ pub(crate) fn find_conflicts(
         ..Comparison::default()
     };
     let mut found = Vec::new();
+    // Past the deadline no witness is written or replayed: a pair found
+    // is left undecided, never claimed without its witness.
+    let late = opts.expired();
     for r in results {
-        found.extend(r.found);
+        if late {
+            out.not_analysed
+                .extend(r.found.iter().map(|(_, first, other, ..)| NotAnalysed {
+                    norm: *first,
+                    reason: format!(
+                        "the time budget ran out before its pair with `{}` was witnessed",
+                        program.norm(*other).qualified
+                    ),
+                }));
+        } else {
+            found.extend(r.found);
+        }
         out.not_analysed.extend(r.not_analysed);
         out.failures.extend(r.failures);
     }
@@ -655,6 +669,15 @@ impl Parts<'_> {
     /// A solver over scenarios of `slots` slots, asked for each partner's
     /// smallest conflict of at least `from` events.
     fn solve(&self, slots: usize, from: usize, partners: &[NormId]) -> Found {
+        if self.opts.expired() {
+            return Found {
+                undecided: partners
+                    .iter()
+                    .map(|&p| (p, "the time budget ran out".into()))
+                    .collect(),
+                ..Found::default()
+            };
+        }
         let scen = Scenario::new(self.program, slots, self.actions.to_vec());
         let solver = solver_for(&scen, self.opts.timeout_ms);
         let enc = Enc {

@@ -65,6 +65,9 @@ fn satisfiable(
         if slots > 1 && k == 1 {
             break;
         }
+        if opts.expired() {
+            return Answer::Unknown("the time budget ran out".into());
+        }
         let scen = Scenario::new(program, slots, actions.clone());
         let solver = solver_for(&scen, opts.timeout_ms);
         let enc = Enc {

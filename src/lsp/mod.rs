@@ -262,16 +262,15 @@ impl Server {
         let analysis = Rc::new(analysis);
         let mut out = Vec::new();
         if std::mem::take(&mut self.saved) {
-            let log = match deep::run(&analysis, &self.docs, &self.includes, self.deep_budget) {
-                deep::Outcome::Done { diagnostics, log } => {
-                    self.deep = diagnostics;
-                    (lsp_types::MessageType::LOG, log)
-                }
-                deep::Outcome::Skipped(why) => (lsp_types::MessageType::INFO, vec![why]),
-            };
-            for line in log.1 {
-                out.push(log_message(log.0, line));
-            }
+            let (level, lines) =
+                match deep::run(&analysis, &self.docs, &self.includes, self.deep_budget) {
+                    deep::Outcome::Done { diagnostics, log } => {
+                        self.deep = diagnostics;
+                        (lsp_types::MessageType::LOG, log)
+                    }
+                    deep::Outcome::Skipped(why) => (lsp_types::MessageType::INFO, vec![why]),
+                };
+            out.extend(lines.into_iter().map(|line| log_message(level, line)));
         }
         let mut now = convert::diagnostics_by_uri(&analysis);
         for d in &self.deep {
