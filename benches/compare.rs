@@ -60,6 +60,7 @@ fn run(s: &Session, a: &[ModuleId], b: &[ModuleId], dir: &Path) -> (Comparison, 
     let replayer = Replayer {
         dir: dir.to_path_buf(),
         includes: vec![dir.to_path_buf()],
+        documents: Vec::new(),
     };
     let start = Instant::now();
     let c = analysis::compare(&s.program, a, b, &CompareOptions::default(), &replayer);

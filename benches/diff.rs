@@ -98,10 +98,12 @@ fn diff_case(dir: &Path, actions: usize) {
         Replayer {
             dir: v1.clone(),
             includes: vec![v1.clone()],
+            documents: Vec::new(),
         },
         Replayer {
             dir: v2.clone(),
             includes: vec![v2.clone()],
+            documents: Vec::new(),
         },
     );
     let d = diff::diff(
@@ -143,6 +145,7 @@ fn main() {
     let replayer = Replayer {
         dir: PathBuf::from("stdlib-norms"),
         includes: vec![PathBuf::from("stdlib-norms")],
+        documents: Vec::new(),
     };
     let deep = lint::deep(&s.program, &CompareOptions::default(), &replayer);
     println!(

@@ -45,6 +45,17 @@ pub fn check_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) 
     finish(loader::load_texts(texts, includes), true)
 }
 
+/// Check in-memory sources (as [`check_texts`]) where a `use` that
+/// reaches one of `documents` `(path, text)` reads that text, not the
+/// disk: a witness of the deep lints replayed against the open buffers.
+pub fn check_texts_over(
+    texts: Vec<(String, PathBuf, String)>,
+    documents: Vec<(PathBuf, String)>,
+    includes: &[PathBuf],
+) -> Session {
+    finish(loader::load_texts_over(texts, documents, includes), false)
+}
+
 /// Check the language server's open documents `(path, text)` together;
 /// a `use` that reaches an open document reads its text, not the disk.
 pub fn check_documents(docs: Vec<(PathBuf, String)>, includes: &[PathBuf]) -> Session {

@@ -391,6 +391,7 @@ fn differential(a: &[Gen], b: &[Gen]) -> Result<(), TestCaseError> {
     let replayer = Replayer {
         dir: dir.clone(),
         includes: vec![dir.clone()],
+        documents: Vec::new(),
     };
     let opts = CompareOptions {
         events: 1,

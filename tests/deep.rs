@@ -59,3 +59,38 @@ fn without_deep_nothing_changes() {
     assert!(!stdout.contains("W0009"), "{stdout}");
     assert!(!stdout.contains("--deep"), "{stdout}");
 }
+
+/// With a deadline (the language server's budget on save), lints are
+/// cut short, never guessed: past it, nothing is claimed and the result
+/// says it ran out of time; with time enough, the same W0009 as without.
+#[test]
+fn a_deadline_cuts_the_lints_short_and_says_so() {
+    use norma::analysis::{lint, replay::Replayer, CompareOptions};
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    let dir = PathBuf::from("tests/diagnostics");
+    let session = norma::driver::check_paths(&[dir.join("W0009_conflict_within_text.norma")], &[])
+        .expect("the case loads");
+    let replayer = Replayer {
+        dir: dir.clone(),
+        includes: vec![dir],
+        documents: Vec::new(),
+    };
+    let past = CompareOptions {
+        deadline: Some(Instant::now()),
+        ..CompareOptions::default()
+    };
+    let cut = lint::deep(&session.program, &past, &replayer);
+    assert!(cut.out_of_time);
+    assert!(cut.diagnostics.is_empty(), "{:?}", cut.diagnostics);
+
+    let ample = CompareOptions {
+        deadline: Some(Instant::now() + Duration::from_secs(60)),
+        ..CompareOptions::default()
+    };
+    let whole = lint::deep(&session.program, &ample, &replayer);
+    assert!(!whole.out_of_time);
+    let codes: Vec<&str> = whole.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["W0009"]);
+}

@@ -56,6 +56,7 @@ fn every_case_produces_its_code_and_matches_its_snapshots() {
             let replayer = norma::analysis::replay::Replayer {
                 dir: PathBuf::from("tests/diagnostics"),
                 includes: vec![PathBuf::from("tests/diagnostics")],
+                documents: Vec::new(),
             };
             let deep = norma::analysis::lint::deep(
                 &session.program,

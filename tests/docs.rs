@@ -110,6 +110,7 @@ fn check_block(page: &Path, dir: &Path, i: usize, b: &Block) -> Option<String> {
         let replayer = norma::analysis::replay::Replayer {
             dir: dir.to_path_buf(),
             includes: vec![dir.to_path_buf()],
+            documents: Vec::new(),
         };
         let deep = norma::analysis::lint::deep(
             &session.program,

@@ -329,6 +329,81 @@ fn uses_resolve_to_open_buffers_and_bad_requests_do_not_stop_the_server() {
     c.shutdown();
 }
 
+/// A save runs the deep lints over the open buffers: a permit of
+/// `main.norma` in conflict with a forbid of `treaty.norma`, which exists
+/// only as a buffer (so the witness replays against it); the next change
+/// drops the warning. Its fix is offered only where the edit checks.
+#[test]
+fn a_save_runs_the_deep_lints_over_the_open_buffers() {
+    let dir = workdir("deep");
+    let treaty = dir.join("treaty.norma");
+    let main = dir.join("main.norma");
+    let treaty_text =
+        "enum Effect { none < damage < destruction }\naction operate(effect: Effect)\n\n\
+        norm no_damage {\n  source \"x\"\n  forbid operate(effect: e) when e >= damage\n}\n";
+    let main_text = "use treaty;\n\nnorm may_retaliate {\n  source \"x\"\n  \
+        permit operate(effect: e) when e == destruction\n}\n";
+    let mut c = Client::start(&dir);
+    c.request("initialize", json!({"processId": null, "capabilities": {}}));
+    c.notify("initialized", json!({}));
+    c.open(&uri_of(&treaty), treaty_text);
+    c.diagnostics(&uri_of(&treaty));
+    c.open(&uri_of(&main), main_text);
+    assert_eq!(c.diagnostics(&uri_of(&main)), Vec::<Value>::new());
+    assert!(c.logged().is_empty());
+
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri_of(&main)}}),
+    );
+    let diags = c.diagnostics(&uri_of(&main));
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "W0009");
+    let log = c.logged();
+    assert!(
+        log.iter()
+            .any(|l| l.starts_with("norma: deep lints of 2 open documents: 1 warning in")),
+        "{log:?}"
+    );
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri_of(&main)}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+    );
+    let edited: Vec<(String, String)> = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .flat_map(|a| {
+            let changes = a["edit"]["changes"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            changes
+                .into_iter()
+                .map(|(uri, edits)| (uri, edits[0]["newText"].to_string()))
+        })
+        .collect();
+    assert_eq!(
+        edited,
+        [(uri_of(&main), "\" overrides no_damage\"".to_string())],
+        "`treaty` cannot name `may_retaliate` (a `use main` would make a cycle), \
+         so the fix that would edit it is not offered"
+    );
+
+    c.notify(
+        "textDocument/didChange",
+        change(
+            &uri_of(&main),
+            2,
+            json!({"line": 1, "character": 0}),
+            json!({"line": 1, "character": 0}),
+            "\n",
+        ),
+    );
+    assert_eq!(c.diagnostics(&uri_of(&main)), Vec::<Value>::new());
+    c.shutdown();
+}
+
 /// A real editor: headless Neovim's built-in LSP client starts `norma
 /// lsp`, opens a file with an error and writes down the diagnostics it got.
 #[test]

@@ -15,6 +15,7 @@
 //! replayed by the caller-supplied [`Replayer`].
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,6 +39,10 @@ pub struct CompareOptions {
     pub events: usize,
     /// Time limit of one solver query, in milliseconds.
     pub timeout_ms: u32,
+    /// When the whole analysis must be done (the language server's budget
+    /// on save): every query is cut to the time left, none is asked after
+    /// it, and what it could not ask is undecided.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for CompareOptions {
@@ -45,8 +50,54 @@ impl Default for CompareOptions {
         CompareOptions {
             events: 4,
             timeout_ms: 20_000,
+            deadline: None,
         }
     }
+}
+
+impl CompareOptions {
+    /// Is the deadline (if any) past?
+    pub fn expired(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// The time limit of the next query: `timeout_ms`, cut to what is
+    /// left before the deadline; `None` when nothing is left.
+    fn query_ms(&self) -> Option<u32> {
+        match self.deadline {
+            None => Some(self.timeout_ms),
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now()).as_millis();
+                let left = u32::try_from(left).unwrap_or(u32::MAX);
+                (left > 0).then(|| left.min(self.timeout_ms))
+            }
+        }
+    }
+}
+
+/// Ask the solver, within the query's time limit (see
+/// [`CompareOptions::query_ms`]); past the deadline the answer is
+/// `Unknown` without asking.
+pub(crate) fn check(solver: &Solver, opts: &CompareOptions) -> SatResult {
+    let Some(ms) = opts.query_ms() else {
+        return SatResult::Unknown;
+    };
+    if opts.deadline.is_some() {
+        let mut params = Params::new();
+        params.set_u32("timeout", ms);
+        solver.set_params(&params);
+    }
+    solver.check()
+}
+
+/// Why the solver said `Unknown` (its own reason, or the deadline).
+pub(crate) fn reason_unknown(solver: &Solver, opts: &CompareOptions) -> String {
+    if opts.expired() {
+        return "the time budget ran out".into();
+    }
+    solver
+        .get_reason_unknown()
+        .unwrap_or_else(|| "no answer in time".into())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -163,7 +214,7 @@ pub(crate) fn find_conflicts(
     let k = opts.events.max(1);
     let results: Vec<TaskResult> = tasks
         .par_iter()
-        .map(|t| run_task(program, all, t, k, opts.timeout_ms))
+        .map(|t| run_task(program, all, t, k, opts))
         .collect();
 
     let mut out = Comparison {
@@ -171,8 +222,22 @@ pub(crate) fn find_conflicts(
         ..Comparison::default()
     };
     let mut found = Vec::new();
+    // Past the deadline no witness is written or replayed: a pair found
+    // is left undecided, never claimed without its witness.
+    let late = opts.expired();
     for r in results {
-        found.extend(r.found);
+        if late {
+            out.not_analysed
+                .extend(r.found.iter().map(|(_, first, other, ..)| NotAnalysed {
+                    norm: *first,
+                    reason: format!(
+                        "the time budget ran out before its pair with `{}` was witnessed",
+                        program.norm(*other).qualified
+                    ),
+                }));
+        } else {
+            found.extend(r.found);
+        }
         out.not_analysed.extend(r.not_analysed);
         out.failures.extend(r.failures);
     }
@@ -470,8 +535,17 @@ fn exists_actions(e: &crate::model::Expr, f: &mut dyn FnMut(ActionId)) {
 
 /// Run one task: returns the pairs found (with their scenarios) and the
 /// norms that could not be analysed.
-fn run_task(program: &Program, all: &[NormId], task: &Task, k: usize, timeout: u32) -> TaskResult {
+fn run_task(
+    program: &Program,
+    all: &[NormId],
+    task: &Task,
+    k: usize,
+    opts: &CompareOptions,
+) -> TaskResult {
     let mut res = TaskResult::default();
+    if opts.expired() {
+        return res;
+    }
     let main = program.norm(task.main);
     let deps = dependencies(program, all, task);
     let mut hypo_permits = Vec::new();
@@ -526,7 +600,7 @@ fn run_task(program: &Program, all: &[NormId], task: &Task, k: usize, timeout: u
         deps: &deps,
         hypo_permits: &hypo_permits,
         actions: &actions,
-        timeout,
+        opts,
     };
     // One event first, on a scenario of one slot: most conflicts need no
     // more, and its formulas are a quarter the size.
@@ -580,7 +654,7 @@ struct Parts<'a> {
     deps: &'a [NormId],
     hypo_permits: &'a [NormId],
     actions: &'a [ActionId],
-    timeout: u32,
+    opts: &'a CompareOptions,
 }
 
 /// A task's findings by partner norm.
@@ -595,8 +669,17 @@ impl Parts<'_> {
     /// A solver over scenarios of `slots` slots, asked for each partner's
     /// smallest conflict of at least `from` events.
     fn solve(&self, slots: usize, from: usize, partners: &[NormId]) -> Found {
+        if self.opts.expired() {
+            return Found {
+                undecided: partners
+                    .iter()
+                    .map(|&p| (p, "the time budget ran out".into()))
+                    .collect(),
+                ..Found::default()
+            };
+        }
         let scen = Scenario::new(self.program, slots, self.actions.to_vec());
-        let solver = solver_for(&scen, self.timeout);
+        let solver = solver_for(&scen, self.opts.timeout_ms);
         let enc = Enc {
             scen: &scen,
             hypo: None,
@@ -616,7 +699,7 @@ impl Parts<'_> {
                 ..Found::default()
             };
         }
-        let outcome = search(&solver, &scen, &conditions, from);
+        let outcome = search(&solver, &scen, &conditions, from, self.opts);
         Found {
             found: outcome
                 .found
@@ -799,6 +882,7 @@ fn search(
     scen: &Scenario<'_>,
     conditions: &[(NormId, Vec<Bool>)],
     from: usize,
+    opts: &CompareOptions,
 ) -> Outcome {
     let mut out = Outcome::default();
     let phis: Vec<Bool> = conditions.iter().map(|(_, c)| Bool::or(c)).collect();
@@ -809,7 +893,7 @@ fn search(
         let any = Bool::or(&phis);
         solver.push();
         solver.assert(&any);
-        let result = solver.check();
+        let result = check(solver, opts);
         solver.pop(1);
         if result == SatResult::Unsat {
             return out;
@@ -824,6 +908,7 @@ fn search(
             size,
             &mut remaining,
             &mut out,
+            opts,
         );
         if remaining.is_empty() {
             break;
@@ -845,6 +930,7 @@ fn holds(model: &Model, b: &Bool) -> bool {
 
 /// Every remaining partner that conflicts in a scenario of at most `size`
 /// events.
+#[allow(clippy::too_many_arguments)]
 fn exhaust(
     solver: &Solver,
     scen: &Scenario<'_>,
@@ -853,6 +939,7 @@ fn exhaust(
     size: usize,
     remaining: &mut Vec<usize>,
     out: &mut Outcome,
+    opts: &CompareOptions,
 ) {
     while !remaining.is_empty() {
         let any = Bool::or(
@@ -864,7 +951,7 @@ fn exhaust(
         solver.push();
         limit(solver, scen, size);
         solver.assert(&any);
-        let result = solver.check();
+        let result = check(solver, opts);
         let model = solver.get_model();
         solver.pop(1);
         match (result, model) {
@@ -880,7 +967,8 @@ fn exhaust(
                         .push("the solver's model satisfies no condition".into());
                     return;
                 }
-                let model = readable(solver, scen, size, &hits, phis, &model).unwrap_or(model);
+                let model =
+                    readable(solver, scen, size, &hits, phis, &model, opts).unwrap_or(model);
                 record(scen, conditions, &model, &hits, out);
                 remaining.retain(|i| !hits.contains(i));
             }
@@ -890,16 +978,11 @@ fn exhaust(
                     solver.push();
                     limit(solver, scen, size);
                     solver.assert(&phis[i]);
-                    let result = solver.check();
+                    let result = check(solver, opts);
                     match (result, solver.get_model()) {
                         (SatResult::Sat, Some(m)) => record(scen, conditions, &m, &[i], out),
                         (SatResult::Unsat, _) => {}
-                        _ => out.undecided.push((
-                            i,
-                            solver
-                                .get_reason_unknown()
-                                .unwrap_or_else(|| "no answer in time".into()),
-                        )),
+                        _ => out.undecided.push((i, reason_unknown(solver, opts))),
                     }
                     solver.pop(1);
                 }
@@ -918,6 +1001,7 @@ fn readable(
     hits: &[usize],
     phis: &[Bool],
     model: &Model,
+    opts: &CompareOptions,
 ) -> Option<Model> {
     let from = Int::from_i64(READABLE_FROM);
     let dated = scen.at.iter().take(size).all(|at| {
@@ -937,7 +1021,7 @@ fn readable(
     for &i in hits {
         solver.assert(&phis[i]);
     }
-    let better = match solver.check() {
+    let better = match check(solver, opts) {
         SatResult::Sat => solver.get_model(),
         _ => None,
     };

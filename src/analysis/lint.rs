@@ -25,8 +25,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, find_conflicts, local, pair_tasks, solver_for, CompareOptions, Conflict,
-    ConflictKind, NotAnalysed,
+    actions_for, check, find_conflicts, local, pair_tasks, reason_unknown, solver_for,
+    CompareOptions, Conflict, ConflictKind, NotAnalysed,
 };
 use super::encode::Enc;
 use super::logic::{Tri, Val};
@@ -42,6 +42,9 @@ pub struct Deep {
     pub diagnostics: Vec<Diagnostic>,
     /// Lints that could not be decided, with the reason.
     pub undecided: Vec<String>,
+    /// The deadline of the options passed before every lint was asked:
+    /// the lints are incomplete (the language server shows none of them).
+    pub out_of_time: bool,
 }
 
 enum Answer {
@@ -56,7 +59,7 @@ fn satisfiable(
     program: &Program,
     norms: &[NormId],
     k: usize,
-    timeout: u32,
+    opts: &CompareOptions,
     build: &dyn Fn(&Enc<'_, '_>) -> Bool,
 ) -> Answer {
     let actions = actions_for(program, norms);
@@ -66,8 +69,11 @@ fn satisfiable(
         if slots > 1 && most == 1 {
             break;
         }
+        if opts.expired() {
+            return Answer::Unknown("the time budget ran out".into());
+        }
         let scen = Scenario::new(program, slots, actions.clone());
-        let solver = solver_for(&scen, timeout);
+        let solver = solver_for(&scen, opts.timeout_ms);
         let enc = Enc {
             scen: &scen,
             hypo: None,
@@ -80,15 +86,9 @@ fn satisfiable(
             return Answer::Unknown(why);
         }
         solver.assert(&phi);
-        match solver.check() {
+        match check(&solver, opts) {
             SatResult::Sat => return Answer::Sat,
-            SatResult::Unknown => {
-                return Answer::Unknown(
-                    solver
-                        .get_reason_unknown()
-                        .unwrap_or_else(|| "no answer in time".into()),
-                )
-            }
+            SatResult::Unknown => return Answer::Unknown(reason_unknown(&solver, opts)),
             SatResult::Unsat => {}
         }
     }
@@ -159,7 +159,6 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     let mut out = Deep::default();
     let entries = entry_modules(program);
     let k = opts.events.max(1);
-    let t = opts.timeout_ms;
     let in_entry = |m: ModuleId| entries.contains(&m);
     let within = format!("with at most {k} event{}", if k == 1 { "" } else { "s" });
 
@@ -172,14 +171,14 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
         .map(|(n, def)| {
             let mut out = Deep::default();
             let id = NormId(n as u32);
-            if !in_entry(def.module) {
+            if !in_entry(def.module) || opts.expired() {
                 return out;
             }
             if let Some(why) = support::unsupported(program, id) {
                 out.undecided.push(format!("`{}` {why}", def.qualified));
                 return out;
             }
-            let applies = satisfiable(program, &[id], k, t, &|enc| {
+            let applies = satisfiable(program, &[id], k, opts, &|enc| {
                 somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
             });
             match applies {
@@ -200,7 +199,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                     ),
                 ),
                 Answer::Sat if !def.exceptions.is_empty() => {
-                    let free = satisfiable(program, &[id], k, t, &|enc| {
+                    let free = satisfiable(program, &[id], k, opts, &|enc| {
                         somewhere(enc, id, &|f| enc.in_force(id, f))
                     });
                     match free {
@@ -234,7 +233,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
         .enumerate()
         .map(|(x, def)| {
             let mut out = Deep::default();
-            if !in_entry(def.module) {
+            if !in_entry(def.module) || opts.expired() {
                 return out;
             }
             let root = def.root;
@@ -253,7 +252,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                 chain.push(e.index());
                 target = program.exceptions[e.index()].target;
             }
-            let answer = satisfiable(program, &[root], k, t, &|enc| {
+            let answer = satisfiable(program, &[root], k, opts, &|enc| {
                 somewhere(enc, root, &|f| {
                     let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
                     all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
@@ -350,6 +349,7 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     }
     out.undecided.sort();
     out.undecided.dedup();
+    out.out_of_time = opts.expired();
     out
 }
 
@@ -388,6 +388,9 @@ pub fn conflicts_within(
         tasks.retain(|t| !t.partners.is_empty());
         if tasks.is_empty() {
             continue;
+        }
+        if opts.expired() {
+            break;
         }
         let found = find_conflicts(program, &all, &tasks, vec![m], opts, replayer);
         out.not_analysed.extend(found.not_analysed);

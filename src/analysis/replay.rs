@@ -2,6 +2,11 @@
 //! folders as `-I`), judge its report with the evaluator of §7, and
 //! check its `expect` lines — what `norma test` does. The analysis calls
 //! this before it shows any witness.
+//!
+//! The texts a witness `use`s are read from disk, or, for the language
+//! server, from its open buffers ([`Replayer::documents`]): a buffer may
+//! be unsaved, or differ from its file, and the witness must replay
+//! against the text that was analysed.
 
 use std::path::PathBuf;
 
@@ -20,6 +25,9 @@ pub struct Replayer {
     /// The `-I` folders of the replay: those of the command line and the
     /// folders of the texts' files.
     pub includes: Vec<PathBuf>,
+    /// Texts `(path, text)` read in place of those files by a witness's
+    /// `use` (the editor's open documents); empty on the command line.
+    pub documents: Vec<(PathBuf, String)>,
 }
 
 impl Replayer {
@@ -77,25 +85,23 @@ impl Replayer {
             bodies.push('\n');
         }
         let combined = format!("{}\n\n{bodies}", uses.join("\n"));
-        let name = self.dir.join("witnesses.norma");
-        let session = driver::check_texts(
-            vec![(name.display().to_string(), self.dir.clone(), combined)],
-            &self.includes,
-        );
+        let session = self.check_file("witnesses", combined);
         (!session.has_errors()).then_some(session)
+    }
+
+    /// Check `text` as the file `NAME.norma` of the replay folder.
+    fn check_file(&self, name: &str, text: String) -> driver::Session {
+        let path = self.dir.join(format!("{name}.norma"));
+        driver::check_texts_over(
+            vec![(path.display().to_string(), self.dir.clone(), text)],
+            self.documents.clone(),
+            &self.includes,
+        )
     }
 
     /// Check `text` as the file `REPORT.norma`: the session, or the errors.
     pub fn check(&self, report: &str, text: &str) -> Result<driver::Session, String> {
-        let name = self.dir.join(format!("{report}.norma"));
-        let session = driver::check_texts(
-            vec![(
-                name.display().to_string(),
-                self.dir.clone(),
-                text.to_string(),
-            )],
-            &self.includes,
-        );
+        let session = self.check_file(report, text.to_string());
         let errors: Vec<String> = session
             .diagnostics
             .iter()

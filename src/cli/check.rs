@@ -41,6 +41,7 @@ pub(super) fn replayer(inputs: &Inputs, s: &Session) -> Replayer {
             .cloned()
             .unwrap_or_else(|| ".".into()),
         includes,
+        documents: Vec::new(),
     }
 }
 

@@ -173,6 +173,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
             .witness_dir
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         includes: includes.clone(),
+        documents: Vec::new(),
     };
     let opts = CompareOptions {
         events: args.events,

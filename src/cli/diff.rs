@@ -70,6 +70,7 @@ fn load(arg: &TextArg, include: &[PathBuf], synthetic: &str) -> Result<Loaded, S
         replayer: Replayer {
             dir: home.unwrap_or_else(|| PathBuf::from(".")),
             includes,
+            documents: Vec::new(),
         },
     })
 }

@@ -3,6 +3,7 @@
 //! library is not written to a cache folder.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use lsp_server::{Notification, Request, Response};
 
@@ -30,12 +31,23 @@ impl Harness {
                 analysis: None,
                 parsed_ok: HashMap::new(),
                 published: HashMap::new(),
+                saved: false,
+                deep: Vec::new(),
+                deep_budget: super::deep::BUDGET,
             },
         }
     }
 
-    /// A notification; the diagnostics published after it, if it changed
-    /// the documents.
+    /// The same server with another time budget for the deep lints run
+    /// on save (the server's is 300 ms).
+    pub fn with_deep_budget(budget: Duration) -> Harness {
+        let mut h = Harness::new();
+        h.server.deep_budget = budget;
+        h
+    }
+
+    /// A notification; the messages logged and the diagnostics published
+    /// after it, if it changed the documents.
     pub fn notify(&mut self, n: Notification) -> Vec<Notification> {
         if self.server.notification(n) {
             self.server.reanalyze()

@@ -8,16 +8,20 @@
 //! together (a `use` of an open document reads its buffer), and changes
 //! that are already waiting are applied before the check, so a burst of
 //! keystrokes costs one check. Diagnostics are published for every file
-//! whose list changed. **The server never stops on bad input**: requests
+//! whose list changed. A save also runs the deep lints of `norma check
+//! --deep` within a time budget (`deep.rs`); what they find is shown until
+//! the next change. **The server never stops on bad input**: requests
 //! with bad parameters get an error answer, positions past the end are
 //! clamped, and a handler that panics anyway answers with an error.
 //!
 //! Files: `state.rs` (documents, edits, analysis, the `std::` cache),
-//! `convert.rs` (diagnostics, quick fixes), `navigate.rs` (hover,
+//! `convert.rs` (diagnostics, quick fixes), `deep.rs` (the deep lints on
+//! save, the W0009 fix), `navigate.rs` (hover,
 //! definition, references), `symbols.rs`, `complete.rs`.
 
 mod complete;
 mod convert;
+mod deep;
 pub mod harness;
 mod navigate;
 mod state;
@@ -27,6 +31,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::time::Duration;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{self as notif, Notification as _};
@@ -98,6 +103,9 @@ fn serve(conn: &Connection) -> Result<(), String> {
         analysis: None,
         parsed_ok: HashMap::new(),
         published: HashMap::new(),
+        saved: false,
+        deep: Vec::new(),
+        deep_budget: deep::BUDGET,
     };
     let mut backlog: VecDeque<Message> = VecDeque::new();
     loop {
@@ -164,6 +172,14 @@ struct Server {
     parsed_ok: HashMap<Url, Rc<Analysis>>,
     /// What was last published for each URI.
     published: HashMap<Url, Vec<lsp_types::Diagnostic>>,
+    /// A save came after the last change: the next analysis runs the
+    /// deep lints.
+    saved: bool,
+    /// What the deep lints found in the current analysis (empty after any
+    /// change: they are never run on a keystroke).
+    deep: Vec<crate::diagnostics::Diagnostic>,
+    /// The time a save may spend on the deep lints.
+    deep_budget: Duration,
 }
 
 impl Server {
@@ -176,6 +192,7 @@ impl Server {
                 else {
                     return false;
                 };
+                self.saved = false;
                 let doc = p.text_document;
                 let path = state::path_of(&doc.uri);
                 self.docs.insert(
@@ -197,6 +214,7 @@ impl Server {
                 let Some(doc) = self.docs.get_mut(&p.text_document.uri) else {
                     return false;
                 };
+                self.saved = false;
                 doc.version = p.text_document.version;
                 for change in p.content_changes {
                     state::apply_change(&mut doc.text, change);
@@ -210,7 +228,9 @@ impl Server {
                     return false;
                 };
                 self.parsed_ok.remove(&p.text_document.uri);
-                self.docs.remove(&p.text_document.uri).is_some()
+                let closed = self.docs.remove(&p.text_document.uri).is_some();
+                self.saved &= !closed;
+                closed
             }
             notif::DidSaveTextDocument::METHOD => {
                 let Ok(p) =
@@ -222,14 +242,17 @@ impl Server {
                     doc.text = text;
                 }
                 // Files on disk that open documents use may have changed too.
+                self.saved = true;
                 true
             }
             _ => false,
         }
     }
 
-    /// Check the open documents again; the diagnostics to publish.
+    /// Check the open documents again (and, after a save, run the deep
+    /// lints); the messages to log and the diagnostics to publish.
     fn reanalyze(&mut self) -> Vec<Notification> {
+        self.deep.clear();
         let analysis = catch_unwind(AssertUnwindSafe(|| {
             Analysis::new(&self.docs, &self.includes, &self.std_cache)
         }));
@@ -237,7 +260,26 @@ impl Server {
             return Vec::new();
         };
         let analysis = Rc::new(analysis);
+        let mut out = Vec::new();
+        if std::mem::take(&mut self.saved) {
+            let (level, lines) =
+                match deep::run(&analysis, &self.docs, &self.includes, self.deep_budget) {
+                    deep::Outcome::Done { diagnostics, log } => {
+                        self.deep = diagnostics;
+                        (lsp_types::MessageType::LOG, log)
+                    }
+                    deep::Outcome::Skipped(why) => (lsp_types::MessageType::INFO, vec![why]),
+                };
+            out.extend(lines.into_iter().map(|line| log_message(level, line)));
+        }
         let mut now = convert::diagnostics_by_uri(&analysis);
+        for d in &self.deep {
+            if let Some(uri) = analysis.uri(d.span.file) {
+                now.entry(uri.clone())
+                    .or_default()
+                    .push(convert::diagnostic(&analysis, d));
+            }
+        }
         for uri in self.docs.keys() {
             now.entry(uri.clone()).or_default();
             let syntax_error = now.get(uri).is_some_and(|ds| {
@@ -252,7 +294,6 @@ impl Server {
         for uri in self.published.keys() {
             now.entry(uri.clone()).or_default();
         }
-        let mut out = Vec::new();
         for (uri, diagnostics) in now {
             let open = self.docs.get(&uri);
             let same = self.published.get(&uri) == Some(&diagnostics);
@@ -330,7 +371,17 @@ impl Server {
             }),
             req::CodeActionRequest::METHOD => answer::<req::CodeActionRequest>(r, |p| {
                 let a = self.analysis.as_ref()?;
-                Some(convert::code_actions(a, &p.text_document.uri, p.range))
+                let uri = &p.text_document.uri;
+                let mut actions = convert::code_actions(a, uri, p.range);
+                actions.extend(deep::overrides_actions(
+                    a,
+                    &self.deep,
+                    &self.docs,
+                    &self.includes,
+                    uri,
+                    p.range,
+                ));
+                Some(actions)
             }),
             req::Formatting::METHOD => answer::<req::Formatting>(r, |p| {
                 let doc = self.docs.get(&p.text_document.uri)?;
@@ -364,6 +415,17 @@ impl Server {
             range: Some(a.range(t.at)),
         })
     }
+}
+
+/// A `window/logMessage` notification.
+fn log_message(typ: lsp_types::MessageType, message: String) -> Notification {
+    Notification::new(
+        notif::LogMessage::METHOD.to_string(),
+        lsp_types::LogMessageParams {
+            typ,
+            message: format!("norma: {message}"),
+        },
+    )
 }
 
 /// The edits that lay out a document canonically (`norma fmt`): one edit

@@ -111,7 +111,22 @@ pub fn load_with_texts(
 /// Load in-memory sources as entries (for the language server and tests):
 /// `(display name, directory for its uses, text)`.
 pub fn load_texts(texts: Vec<(String, PathBuf, String)>, includes: &[PathBuf]) -> Loaded {
+    load_texts_over(texts, Vec::new(), includes)
+}
+
+/// [`load_texts`], with the language server's open documents `(path,
+/// text)` taking the place of their files on disk for every `use` (they
+/// are not entries).
+pub fn load_texts_over(
+    texts: Vec<(String, PathBuf, String)>,
+    documents: Vec<(PathBuf, String)>,
+    includes: &[PathBuf],
+) -> Loaded {
     let mut loader = Loader::new(includes);
+    loader.overlay = documents
+        .into_iter()
+        .map(|(path, text)| (canonical(&path), text))
+        .collect();
     for (name, dir, text) in texts {
         let stem = syntax::literate::module_stem(Path::new(&name))
             .unwrap_or("main")

@@ -142,6 +142,19 @@ impl Client {
         }
     }
 
+    /// The `window/logMessage` lines received so far and not yet read.
+    #[allow(dead_code)] // not every test binary that includes this reads the log
+    pub fn logged(&mut self) -> Vec<String> {
+        let (logs, rest): (Vec<Value>, Vec<Value>) = self
+            .pending
+            .drain(..)
+            .partition(|m| m["method"] == "window/logMessage");
+        self.pending = rest.into();
+        logs.iter()
+            .filter_map(|m| m["params"]["message"].as_str().map(String::from))
+            .collect()
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
