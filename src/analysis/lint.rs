@@ -18,15 +18,17 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
+use std::cell::RefCell;
 use z3::ast::Bool;
-use z3::SatResult;
+
+use z3::{Params, SatResult, Solver};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, check, find_conflicts, local, pair_tasks, reason_unknown, solver_for,
-    CompareOptions, Conflict, ConflictKind, NotAnalysed,
+    actions_for, check, find_conflicts, local, pair_tasks, reason_unknown, CompareOptions,
+    Conflict, ConflictKind, NotAnalysed,
 };
 use super::encode::Enc;
 use super::logic::{Tri, Val};
@@ -73,26 +75,55 @@ fn satisfiable(
             return Answer::Unknown("the time budget ran out".into());
         }
         let scen = Scenario::new(program, slots, actions.clone());
-        let solver = solver_for(&scen, opts.timeout_ms);
         let enc = Enc {
             scen: &scen,
             hypo: None,
         };
         let phi = build(&enc);
-        for c in scen.take_side() {
-            solver.assert(&c);
-        }
+        let side = scen.take_side();
         if let Some(why) = scen.inexact.borrow().clone() {
             return Answer::Unknown(why);
         }
-        solver.assert(&phi);
-        match check(&solver, opts) {
-            SatResult::Sat => return Answer::Sat,
-            SatResult::Unknown => return Answer::Unknown(reason_unknown(&solver, opts)),
-            SatResult::Unsat => {}
+        let answer = with_solver(opts.timeout_ms, |solver| {
+            for c in scen.base.iter().chain(&side) {
+                solver.assert(c);
+            }
+            solver.assert(&phi);
+            match check(solver, opts) {
+                SatResult::Sat => Some(Answer::Sat),
+                SatResult::Unknown => Some(Answer::Unknown(reason_unknown(solver, opts))),
+                SatResult::Unsat => None,
+            }
+        });
+        if let Some(answer) = answer {
+            return answer;
         }
     }
     Answer::Unsat
+}
+
+thread_local! {
+    /// One solver per thread for the lints' many small questions, reused
+    /// with `push`/`pop`: making a Z3 solver (its tables of parameters)
+    /// costs more than most of these questions take to answer.
+    static SOLVER: RefCell<Option<Solver>> = const { RefCell::new(None) };
+}
+
+/// Run `f` on this thread's solver (time limit `timeout` ms per query),
+/// inside a `push`/`pop`: what `f` asserts is gone afterwards.
+fn with_solver<R>(timeout: u32, f: impl FnOnce(&Solver) -> R) -> R {
+    SOLVER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let solver = slot.get_or_insert_with(Solver::new);
+        // Set each time: a query under a deadline changes it.
+        let mut params = Params::new();
+        params.set_u32("timeout", timeout);
+        solver.set_params(&params);
+        solver.push();
+        let out = f(solver);
+        solver.pop(1);
+        out
+    })
 }
 
 /// For every instance of `norm` in the scenario (its matched event and
