@@ -81,7 +81,13 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let character = self.text[start..end].encode_utf16().count();
+        let prefix = &self.text[start..end];
+        // ASCII (most lines) counts one unit per byte.
+        let character = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.encode_utf16().count()
+        };
         LineCol {
             line: line as u32,
             character: character as u32,
@@ -97,7 +103,13 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        (line + 1, self.text[start..end].chars().count() + 1)
+        let prefix = &self.text[start..end];
+        let chars = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.chars().count()
+        };
+        (line + 1, chars + 1)
     }
 
     /// Byte offset of a 0-based line and UTF-16 column (for editors).

@@ -4,7 +4,8 @@
 //! the action they match, and for every norm its tree of exceptions laid out
 //! flat so that `defeated` is a loop, never a recursion.
 //!
-//! Building an index never fails and never looks at a condition.
+//! Building an index never fails; the only conditions it looks at are a
+//! norm's pins (`pins.rs`), conjuncts that rule it out of an event.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -68,6 +69,8 @@ pub(crate) struct ReportIndex {
     pub obliges: Vec<NormId>,
     /// Indexed by `NormId`; empty for norms without exceptions.
     pub plans: Vec<ExceptionPlan>,
+    /// Indexed by `NormId`: the conjuncts that rule a norm out of an event.
+    pub pins: Vec<Vec<super::pins::Pin>>,
     /// Indexed by `NormId`: a forbid that overrides a permit in force, or
     /// that a permit in force overrides. Every other forbid sees all the
     /// permits on its event as `tied`, which is computed once per event.
@@ -176,6 +179,12 @@ impl ReportIndex {
                 ix.override_pairs.insert((a as u64) << 32 | u64::from(b.0));
             }
         }
+        ix.pins.resize_with(program.norms.len(), Vec::new);
+        for &n in &in_force {
+            if let Some(slot) = ix.pins.get_mut(n.index()) {
+                *slot = super::pins::pins(program.norm(n));
+            }
+        }
         ix.plans = (0..program.norms.len())
             .map(|i| {
                 let id = NormId(i as u32);
@@ -187,6 +196,13 @@ impl ReportIndex {
             })
             .collect();
         ix
+    }
+
+    /// Does a pin of `norm` rule it out of an event with these arguments?
+    pub fn ruled_out(&self, program: &Program, norm: NormId, args: &[crate::model::Value]) -> bool {
+        self.pins
+            .get(norm.index())
+            .is_some_and(|pins| pins.iter().any(|p| p.rules_out(program, args)))
     }
 
     /// Events of `action` with `lo <= at <= hi`, in time order.

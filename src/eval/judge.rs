@@ -234,6 +234,9 @@ impl Env<'_> {
 
     /// `⋁ in_force(P, i)` over the instances of a permit on `ev`.
     pub fn permit_in_force(&self, permit: NormId, ev: EventView<'_>) -> Truth {
+        if self.index.ruled_out(self.program, permit, ev.args) {
+            return Truth::False;
+        }
         let mut acc = Truth::False;
         self.for_each_instance(permit, ev, |_, frame| {
             acc = acc.or(self.instance_truth(permit, frame).in_force);
@@ -319,6 +322,9 @@ impl Env<'_> {
         permits: &mut PermitCache,
         duties: &[DutyLink<'_>],
     ) -> Option<ForbidVerdict> {
+        if self.index.ruled_out(self.program, forbid, ev.args) {
+            return None;
+        }
         let mut best: Option<ForbidVerdict> = None;
         let mut collision: Option<Collision> = None;
         self.for_each_instance(forbid, ev, |trigger, frame| {

@@ -38,6 +38,7 @@ mod expr;
 mod finding;
 mod index;
 mod judge;
+mod pins;
 mod render_explain;
 mod render_findings;
 mod report;
