@@ -44,7 +44,7 @@ struct Env {
     /// Which frame variables some expression used.
     used: Vec<bool>,
     /// Report-local names: entities and events.
-    locals: HashMap<String, (Value, Ty, crate::span::Span)>,
+    locals: rustc_hash::FxHashMap<String, (Value, Ty, crate::span::Span)>,
     /// `?` is allowed (inside reports).
     allow_unknown: bool,
 }

@@ -1,19 +1,18 @@
 //! Reports (§6): their entities, events, `as_of` and expectations.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::model::*;
 use crate::resolve::{DeclKind, LookupError};
-use crate::span::Span;
 use crate::syntax::ast;
 
 impl Checker<'_> {
     pub(super) fn check_reports(&mut self) {
         for id in self.decls_of(&[DeclKind::Report]) {
             let d = self.scopes.decl(id).clone();
-            let Some(ast::Item::Report(r)) = self.bodies[id.0 as usize].take() else {
+            let Some(ast::Item::Report(mut r)) = self.bodies[id.0 as usize].take() else {
                 continue;
             };
             let report_id = ReportId(self.prog.reports.len() as u32);
@@ -22,30 +21,26 @@ impl Checker<'_> {
                 allow_unknown: true,
                 ..Default::default()
             };
-            let mut seen: HashMap<String, Span> = HashMap::new();
-            let mut dup = |this: &mut Self, name: &ast::Ident| -> bool {
-                if let Some(first) = seen.get(&name.name) {
-                    this.diags.push(
-                        Diagnostic::new(
-                            Code::E0202,
-                            name.span,
-                            format!("`{}` is declared twice in this report", name.name),
-                        )
-                        .with_label_here("second declaration")
-                        .with_label(*first, "first declared here"),
-                    );
-                    return true;
-                }
-                seen.insert(name.name.clone(), name.span);
-                false
-            };
+            // Entities and events by clause index: the events' syntax is
+            // dropped one by one below as each becomes an `EventDef`.
+            let mut entities: Vec<(usize, EntityId)> = Vec::new();
+            let mut events: Vec<(usize, Option<ActionId>)> = Vec::new();
+            let declared = r
+                .clauses
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c,
+                        ast::ReportClause::Entity(_) | ast::ReportClause::Event(_)
+                    )
+                })
+                .count();
+            self.env.locals.reserve(declared);
             // Names first, so events and entities may refer to each other.
-            let mut entities = Vec::new();
-            let mut events: Vec<(&ast::EventDecl, Option<ActionId>)> = Vec::new();
-            for clause in &r.clauses {
+            for (i, clause) in r.clauses.iter().enumerate() {
                 match clause {
                     ast::ReportClause::Entity(e) => {
-                        if dup(self, &e.name) {
+                        if self.declared_twice(&e.name) {
                             continue;
                         }
                         let record = self.entity_record(d.module, e);
@@ -68,10 +63,10 @@ impl Checker<'_> {
                         self.env
                             .locals
                             .insert(e.name.name.clone(), (Value::Entity(eid), ty, e.name.span));
-                        entities.push((e, eid));
+                        entities.push((i, eid));
                     }
                     ast::ReportClause::Event(ev) => {
-                        if dup(self, &ev.name) {
+                        if self.declared_twice(&ev.name) {
                             continue;
                         }
                         let action = self.resolve_action(&ev.call.callee);
@@ -80,32 +75,17 @@ impl Checker<'_> {
                         self.env
                             .locals
                             .insert(ev.name.name.clone(), (value, ty, ev.name.span));
-                        events.push((ev, action));
+                        events.push((i, action));
                     }
                     _ => {}
                 }
             }
-            for (e, eid) in &entities {
-                let record = self.prog.entities[eid.index()].record;
-                let fields = self.entity_fields(e, record);
-                self.prog.entities[eid.index()].fields = fields;
-            }
-            let mut event_defs = Vec::new();
-            for (ev, action) in &events {
-                let args = action.map(|a| self.event_args(ev, a)).unwrap_or_default();
-                let at = match self.constant(&ev.at, &Ty::Time) {
-                    Value::Time(t) => t,
-                    _ => 0,
-                };
-                event_defs.push(EventDef {
-                    name: ev.name.name.clone(),
-                    action: action.unwrap_or(ActionId(u32::MAX)),
-                    args,
-                    at,
-                    doc: ev.doc.clone(),
-                    span: ev.span,
-                    name_span: ev.name.span,
-                });
+            for &(i, eid) in &entities {
+                if let ast::ReportClause::Entity(e) = &r.clauses[i] {
+                    let record = self.prog.entities[eid.index()].record;
+                    let fields = self.entity_fields(e, record);
+                    self.prog.entities[eid.index()].fields = fields;
+                }
             }
             // as_of: explicit (last one wins, twice is an error), else the latest event.
             let mut as_of = None;
@@ -122,46 +102,72 @@ impl Checker<'_> {
                     }
                 }
             }
-            if let Some((t, as_of_span)) = as_of {
-                // `event_defs` is built from `events`, one for one, in order.
-                for (ev, def) in events.iter().zip(&event_defs) {
-                    {
-                        if def.at > t {
-                            self.diags.push(
-                                Diagnostic::new(
-                                    Code::E0501,
-                                    ev.0.at.span,
-                                    format!(
-                                        "event `{}` happens after the report's `as_of`",
-                                        def.name
-                                    ),
-                                )
-                                .with_label_here(format!("at {}", crate::time::format_time(def.at)))
-                                .with_label(
-                                    as_of_span,
-                                    format!(
-                                        "the report's knowledge stops at {}",
-                                        crate::time::format_time(t)
-                                    ),
-                                )
-                                .with_note("move `as_of` later, or correct the event's time"),
-                            );
-                        }
+            let mut event_defs = Vec::with_capacity(events.len());
+            for &(i, action) in &events {
+                // Taken out of the report and dropped once checked, so the
+                // report's syntax and its checked events are never both whole.
+                let ast::ReportClause::Event(ev) =
+                    std::mem::replace(&mut r.clauses[i], ast::ReportClause::Error(r.span))
+                else {
+                    continue;
+                };
+                let args = action.map(|a| self.event_args(&ev, a)).unwrap_or_default();
+                let at = match self.constant(&ev.at, &Ty::Time) {
+                    Value::Time(t) => t,
+                    _ => 0,
+                };
+                if let Some((t, as_of_span)) = as_of {
+                    if at > t {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::E0501,
+                                ev.at.span,
+                                format!(
+                                    "event `{}` happens after the report's `as_of`",
+                                    ev.name.name
+                                ),
+                            )
+                            .with_label_here(format!("at {}", crate::time::format_time(at)))
+                            .with_label(
+                                as_of_span,
+                                format!(
+                                    "the report's knowledge stops at {}",
+                                    crate::time::format_time(t)
+                                ),
+                            )
+                            .with_note("move `as_of` later, or correct the event's time"),
+                        );
                     }
                 }
+                let ast::EventDecl {
+                    doc, name, span, ..
+                } = *ev;
+                event_defs.push(EventDef {
+                    name: name.name,
+                    action: action.unwrap_or(ActionId(u32::MAX)),
+                    args,
+                    at,
+                    doc,
+                    span,
+                    name_span: name.span,
+                });
             }
             let as_of = as_of
                 .map(|a| a.0)
                 .unwrap_or_else(|| event_defs.iter().map(|e| e.at).max().unwrap_or(0));
             let in_force = self.norms_in_force(d.module);
-            let names: HashMap<String, EventId> = event_defs
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.name.clone(), EventId(i as u32)))
-                .collect();
+            let mut names: FxHashMap<&str, EventId> = FxHashMap::default();
             let mut expectations = Vec::new();
             for clause in &r.clauses {
                 if let ast::ReportClause::Expect(x) = clause {
+                    // Only a report with expectations needs its events by name.
+                    if names.is_empty() {
+                        names = event_defs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.name.as_str(), EventId(i as u32)))
+                            .collect();
+                    }
                     if let Some(x) = self.check_expectation(x, &names, &in_force) {
                         expectations.push(x);
                     }
@@ -183,6 +189,24 @@ impl Checker<'_> {
                 name_span: r.name.span,
             });
         }
+    }
+
+    /// A report-local name already declared (the report's entities and
+    /// events are `env.locals`) is E0202.
+    fn declared_twice(&mut self, name: &ast::Ident) -> bool {
+        let Some(&(_, _, first)) = self.env.locals.get(&name.name) else {
+            return false;
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::E0202,
+                name.span,
+                format!("`{}` is declared twice in this report", name.name),
+            )
+            .with_label_here("second declaration")
+            .with_label(first, "first declared here"),
+        );
+        true
     }
 
     /// An event's arguments: every parameter given, `?` for unknown facts.
@@ -249,7 +273,7 @@ impl Checker<'_> {
     fn check_expectation(
         &mut self,
         x: &ast::Expectation,
-        events: &HashMap<String, EventId>,
+        events: &FxHashMap<&str, EventId>,
         in_force: &[NormId],
     ) -> Option<Expectation> {
         let (negated, kind, norm, event, span) = match x {
@@ -355,7 +379,7 @@ impl Checker<'_> {
         };
         let event_id = match event {
             None => None,
-            Some(e) => match events.get(&e.name) {
+            Some(e) => match events.get(e.name.as_str()) {
                 Some(id) => {
                     if let Some(def) = self.env.locals.get(&e.name).map(|l| l.2) {
                         self.refer(e.span, def);
@@ -370,7 +394,7 @@ impl Checker<'_> {
                         format!("this report has no event named `{}`", e.name),
                     )
                     .with_label_here("unknown event");
-                    if let Some(near) = nearest(&e.name, events.keys().map(String::as_str)) {
+                    if let Some(near) = nearest(&e.name, events.keys().copied()) {
                         d = d
                             .with_note(format!("did you mean `{near}`?"))
                             .with_fix(e.span, near);

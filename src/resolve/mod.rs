@@ -10,7 +10,8 @@
 pub mod decode;
 pub mod loader;
 
-use std::collections::HashMap;
+// Names are hashed on every lookup: FxHash, not SipHash (see ARCHITECTURE.md).
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::span::Span;
@@ -98,7 +99,7 @@ impl Scopes {
     pub fn build(modules: &[loader::LoadedModule], diags: &mut Vec<Diagnostic>) -> Scopes {
         let mut s = Scopes::default();
         for (m, module) in modules.iter().enumerate() {
-            let mut own: HashMap<String, DeclId> = HashMap::new();
+            let mut own: HashMap<String, DeclId> = HashMap::default();
             for (i, item) in module.ast.items.iter().enumerate() {
                 let kind = match item {
                     ast::Item::Enum(_) => DeclKind::Enum,
@@ -230,6 +231,13 @@ impl Scopes {
             return Err(LookupError::NotFound);
         };
         let best = cands[0].1;
+        // The common case, one best candidate, allocates nothing.
+        if cands.iter().filter(|c| c.1 == best).nth(1).is_none() {
+            if let Some(item) = cands[0].2 {
+                self.used_imports[module][item] = true;
+            }
+            return Ok(cands[0].0);
+        }
         let top: Vec<_> = cands.iter().filter(|c| c.1 == best).cloned().collect();
         if top.len() > 1 {
             for c in &top {

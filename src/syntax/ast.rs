@@ -305,7 +305,9 @@ pub struct ReportDecl {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportClause {
-    AsOf(Expr, Span),
+    /// Boxed, as every other clause is, so a report of a million events
+    /// spends 16 bytes per clause in its vector, not 80.
+    AsOf(Box<Expr>, Span),
     Entity(Box<EntityDecl>),
     Event(Box<EventDecl>),
     Expect(Box<Expectation>),
