@@ -4,7 +4,6 @@
 //! library) and converts byte offsets to lines and UTF-16 columns.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -50,9 +49,8 @@ pub struct SourceFile {
     /// The path on disk, if the file came from disk.
     pub path: Option<PathBuf>,
     pub text: String,
-    /// Byte offset of the start of every line, built the first time a
-    /// position is asked for (a clean run renders none).
-    line_starts: OnceLock<Vec<usize>>,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
 }
 
 /// A position as editors count it: 0-based line, UTF-16 code units.
@@ -64,33 +62,21 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: String, path: Option<PathBuf>, text: String) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             name,
             path,
             text,
-            line_starts: OnceLock::new(),
+            line_starts,
         }
-    }
-
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
-            starts
-        })
     }
 
     /// 0-based line and UTF-16 column of a byte offset (clamped to the text).
     pub fn line_col_utf16(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts().partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts()[line];
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -111,8 +97,8 @@ impl SourceFile {
     /// 1-based line and 1-based column counted in characters (for humans and SARIF).
     pub fn line_col_human(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts().partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts()[line];
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -128,7 +114,7 @@ impl SourceFile {
 
     /// Byte offset of a 0-based line and UTF-16 column (for editors).
     pub fn offset_of_utf16(&self, pos: LineCol) -> usize {
-        let Some(&start) = self.line_starts().get(pos.line as usize) else {
+        let Some(&start) = self.line_starts.get(pos.line as usize) else {
             return self.text.len();
         };
         let mut units = 0u32;

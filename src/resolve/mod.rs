@@ -10,8 +10,7 @@
 pub mod decode;
 pub mod loader;
 
-// Names are hashed on every lookup: FxHash, not SipHash (see ARCHITECTURE.md).
-use rustc_hash::FxHashMap as HashMap;
+use std::collections::HashMap;
 
 use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::span::Span;
@@ -99,7 +98,7 @@ impl Scopes {
     pub fn build(modules: &[loader::LoadedModule], diags: &mut Vec<Diagnostic>) -> Scopes {
         let mut s = Scopes::default();
         for (m, module) in modules.iter().enumerate() {
-            let mut own: HashMap<String, DeclId> = HashMap::default();
+            let mut own: HashMap<String, DeclId> = HashMap::new();
             for (i, item) in module.ast.items.iter().enumerate() {
                 let kind = match item {
                     ast::Item::Enum(_) => DeclKind::Enum,
