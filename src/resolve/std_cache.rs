@@ -34,11 +34,7 @@ pub(super) fn parse_std(sub: &'static str, file: FileId, name: &str, text: &str)
     let key = (sub, file);
     // A poisoned lock only means another thread panicked while holding it;
     // the map is still whole (entries are inserted complete), so use it.
-    if let Some(hit) = cache()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&key)
-    {
+    if let Some(hit) = cache().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return hit.clone();
     }
     let parsed = syntax::literate::parse_source(file, name, text);
@@ -47,4 +43,27 @@ pub(super) fn parse_std(sub: &'static str, file: FileId, name: &str, text: &str)
         map.insert(key, parsed.clone());
     }
     parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cached parse is exactly a fresh one, at every file id, on a miss
+    /// and on a hit alike.
+    #[test]
+    fn a_cached_parse_is_a_fresh_parse() {
+        for (sub, text) in crate::resolve::loader::stdlib_modules() {
+            let name = format!("std/{sub}.norma");
+            for file in [FileId(1), FileId(3), FileId(1)] {
+                let fresh = syntax::literate::parse_source(file, &name, text);
+                let cached = parse_std(sub, file, &name, text);
+                assert_eq!(cached.module, fresh.module, "std::{sub} at {file:?}");
+                assert_eq!(
+                    cached.diagnostics, fresh.diagnostics,
+                    "std::{sub} at {file:?}"
+                );
+            }
+        }
+    }
 }
