@@ -2,7 +2,8 @@
 //! (ranges anywhere, even past the end or inside a character), hovered,
 //! completed, formatted, navigated. No panic (libfuzzer aborts on one, even
 //! one the server catches), and every answer is a result, never an error,
-//! for well-formed parameters.
+//! for well-formed parameters: the protocol's type for its method, with
+//! every range starting before it ends.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -98,6 +99,44 @@ fn pos(line: u8, col: u8) -> serde_json::Value {
     json!({"line": line % 24, "character": col % 90})
 }
 
+/// An answer is valid when it is the protocol's type for its method and
+/// every range in it starts before it ends.
+fn valid_answer(method: &str, result: serde_json::Value) {
+    use lsp_types as t;
+    fn is<T: serde::de::DeserializeOwned>(method: &str, v: &serde_json::Value) {
+        if let Err(e) = serde_json::from_value::<T>(v.clone()) {
+            panic!("{method}: not a valid answer ({e}): {v}");
+        }
+    }
+    match method {
+        "textDocument/hover" => is::<Option<t::Hover>>(method, &result),
+        "textDocument/completion" => is::<Option<t::CompletionResponse>>(method, &result),
+        "textDocument/definition" => is::<Option<t::GotoDefinitionResponse>>(method, &result),
+        "textDocument/references" => is::<Option<Vec<t::Location>>>(method, &result),
+        "textDocument/documentSymbol" => is::<Option<t::DocumentSymbolResponse>>(method, &result),
+        "textDocument/formatting" => is::<Option<Vec<t::TextEdit>>>(method, &result),
+        "textDocument/codeAction" => is::<Option<t::CodeActionResponse>>(method, &result),
+        _ => {}
+    }
+    ranges_ordered(method, &result);
+}
+
+fn ranges_ordered(method: &str, v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let (Some(start), Some(end)) = (map.get("start"), map.get("end")) {
+                let at = |p: &serde_json::Value| (p["line"].as_u64(), p["character"].as_u64());
+                if let ((Some(_), Some(_)), (Some(_), Some(_))) = (at(start), at(end)) {
+                    assert!(at(start) <= at(end), "{method}: range ends before it starts: {v}");
+                }
+            }
+            map.values().for_each(|x| ranges_ordered(method, x));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| ranges_ordered(method, x)),
+        _ => {}
+    }
+}
+
 fuzz_target!(|steps: Vec<Step>| {
     let mut h = norma::lsp::harness::Harness::new();
     let mut next_id = 0i32;
@@ -119,6 +158,7 @@ fuzz_target!(|steps: Vec<Step>| {
                     params,
                 ));
                 assert!(r.error.is_none(), "{method}: {:?}", r.error);
+                valid_answer(method, r.result.unwrap_or(serde_json::Value::Null));
             };
         match step {
             Step::Edit {

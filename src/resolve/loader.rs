@@ -298,7 +298,16 @@ impl<'a> Loader<'a> {
             },
             None => {
                 let source = self.out.sources.get(file);
-                syntax::literate::parse_source(file, &source.name, &source.text)
+                let embedded = match &key {
+                    ModKey::Std(sub) => stdlib::STDLIB.iter().find(|(n, _)| n == sub),
+                    ModKey::File(_) => None,
+                };
+                match embedded {
+                    Some((sub, _)) => {
+                        super::std_cache::parse_std(sub, file, &source.name, &source.text)
+                    }
+                    None => syntax::literate::parse_source(file, &source.name, &source.text),
+                }
             }
         };
         self.out.diagnostics.extend(parsed.diagnostics);

@@ -9,6 +9,7 @@
 
 pub mod decode;
 pub mod loader;
+mod std_cache;
 
 use std::collections::HashMap;
 

@@ -138,7 +138,7 @@ impl<'input> ParseCtx<'input> {
 }
 
 /// The result of parsing one file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Parsed {
     pub module: Module,
     pub diagnostics: Vec<Diagnostic>,
