@@ -12,6 +12,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod common;
 
+use common::peak_rss_mb;
+
 pub fn corpus(norms: usize) -> String {
     let mut s = String::from(common::HEADER);
     for i in 0..norms {
@@ -36,13 +38,6 @@ fn cpu_seconds() -> f64 {
             .unwrap_or(f64::NAN)
     };
     (ticks(11) + ticks(12)) / 100.0
-}
-
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 fn main() {

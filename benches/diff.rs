@@ -22,12 +22,9 @@ use norma::model::ModuleId;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
+mod common;
+
+use common::peak_rss_mb;
 
 const HEADER: &str = "enum Effect { none < espionage < disruption < damage < destruction }\n\
      enum Sector { healthcare, energy, water, finance, telecom }\n\

@@ -53,7 +53,12 @@ fn case(name: &str) -> (BTreeMap<String, String>, Json) {
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["events"], 4);
     replay(&json, &old_dir, &new_dir, name);
-    let statuses = json["norms"]
+    (statuses(&json), json)
+}
+
+/// Status by norm name, as a diff's JSON gives them.
+fn statuses(json: &Json) -> BTreeMap<String, String> {
+    json["norms"]
         .as_array()
         .expect("norms")
         .iter()
@@ -63,8 +68,7 @@ fn case(name: &str) -> (BTreeMap<String, String>, Json) {
                 n["status"].as_str().unwrap_or_default().to_string(),
             )
         })
-        .collect();
-    (statuses, json)
+        .collect()
 }
 
 fn expect(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -198,17 +202,7 @@ fn the_amended_sharing_pact() {
         "examples/treaties/sharing_pact_2027.norma",
     );
     replay(&json, "examples/treaties", "examples/treaties", "pact");
-    let statuses: BTreeMap<String, String> = json["norms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["name"].as_str().unwrap().to_string(),
-                n["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let statuses = statuses(&json);
     assert_eq!(
         statuses,
         expect(&[
@@ -369,17 +363,7 @@ fn differential(old: &[Gen], new: &[Gen]) -> Result<(), TestCaseError> {
     prop_assert_eq!(code, 0, "{}\n{}\n{}\n{}", to, tn, stdout, stderr);
     let json: Json = serde_json::from_str(&stdout).expect("JSON");
     prop_assert_eq!(&json["not_analysed"], &serde_json::json!([]), "{}", json);
-    let reported: BTreeMap<String, String> = json["norms"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["name"].as_str().unwrap().to_string(),
-                n["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let reported = statuses(&json);
     // Ground truth: every one-event scenario, `as_of` at the event and a
     // day later (a duty pending or missed).
     let names: Vec<String> = (0..old.len()).map(|i| format!("n_{i}")).collect();

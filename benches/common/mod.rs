@@ -1,5 +1,8 @@
 //! The generated norms the benchmarks check: a shared header of types and
-//! one action, then norms of one shape (a four-term `when`, an `unless`).
+//! one action, then norms of one shape (a four-term `when`, an `unless`);
+//! and the peak memory of the process.
+// Each benchmark uses its own subset of these.
+#![allow(dead_code)]
 
 /// Types, an action and a const the generated norms use.
 pub const HEADER: &str = "enum Effect { none < espionage < disruption < damage < destruction }\n\
@@ -26,4 +29,12 @@ pub fn generated_norm(i: usize) -> String {
         effects[i % effects.len()],
         sectors[i % sectors.len()],
     )
+}
+
+/// The peak resident memory of this process so far, in MB (Linux).
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }

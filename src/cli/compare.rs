@@ -214,14 +214,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     if out.write_all(text.as_bytes()).is_err() {
         return 2;
     }
-    if !result.failures.is_empty() {
-        for f in &result.failures {
-            let _ = writeln!(err, "internal error: {f}");
-        }
-        let _ = writeln!(
-            err,
-            "internal error: norma compare produced a witness it could not replay; please report this input"
-        );
+    if output::internal_failures("compare", &result.failures, err) {
         return 2;
     }
     u8::from(!result.conflicts.is_empty())

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::compare::{entries, fail, text_arg, TextArg, MAX_EVENTS};
-use super::output::FailureKind;
+use super::output::{self, FailureKind};
 use super::{ColorChoice, Format};
 use crate::analysis::diff::{self, VersionInput};
 use crate::analysis::{replay::Replayer, CompareOptions};
@@ -135,14 +135,7 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
     if out.write_all(text.as_bytes()).is_err() {
         return 2;
     }
-    if !result.failures.is_empty() {
-        for f in &result.failures {
-            let _ = writeln!(err, "internal error: {f}");
-        }
-        let _ = writeln!(
-            err,
-            "internal error: norma diff produced a witness it could not replay; please report this input"
-        );
+    if output::internal_failures("diff", &result.failures, err) {
         return 2;
     }
     0

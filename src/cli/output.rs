@@ -121,6 +121,26 @@ pub fn requested_format(args: &[OsString]) -> Wanted {
     wanted
 }
 
+/// Internal errors of the analysis (witnesses that did not replay): each
+/// on stderr, then what to do; `true` when there were any (exit 2).
+pub(super) fn internal_failures(
+    command: &str,
+    failures: &[String],
+    err: &mut dyn std::io::Write,
+) -> bool {
+    if failures.is_empty() {
+        return false;
+    }
+    for f in failures {
+        let _ = writeln!(err, "internal error: {f}");
+    }
+    let _ = writeln!(
+        err,
+        "internal error: norma {command} produced a witness it could not replay; please report this input"
+    );
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
