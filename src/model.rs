@@ -497,6 +497,41 @@ pub enum ExprKind {
     MaxResponse(Box<Expr>),
 }
 
+impl Expr {
+    /// Call `f` on the nodes of this expression, parents first; where `f`
+    /// returns false, the node's operands are not visited.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr) -> bool) {
+        if !f(self) {
+            return;
+        }
+        match &self.kind {
+            ExprKind::Lit(_) | ExprKind::Var(_) => {}
+            ExprKind::Field(x, _)
+            | ExprKind::Param(x, _)
+            | ExprKind::At(x)
+            | ExprKind::Not(x)
+            | ExprKind::Known(x)
+            | ExprKind::MaxResponse(x) => x.visit(f),
+            ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+                xs.iter().for_each(|x| x.visit(f))
+            }
+            ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            ExprKind::Exists(req, timing) => {
+                req.args.iter().for_each(|(_, x)| x.visit(f));
+                if let Some(t) = timing {
+                    t.anchor.visit(f);
+                    if let Some(w) = &t.within {
+                        w.visit(f);
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Program {
     pub fn norm(&self, id: NormId) -> &NormDef {
         &self.norms[id.index()]

@@ -87,34 +87,7 @@ pub(crate) fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
 /// Call `f` on the nodes of `e`, parents first; where `f` returns false,
 /// the node's operands are not visited.
 fn visit(e: &Expr, f: &mut dyn FnMut(&Expr) -> bool) {
-    if !f(e) {
-        return;
-    }
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Var(_) => {}
-        ExprKind::Field(x, _)
-        | ExprKind::Param(x, _)
-        | ExprKind::At(x)
-        | ExprKind::Not(x)
-        | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => visit(x, f),
-        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            xs.iter().for_each(|x| visit(x, f))
-        }
-        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
-            visit(a, f);
-            visit(b, f);
-        }
-        ExprKind::Exists(req, timing) => {
-            req.args.iter().for_each(|(_, x)| visit(x, f));
-            if let Some(t) = timing {
-                visit(&t.anchor, f);
-                if let Some(w) = &t.within {
-                    visit(w, f);
-                }
-            }
-        }
-    }
+    e.visit(f);
 }
 
 /// A set-valued field the encoding reads: the set of `x in e.field`,

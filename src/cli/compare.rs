@@ -104,15 +104,32 @@ pub(super) fn fail(
     output::failure(format.wanted(), kind, message, out, err)
 }
 
-pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (a, b) = match (text_arg(args.a), text_arg(args.b)) {
+/// The two texts and `--events` of `compare` and `diff`, or the exit code
+/// of the failure (already written).
+pub(super) fn two_texts(
+    a: &str,
+    b: &str,
+    events: usize,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(TextArg, TextArg), u8> {
+    let (a, b) = match (text_arg(a), text_arg(b)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return fail(args.format, out, err, FailureKind::Io, &e),
+        (Err(e), _) | (_, Err(e)) => return Err(fail(format, out, err, FailureKind::Io, &e)),
     };
-    if !(1..=MAX_EVENTS).contains(&args.events) {
+    if !(1..=MAX_EVENTS).contains(&events) {
         let msg = format!("--events takes a number from 1 to {MAX_EVENTS}");
-        return fail(args.format, out, err, FailureKind::Usage, &msg);
+        return Err(fail(format, out, err, FailureKind::Usage, &msg));
     }
+    Ok((a, b))
+}
+
+pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (a, b) = match two_texts(args.a, args.b, args.events, args.format, out, err) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let mut paths = Vec::new();
     let mut texts = Vec::new();
     let mut includes: Vec<PathBuf> = args.include.to_vec();

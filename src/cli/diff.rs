@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::compare::{entries, fail, text_arg, TextArg, MAX_EVENTS};
+use super::compare::{entries, fail, two_texts, TextArg};
 use super::output::{self, FailureKind};
 use super::{ColorChoice, Format};
 use crate::analysis::diff::{self, VersionInput};
@@ -76,14 +76,10 @@ fn load(arg: &TextArg, include: &[PathBuf], synthetic: &str) -> Result<Loaded, S
 }
 
 pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (a, b) = match (text_arg(args.old), text_arg(args.new)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return fail(args.format, out, err, FailureKind::Io, &e),
+    let (a, b) = match two_texts(args.old, args.new, args.events, args.format, out, err) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    if !(1..=MAX_EVENTS).contains(&args.events) {
-        let msg = format!("--events takes a number from 1 to {MAX_EVENTS}");
-        return fail(args.format, out, err, FailureKind::Usage, &msg);
-    }
     let mut loaded = Vec::new();
     for (arg, name) in [(&a, "<command line: OLD>"), (&b, "<command line: NEW>")] {
         match load(arg, args.include, name) {

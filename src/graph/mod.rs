@@ -120,39 +120,12 @@ pub struct DepGraph {
 
 /// The actions named in an `exists` anywhere in `e`.
 fn mentioned(e: &Expr, out: &mut Vec<ActionId>) {
-    let required = |r: &Required, out: &mut Vec<ActionId>| {
-        out.push(r.action);
-        for (_, a) in &r.args {
-            mentioned(a, out);
+    e.visit(&mut |x| {
+        if let ExprKind::Exists(r, _) = &x.kind {
+            out.push(r.action);
         }
-    };
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Var(_) => {}
-        ExprKind::Field(x, _)
-        | ExprKind::Param(x, _)
-        | ExprKind::At(x)
-        | ExprKind::Not(x)
-        | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => mentioned(x, out),
-        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            for x in xs {
-                mentioned(x, out);
-            }
-        }
-        ExprKind::Cmp(_, x, y) | ExprKind::Arith(_, x, y) | ExprKind::In(x, y) => {
-            mentioned(x, out);
-            mentioned(y, out);
-        }
-        ExprKind::Exists(r, timing) => {
-            required(r, out);
-            if let Some(t) = timing {
-                if let Some(w) = &t.within {
-                    mentioned(w, out);
-                }
-                mentioned(&t.anchor, out);
-            }
-        }
-    }
+        true
+    });
 }
 
 /// Build the graph of a program.
