@@ -431,3 +431,27 @@ proptest! {
         differential(&old, &new)?;
     }
 }
+
+#[test]
+fn a_norm_reading_max_response_is_never_called_unchanged_unseen() {
+    // Its findings depend on every red line crossed, not only on the
+    // norms beside it: identical definitions prove nothing.
+    let json = diff_json("std::escalation", "std::escalation");
+    let na: BTreeSet<String> = json["not_analysed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["norm"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        na.contains("std::escalation::proportionate_response"),
+        "{json}"
+    );
+    for n in json["norms"].as_array().unwrap() {
+        let q = format!("std::escalation::{}", n["name"].as_str().unwrap());
+        assert!(
+            !na.contains(&q),
+            "{q} is both listed and not analysed: {json}"
+        );
+    }
+}

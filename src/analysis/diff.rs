@@ -265,7 +265,13 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             v_old.depends(p, pair.old, &actions),
             v_new.depends(p, pair.new, &actions),
         );
-        if same_definitions(p, &key_of, &d_old, &d_new) {
+        // Identical definitions give identical findings — unless one reads
+        // `max_response`, whose value depends on every red line crossed.
+        let ladder = d_old
+            .iter()
+            .chain(&d_new)
+            .any(|&n| reads_max_response(p, n));
+        if !ladder && same_definitions(p, &key_of, &d_old, &d_new) {
             out.norms.push(NormDiff {
                 name: pair.name.clone(),
                 status: Status::Unchanged,
@@ -502,6 +508,17 @@ fn unshared_value(merged: &Merged, v: &crate::model::Value) -> Option<String> {
         Value::Set(items) => items.iter().find_map(|i| unshared_value(merged, i)),
         _ => None,
     }
+}
+
+/// Does the norm (or an exception of its tree) read `max_response`?
+fn reads_max_response(p: &Program, n: NormId) -> bool {
+    let mut found = false;
+    for e in support::norm_exprs(p, p.norm(n)) {
+        support::walk(e, &mut |x| {
+            found |= matches!(x.kind, ExprKind::MaxResponse(_))
+        });
+    }
+    found
 }
 
 /// The same norms (by key, in the same order) with the same definitions.
