@@ -73,7 +73,8 @@ pub fn check_text(name: &str, text: &str) -> Session {
 /// Check what was loaded; `record_refs` fills `Program::refs`.
 fn finish(loaded: loader::Loaded, record_refs: bool) -> Session {
     let mut loaded = loaded;
-    let (program, mut diags) = crate::check::check(&mut loaded.modules, record_refs);
+    let (program, mut diags) =
+        crate::check::check(&mut loaded.modules, &loaded.sources, record_refs);
     let mut all = loaded.diagnostics;
     all.append(&mut diags);
     diagnostics::drop_cascades(&loaded.sources, &mut all);

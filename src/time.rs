@@ -68,6 +68,46 @@ fn num(text: &str, what: &str, digits: usize, max: i64) -> Result<i64, String> {
 /// Parse an RFC 3339 date or date-time into seconds since the epoch (UTC).
 /// A date alone means 00:00 UTC.
 pub fn parse_time(text: &str) -> Result<i64, String> {
+    match canonical(text) {
+        Some(secs) => Ok(secs),
+        None => parse_any_time(text),
+    }
+}
+
+/// The two spellings reports use most, `2021-06-01` and
+/// `2021-06-01T10:00:00Z`, read without splitting the text; `None` for
+/// any other spelling, or any out-of-range field (left to the general
+/// reader and its messages).
+fn canonical(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        b.get(r)?.iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+    };
+    if !(b.len() == 10 || b.len() == 20) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    if b.len() == 20 {
+        if b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z' {
+            return None;
+        }
+        let (h, mi, s) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+        if h > 23 || mi > 59 || s > 60 {
+            return None;
+        }
+        secs += h * 3600 + mi * 60 + s;
+    }
+    Some(secs)
+}
+
+/// Any RFC 3339 date or date-time this language accepts.
+fn parse_any_time(text: &str) -> Result<i64, String> {
     let (date, rest) = match text.find(['T', 't']) {
         Some(i) => (&text[..i], Some(&text[i + 1..])),
         None => (text, None),
@@ -148,6 +188,36 @@ pub fn format_duration(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick reader of the common spellings agrees with the general
+    /// one, in range and out of it.
+    #[test]
+    fn canonical_spellings_read_as_the_general_reader_reads_them() {
+        let mut seen = 0;
+        for y in ["0000", "1970", "2000", "2024", "2100", "9999", "19a0"] {
+            for m in ["00", "01", "02", "09", "12", "13", "1x"] {
+                for d in ["00", "01", "28", "29", "30", "31", "32"] {
+                    let date = format!("{y}-{m}-{d}");
+                    assert_eq!(parse_time(&date), parse_any_time(&date), "{date}");
+                    for (h, mi, s) in [
+                        ("00", "00", "00"),
+                        ("23", "59", "60"),
+                        ("24", "00", "00"),
+                        ("12", "60", "00"),
+                        ("12", "30", "61"),
+                        ("0a", "00", "00"),
+                    ] {
+                        for (t, z) in [('T', 'Z'), ('t', 'z'), ('T', 'x')] {
+                            let full = format!("{date}{t}{h}:{mi}:{s}{z}");
+                            assert_eq!(parse_time(&full), parse_any_time(&full), "{full}");
+                            seen += usize::from(canonical(&full).is_some());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "the quick reader was tried on {seen} texts");
+    }
 
     #[test]
     fn dates_and_offsets() {

@@ -33,6 +33,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::resolve::loader::LoadedModule;
 use crate::resolve::{DeclId, DeclKind, Scopes};
+use crate::span::SourceMap;
 
 /// Where an expression is being checked: which module's names, which
 /// variable frame, which report's entities and events.
@@ -58,6 +59,8 @@ enum ConstState {
 
 pub struct Checker<'a> {
     modules: &'a [LoadedModule],
+    /// The modules' texts: a folded event is expanded from its text.
+    sources: &'a SourceMap,
     scopes: Scopes,
     diags: Vec<Diagnostic>,
     prog: Program,
@@ -87,7 +90,11 @@ pub struct Checker<'a> {
 /// by `Item::Error` in `modules`).
 /// With `record_refs`, every resolved name is recorded in `Program::refs`
 /// (for editors); the command line leaves it empty.
-pub fn check(modules: &mut [LoadedModule], record_refs: bool) -> (Program, Vec<Diagnostic>) {
+pub fn check(
+    modules: &mut [LoadedModule],
+    sources: &SourceMap,
+    record_refs: bool,
+) -> (Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let scopes = Scopes::build(modules, &mut diags);
     let mut bodies: Vec<Option<crate::syntax::ast::Item>> = Vec::with_capacity(scopes.decls.len());
@@ -108,6 +115,7 @@ pub fn check(modules: &mut [LoadedModule], record_refs: bool) -> (Program, Vec<D
     let modules: &[LoadedModule] = modules;
     let mut c = Checker {
         modules,
+        sources,
         scopes,
         diags,
         prog: Program::default(),

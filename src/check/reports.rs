@@ -6,7 +6,25 @@ use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::model::*;
 use crate::resolve::{DeclKind, LookupError};
-use crate::syntax::ast;
+use crate::span::{FileId, Span};
+use crate::syntax::lexer::Tok;
+use crate::syntax::{ast, events};
+
+/// A checked event, and where its time is written.
+struct ReadEvent {
+    def: EventDef,
+    at_span: Span,
+}
+
+/// What [`Checker::simple_event`] keeps from one event to the next: the
+/// values already checked, by action, parameter and spelling, and a
+/// buffer for an event's parts.
+#[derive(Default)]
+struct QuickArgs<'t> {
+    values: FxHashMap<(ActionId, usize, &'t str), Value>,
+    #[allow(clippy::type_complexity)]
+    parts: Vec<(&'t str, (usize, Tok<'t>, usize))>,
+}
 
 impl Checker<'_> {
     pub(super) fn check_reports(&mut self) {
@@ -16,6 +34,8 @@ impl Checker<'_> {
                 continue;
             };
             let report_id = ReportId(self.prog.reports.len() as u32);
+            let file = self.modules[d.module].file;
+            let text = self.sources.get(file).text.as_str();
             self.env = Env {
                 module: d.module,
                 allow_unknown: true,
@@ -31,7 +51,9 @@ impl Checker<'_> {
                 .filter(|c| {
                     matches!(
                         c,
-                        ast::ReportClause::Entity(_) | ast::ReportClause::Event(_)
+                        ast::ReportClause::Entity(_)
+                            | ast::ReportClause::Event(_)
+                            | ast::ReportClause::SimpleEvent(_)
                     )
                 })
                 .count();
@@ -66,16 +88,17 @@ impl Checker<'_> {
                         entities.push((i, eid));
                     }
                     ast::ReportClause::Event(ev) => {
-                        if self.declared_twice(&ev.name) {
-                            continue;
+                        if let Some(action) = self.event_name(&ev.name, &ev.call.callee, &events) {
+                            events.push((i, action));
                         }
-                        let action = self.resolve_action(&ev.call.callee);
-                        let ty = action.map_or(Ty::Error, Ty::Event);
-                        let value = Value::Event(EventId(events.len() as u32));
-                        self.env
-                            .locals
-                            .insert(ev.name.name.clone(), (value, ty, ev.name.span));
-                        events.push((i, action));
+                    }
+                    ast::ReportClause::SimpleEvent(ev) => {
+                        let Some((name, callee)) = events::head(file, text, ev) else {
+                            continue;
+                        };
+                        if let Some(action) = self.event_name(&name, &callee, &events) {
+                            events.push((i, action));
+                        }
                     }
                     _ => {}
                 }
@@ -103,28 +126,38 @@ impl Checker<'_> {
                 }
             }
             let mut event_defs = Vec::with_capacity(events.len());
+            let mut quick = QuickArgs::default();
             for &(i, action) in &events {
                 // Taken out of the report and dropped once checked, so the
                 // report's syntax and its checked events are never both whole.
-                let ast::ReportClause::Event(ev) =
-                    std::mem::replace(&mut r.clauses[i], ast::ReportClause::Error(r.span))
-                else {
-                    continue;
+                let clause = std::mem::replace(&mut r.clauses[i], ast::ReportClause::Error(r.span));
+                let read = match (&clause, action) {
+                    (ast::ReportClause::SimpleEvent(ev), Some(a)) if !self.record_refs => {
+                        self.simple_event(file, text, ev, a, &mut quick)
+                    }
+                    _ => None,
                 };
-                let args = action.map(|a| self.event_args(&ev, a)).unwrap_or_default();
-                let at = match self.constant(&ev.at, &Ty::Time) {
-                    Value::Time(t) => t,
-                    _ => 0,
+                let read = match (read, clause) {
+                    (Some(read), _) => read,
+                    (None, ast::ReportClause::Event(ev)) => self.event(*ev, action),
+                    (None, ast::ReportClause::SimpleEvent(ev)) => {
+                        match events::expand(file, text, &ev) {
+                            Some(ev) => self.event(ev, action),
+                            None => continue,
+                        }
+                    }
+                    _ => continue,
                 };
                 if let Some((t, as_of_span)) = as_of {
-                    if at > t {
+                    if read.def.at > t {
+                        let at = read.def.at;
                         self.diags.push(
                             Diagnostic::new(
                                 Code::E0501,
-                                ev.at.span,
+                                read.at_span,
                                 format!(
                                     "event `{}` happens after the report's `as_of`",
-                                    ev.name.name
+                                    read.def.name
                                 ),
                             )
                             .with_label_here(format!("at {}", crate::time::format_time(at)))
@@ -139,18 +172,7 @@ impl Checker<'_> {
                         );
                     }
                 }
-                let ast::EventDecl {
-                    doc, name, span, ..
-                } = *ev;
-                event_defs.push(EventDef {
-                    name: name.name,
-                    action: action.unwrap_or(ActionId(u32::MAX)),
-                    args,
-                    at,
-                    doc,
-                    span,
-                    name_span: name.span,
-                });
+                event_defs.push(read.def);
             }
             let as_of = as_of
                 .map(|a| a.0)
@@ -189,6 +211,124 @@ impl Checker<'_> {
                 name_span: r.name.span,
             });
         }
+    }
+
+    /// An event written in full: its arguments and time checked.
+    fn event(&mut self, ev: ast::EventDecl, action: Option<ActionId>) -> ReadEvent {
+        let args = action.map(|a| self.event_args(&ev, a)).unwrap_or_default();
+        let at = match self.constant(&ev.at, &Ty::Time) {
+            Value::Time(t) => t,
+            _ => 0,
+        };
+        ReadEvent {
+            at_span: ev.at.span,
+            def: EventDef {
+                name: ev.name.name,
+                action: action.unwrap_or(ActionId(u32::MAX)),
+                args,
+                at,
+                doc: ev.doc,
+                span: ev.span,
+                name_span: ev.name.span,
+            },
+        }
+    }
+
+    /// A folded event read straight from its tokens, when each of its
+    /// arguments names a different parameter of `action` and every
+    /// parameter is given (else `None`, and it is expanded and checked as
+    /// written, with the diagnostics that explain what is wrong). A value
+    /// is checked as [`Self::constant`] checks it, once per parameter and
+    /// spelling: the same text for the same parameter of the same action
+    /// has the same value everywhere in a report (its names are all
+    /// declared by now). A value that draws a diagnostic is checked, and
+    /// reported, every time it is written.
+    fn simple_event<'t>(
+        &mut self,
+        file: FileId,
+        text: &'t str,
+        ev: &ast::SimpleEvent,
+        action: ActionId,
+        quick: &mut QuickArgs<'t>,
+    ) -> Option<ReadEvent> {
+        let mut parts = std::mem::take(&mut quick.parts);
+        let read = self.simple_event_parts(file, text, ev, action, quick, &mut parts);
+        quick.parts = parts;
+        read
+    }
+
+    fn simple_event_parts<'t>(
+        &mut self,
+        file: FileId,
+        text: &'t str,
+        ev: &ast::SimpleEvent,
+        action: ActionId,
+        quick: &mut QuickArgs<'t>,
+        parts: &mut Vec<(&'t str, (usize, Tok<'t>, usize))>,
+    ) -> Option<ReadEvent> {
+        let (at, at_l, at_r) = events::parts(text, ev, parts)?;
+        let params = &self.prog.actions[action.index()].params;
+        if parts.len() != params.len() {
+            return None;
+        }
+        let mut slots: Vec<Option<usize>> = vec![None; params.len()];
+        for (k, (field, _)) in parts.iter().enumerate() {
+            let i = params.iter().position(|p| p.name == *field)?;
+            if slots[i].replace(k).is_some() {
+                return None;
+            }
+        }
+        let mut args = Vec::with_capacity(params.len());
+        for (i, slot) in slots.into_iter().enumerate() {
+            let (_, (l, tok, r)) = parts.get(slot?)?.clone();
+            let spelled = text.get(l..r)?;
+            let key = (action, i, spelled);
+            if let Some(v) = quick.values.get(&key) {
+                args.push(v.clone());
+                continue;
+            }
+            let expr = events::value_expr(file, tok, l, r)?;
+            let ty = self.prog.actions[action.index()].params[i].ty.clone();
+            let before = self.diags.len();
+            let v = self.constant(&expr, &ty);
+            if self.diags.len() == before {
+                quick.values.insert(key, v.clone());
+            }
+            args.push(v);
+        }
+        let (nl, nr) = (ev.name.0 as usize, ev.name.1 as usize);
+        Some(ReadEvent {
+            at_span: Span::new(file, at_l, at_r),
+            def: EventDef {
+                name: text.get(nl..nr)?.to_string(),
+                action,
+                args,
+                at,
+                doc: None,
+                span: ev.span,
+                name_span: Span::new(file, nl, nr),
+            },
+        })
+    }
+
+    /// Declare an event's name in its report: its action, unless the name
+    /// is taken (E0202).
+    fn event_name(
+        &mut self,
+        name: &ast::Ident,
+        callee: &ast::Path,
+        events: &[(usize, Option<ActionId>)],
+    ) -> Option<Option<ActionId>> {
+        if self.declared_twice(name) {
+            return None;
+        }
+        let action = self.resolve_action(callee);
+        let ty = action.map_or(Ty::Error, Ty::Event);
+        let value = Value::Event(EventId(events.len() as u32));
+        self.env
+            .locals
+            .insert(name.name.clone(), (value, ty, name.span));
+        Some(action)
     }
 
     /// A report-local name already declared (the report's entities and

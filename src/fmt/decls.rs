@@ -7,7 +7,7 @@ use crate::span::Span;
 use crate::syntax::ast::{
     ActionDecl, Clause, ConstDecl, EntityDecl, EnumDecl, EventDecl, ExceptionDecl, Expectation,
     ExprKind, FieldDecl, FieldInit, Item, NormDecl, NormKind, Path, ReportClause, ReportDecl,
-    StrLit, TypeDecl, TypeExpr, UseDecl,
+    SimpleEvent, StrLit, TypeDecl, TypeExpr, UseDecl,
 };
 
 impl Printer<'_> {
@@ -434,7 +434,11 @@ impl Printer<'_> {
                 self.one_line_or_split(d.span, |p, split| p.event(d, split));
             }
             ReportClause::Expect(x) => self.expectation(x),
-            ReportClause::Error(span) => self.verbatim(*span),
+            // The formatter parses without folding; a folded event is
+            // printed as written.
+            ReportClause::Error(span) | ReportClause::SimpleEvent(SimpleEvent { span, .. }) => {
+                self.verbatim(*span)
+            }
         }
     }
 
@@ -483,6 +487,7 @@ fn report_clause_span(c: &ReportClause) -> Span {
         ReportClause::AsOf(_, span) | ReportClause::Error(span) => *span,
         ReportClause::Entity(d) => d.span,
         ReportClause::Event(d) => d.span,
+        ReportClause::SimpleEvent(d) => d.span,
         ReportClause::Expect(x) => match &**x {
             Expectation::Clean(span) | Expectation::Outcome { span, .. } => *span,
         },

@@ -306,7 +306,7 @@ impl<'a> Loader<'a> {
                     Some((sub, _)) => {
                         super::std_cache::parse_std(sub, file, &source.name, &source.text)
                     }
-                    None => syntax::literate::parse_source(file, &source.name, &source.text),
+                    None => syntax::literate::parse_for_check(file, &source.name, &source.text),
                 }
             }
         };

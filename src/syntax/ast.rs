@@ -310,8 +310,27 @@ pub enum ReportClause {
     AsOf(Box<Expr>, Span),
     Entity(Box<EntityDecl>),
     Event(Box<EventDecl>),
+    /// An event in its most common shape, `event NAME: ACTION(PARAM:
+    /// VALUE, ...) at TIME` with one-token values and no doc comment, kept
+    /// as offsets into the file's text: the checker's front end reads a
+    /// report of a million events without building a million syntax
+    /// trees. Only [`crate::syntax::parse_folded`] makes these;
+    /// [`crate::syntax::events::expand`] gives the [`EventDecl`] the grammar
+    /// builds from the same text.
+    SimpleEvent(SimpleEvent),
     Expect(Box<Expectation>),
     Error(Span),
+}
+
+/// Where a folded event's parts are in its file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimpleEvent {
+    /// From `event` to the end of the time after `at`.
+    pub span: Span,
+    /// The event's name: byte offsets (start, end).
+    pub name: (u32, u32),
+    /// The action's name (one identifier): byte offsets (start, end).
+    pub callee: (u32, u32),
 }
 
 #[derive(Clone, Debug, PartialEq)]

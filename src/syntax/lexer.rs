@@ -8,6 +8,7 @@
 //! the token stream with one clear diagnostic, so nothing downstream ever
 //! recurses without bound.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use logos::Logos;
@@ -215,92 +216,136 @@ fn lex_into<'a>(
     text: &'a str,
     mut sink: impl FnMut((usize, Tok<'a>, usize)),
 ) -> LexOutput {
-    let mut out = LexOutput::default();
-    let mut pending_doc: Option<String> = None;
-    let mut depth = 0usize;
-    // The E0101 being extended by a run of unknown characters: its index
-    // in `out.diagnostics` and how many characters it covers.
-    let mut run: Option<(usize, usize)> = None;
-    let mut lexer = Raw::lexer(text);
-    while let Some(raw) = lexer.next() {
-        let range = lexer.span();
-        let slice = lexer.slice();
-        let span = Span::new(file, range.start, range.end);
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(()) => {
-                // A run of characters the language does not know (only
-                // blanks between them) is one error, not one per character.
-                if let Some((first, count)) = run.as_mut() {
-                    let last = &mut out.diagnostics[*first];
-                    let gap = text.get(last.span.end as usize..range.start).unwrap_or("x");
-                    if gap.chars().all(char::is_whitespace) {
-                        *count += slice.chars().count();
-                        last.span = Span::new(file, last.span.start as usize, range.end);
-                        last.primary_label = Some(format!(
-                            "{count} characters that are not part of the Norma language"
-                        ));
-                        continue;
-                    }
-                }
-                run = Some((out.diagnostics.len(), slice.chars().count()));
-                let ch = slice.chars().next().unwrap_or('?');
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Code::E0101,
-                        span,
-                        format!(
-                            "I don't know what to do with the character `{}`",
-                            ch.escape_debug()
-                        ),
-                    )
-                    .with_label_here("not part of the Norma language"),
-                );
-                continue;
-            }
-        };
-        if raw == Raw::Comment {
-            if let Some(doc) = slice.strip_prefix("///") {
-                if !doc.starts_with('/') {
-                    let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
-                    match &mut pending_doc {
-                        Some(d) => {
-                            d.push('\n');
-                            d.push_str(doc);
-                        }
-                        None => pending_doc = Some(doc.to_string()),
-                    }
-                }
-            }
-            continue;
+    let out = RefCell::new(LexOutput::default());
+    for t in Recording::new(file, text, &out) {
+        sink(t);
+    }
+    out.into_inner()
+}
+
+/// The cooked tokens of a file, one by one, with what [`scan`] learns
+/// (docs, diagnostics, limits) written to `out` as they go: a file is
+/// lexed once while it is parsed. `out` is borrowed only inside `next`.
+pub struct Recording<'a, 'o> {
+    file: FileId,
+    text: &'a str,
+    lexer: logos::Lexer<'a, Raw>,
+    out: &'o RefCell<LexOutput>,
+    pending_doc: Option<String>,
+    depth: usize,
+    /// The E0101 being extended by a run of unknown characters: its index
+    /// in `out.diagnostics` and how many characters it covers.
+    run: Option<(usize, usize)>,
+    done: bool,
+}
+
+impl<'a, 'o> Recording<'a, 'o> {
+    pub fn new(file: FileId, text: &'a str, out: &'o RefCell<LexOutput>) -> Recording<'a, 'o> {
+        Recording {
+            file,
+            text,
+            lexer: Raw::lexer(text),
+            out,
+            pending_doc: None,
+            depth: 0,
+            run: None,
+            done: false,
         }
-        let tok = cook(raw, slice, span, &mut out.diagnostics);
-        match tok {
-            Tok::LParen | Tok::LBrace => {
-                depth += 1;
-                if depth > MAX_NESTING {
+    }
+}
+
+impl<'a> Iterator for Recording<'a, '_> {
+    type Item = (usize, Tok<'a>, usize);
+
+    fn next(&mut self) -> Option<(usize, Tok<'a>, usize)> {
+        if self.done {
+            return None;
+        }
+        let file = self.file;
+        let text = self.text;
+        let mut out = self.out.borrow_mut();
+        while let Some(raw) = self.lexer.next() {
+            let range = self.lexer.span();
+            let slice = self.lexer.slice();
+            let span = Span::new(file, range.start, range.end);
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(()) => {
+                    // A run of characters the language does not know (only
+                    // blanks between them) is one error, not one per character.
+                    if let Some((first, count)) = self.run.as_mut() {
+                        let last = &mut out.diagnostics[*first];
+                        let gap = text.get(last.span.end as usize..range.start).unwrap_or("x");
+                        if gap.chars().all(char::is_whitespace) {
+                            *count += slice.chars().count();
+                            last.span = Span::new(file, last.span.start as usize, range.end);
+                            last.primary_label = Some(format!(
+                                "{count} characters that are not part of the Norma language"
+                            ));
+                            continue;
+                        }
+                    }
+                    self.run = Some((out.diagnostics.len(), slice.chars().count()));
+                    let ch = slice.chars().next().unwrap_or('?');
                     out.diagnostics.push(
                         Diagnostic::new(
-                            Code::E0103,
+                            Code::E0101,
                             span,
-                            format!("brackets nest deeper than {MAX_NESTING} levels here"),
+                            format!(
+                                "I don't know what to do with the character `{}`",
+                                ch.escape_debug()
+                            ),
                         )
-                        .with_label_here("too deep")
-                        .with_note("Norma stops reading the file at this point; split the expression into named consts or simpler conditions"),
+                        .with_label_here("not part of the Norma language"),
                     );
-                    out.truncated_at = Some(range.start);
-                    break;
+                    continue;
                 }
+            };
+            if raw == Raw::Comment {
+                if let Some(doc) = slice.strip_prefix("///") {
+                    if !doc.starts_with('/') {
+                        let doc = doc.strip_prefix(' ').unwrap_or(doc).trim_end();
+                        match &mut self.pending_doc {
+                            Some(d) => {
+                                d.push('\n');
+                                d.push_str(doc);
+                            }
+                            None => self.pending_doc = Some(doc.to_string()),
+                        }
+                    }
+                }
+                continue;
             }
-            Tok::RParen | Tok::RBrace => depth = depth.saturating_sub(1),
-            _ => {}
+            let tok = cook(raw, slice, span, &mut out.diagnostics);
+            match tok {
+                Tok::LParen | Tok::LBrace => {
+                    self.depth += 1;
+                    if self.depth > MAX_NESTING {
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                Code::E0103,
+                                span,
+                                format!("brackets nest deeper than {MAX_NESTING} levels here"),
+                            )
+                            .with_label_here("too deep")
+                            .with_note("Norma stops reading the file at this point; split the expression into named consts or simpler conditions"),
+                        );
+                        out.truncated_at = Some(range.start);
+                        self.done = true;
+                        return None;
+                    }
+                }
+                Tok::RParen | Tok::RBrace => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            if let Some(doc) = self.pending_doc.take() {
+                out.docs.insert(range.start, doc);
+            }
+            return Some((range.start, tok, range.end));
         }
-        if let Some(doc) = pending_doc.take() {
-            out.docs.insert(range.start, doc);
-        }
-        sink((range.start, tok, range.end));
+        self.done = true;
+        None
     }
-    out
 }
 
 /// Every comment of a file (`//` and `///` alike) as `(start, end, text)`

@@ -114,6 +114,17 @@ pub fn parse_source(file: FileId, name: &str, text: &str) -> Parsed {
     parsed
 }
 
+/// [`parse_source`] for the checker: a plain file's events of the common
+/// shape are folded ([`super::parse_folded`]). A literate file is parsed
+/// in full.
+pub fn parse_for_check(file: FileId, name: &str, text: &str) -> Parsed {
+    if is_literate(name) {
+        parse_source(file, name, text)
+    } else {
+        super::parse_folded(file, text)
+    }
+}
+
 fn unclosed_fence(file: FileId, fence: Range<usize>) -> Diagnostic {
     Diagnostic::new(
         Code::E0103,

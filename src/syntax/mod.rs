@@ -9,18 +9,21 @@
 //! broken one.
 
 pub mod ast;
+pub mod events;
 pub mod lexer;
 pub mod literate;
 mod teach;
 pub mod token;
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 
 use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{FileId, Span};
-use ast::{Expectation, Expr, ExprKind, Ident, Item, Module, Path, ReportClause, TypeExpr};
+use ast::{
+    Expectation, Expr, ExprKind, Ident, Item, Module, Path, ReportClause, SimpleEvent, TypeExpr,
+};
 use lexer::Tok;
 
 lalrpop_mod!(
@@ -35,7 +38,10 @@ pub const MAX_EXPR_DEPTH: u32 = 512;
 /// State shared with the grammar's actions.
 pub struct ParseCtx<'input> {
     file: FileId,
-    docs: &'input HashMap<usize, String>,
+    /// The lexer's record: doc comments by the offset of the token they
+    /// document (filled as the tokens are read, before the grammar
+    /// reduces them).
+    lexed: &'input RefCell<lexer::LexOutput>,
     recovered: Vec<ErrorRecovery<usize, Tok<'input>, std::convert::Infallible>>,
     diagnostics: Vec<Diagnostic>,
     depth_error: bool,
@@ -53,8 +59,16 @@ impl<'input> ParseCtx<'input> {
         }
     }
 
+    pub(crate) fn simple_event(&self, head: events::Head, l: usize, r: usize) -> SimpleEvent {
+        SimpleEvent {
+            span: self.span(l, r),
+            name: (head[0], head[1]),
+            callee: (head[2], head[3]),
+        }
+    }
+
     pub(crate) fn doc(&self, l: usize) -> Option<String> {
-        self.docs.get(&l).cloned()
+        self.lexed.borrow().docs.get(&l).cloned()
     }
 
     pub(crate) fn recover(
@@ -162,22 +176,48 @@ fn starts_item(tok: &Tok<'_>) -> bool {
 
 /// Parse one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, false)
+}
+
+/// Parse one file, keeping the events of a report that have the common
+/// shape as [`ReportClause::SimpleEvent`] (see [`events`]): what the
+/// checker reads. Everything else is as [`parse`] builds it.
+pub fn parse_folded(file: FileId, text: &str) -> Parsed {
+    parse_with(file, text, true)
+}
+
+fn parse_items<'a>(
+    ctx: &mut ParseCtx<'a>,
+    tokens: impl Iterator<Item = (usize, Tok<'a>, usize)>,
+) -> Result<Vec<Item>, ParseError<usize, Tok<'a>, std::convert::Infallible>> {
+    grammar::ItemsParser::new().parse(ctx, tokens.map(Ok::<_, std::convert::Infallible>))
+}
+
+fn parse_with(file: FileId, text: &str, fold: bool) -> Parsed {
     // Fast path: a file without lexical errors is parsed straight from the
     // lexer, in one go; only a file with errors is cut into declarations.
-    let scanned = lexer::scan(file, text);
-    if scanned.diagnostics.is_empty() && scanned.truncated_at.is_none() {
+    // The file is lexed as it is parsed; a lexical problem found on the
+    // way sends it down the slow path.
+    {
+        let lexed = RefCell::new(lexer::LexOutput::default());
+        let tokens = lexer::Recording::new(file, text, &lexed);
         let mut ctx = ParseCtx {
             file,
-            docs: &scanned.docs,
+            lexed: &lexed,
             recovered: Vec::new(),
             diagnostics: Vec::new(),
             depth_error: false,
         };
-        let result = grammar::ItemsParser::new().parse(
-            &mut ctx,
-            lexer::stream(text).map(Ok::<_, std::convert::Infallible>),
-        );
-        if let Ok(items) = result {
+        let result = if fold {
+            parse_items(&mut ctx, events::Fold::new(tokens, &lexed))
+        } else {
+            parse_items(&mut ctx, tokens)
+        };
+        let clean_lex = {
+            let l = lexed.borrow();
+            l.diagnostics.is_empty() && l.truncated_at.is_none()
+        };
+        if let (Ok(items), true) = (result, clean_lex) {
             if ctx.recovered.is_empty() && ctx.diagnostics.is_empty() {
                 return Parsed {
                     module: Module {
@@ -191,9 +231,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
     let (tokens, lexed) = lexer::lex(file, text);
     let mut diagnostics = lexed.diagnostics.clone();
+    let eof = lexed.truncated_at.unwrap_or(text.len());
+    let lexed = RefCell::new(lexed);
     let mut items = Vec::new();
     let mut broken_names = Vec::new();
-    let eof = lexed.truncated_at.unwrap_or(text.len());
 
     // Cut points: a declaration keyword that is not used as a field name
     // (`e.type`, `type: T`), or `entity` outside any braces.
@@ -241,7 +282,7 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         let end_of_input = if w[1] == tokens.len() { eof } else { chunk_end };
         let mut ctx = ParseCtx {
             file,
-            docs: &lexed.docs,
+            lexed: &lexed,
             recovered: Vec::new(),
             diagnostics: Vec::new(),
             depth_error: false,
@@ -265,10 +306,10 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         // A lexical error inside this declaration (a dropped character, a
         // string that swallowed the rest of its line) explains the syntax
         // errors that follow it: report it alone.
-        let lexical_error_here = lexed.diagnostics_in(first.0, chunk_end);
+        let lexical_error_here = lexed.borrow().diagnostics_in(first.0, chunk_end);
         for e in errs {
             // Past a cut-short stream, "unexpected end" errors are noise.
-            if (lexed.truncated_at.is_some() && is_eof_error(&e)) || lexical_error_here {
+            if (lexed.borrow().truncated_at.is_some() && is_eof_error(&e)) || lexical_error_here {
                 continue;
             }
             diagnostics.push(parse_error(file, e, end_of_input, text));
@@ -292,6 +333,8 @@ fn is_eof_error(e: &ParseError<usize, Tok<'_>, std::convert::Infallible>) -> boo
 fn describe_expected(expected: &[String]) -> String {
     let mut names: Vec<String> = expected
         .iter()
+        // Made by the event fold only, never written.
+        .filter(|e| e.trim_matches('"') != "simple event")
         .map(|e| {
             let inner = e.trim_matches('"');
             match inner {

@@ -131,3 +131,204 @@ fn stray_tokens_between_declarations() {
     let (_, codes) = items("enum E { a } } } enum F { b }");
     assert_eq!(codes, vec![Code::E0103]);
 }
+
+// ------------------------------------------------------------ event fold
+
+/// `parse_folded`, with each folded event expanded again: what the
+/// checker reads, as the grammar would have built it.
+fn folded_then_expanded(text: &str) -> (super::Parsed, usize) {
+    let mut p = super::parse_folded(FileId(0), text);
+    let mut folded = 0;
+    for item in &mut p.module.items {
+        let Item::Report(r) = item else { continue };
+        for c in &mut r.clauses {
+            if let ReportClause::SimpleEvent(s) = c {
+                let ev = super::events::expand(FileId(0), text, s)
+                    .unwrap_or_else(|| panic!("a folded event expands: {s:?}"));
+                *c = ReportClause::Event(Box::new(ev));
+                folded += 1;
+            }
+        }
+    }
+    (p, folded)
+}
+
+/// The fold accepts exactly what the grammar accepts, and builds what it
+/// builds: the same tree and the same diagnostics, folded or not.
+fn assert_fold_agrees(text: &str) -> usize {
+    let plain = parse(FileId(0), text);
+    let (folded, n) = folded_then_expanded(text);
+    assert_eq!(plain.module, folded.module, "trees differ for:\n{text}");
+    assert_eq!(
+        format!("{:?}", plain.diagnostics),
+        format!("{:?}", folded.diagnostics),
+        "diagnostics differ for:\n{text}"
+    );
+    n
+}
+
+const FOLD_HEADER: &str = "enum Level { low < high }\n\
+    type P { ok: Bool }\n\
+    action act(by: P, to: P, level: Level, n: Int, d: Duration, t: Time, s: String, b: Bool)\n\
+    entity A: P { ok: true }\n";
+
+/// Events of every shape the fold takes, and of shapes it must leave to
+/// the grammar.
+fn fold_report() -> String {
+    let mut t = String::from(FOLD_HEADER);
+    t.push_str("report r \"title\" {\n  as_of 2021-01-09T00:00:00Z\n  entity B: P { ok: ? }\n");
+    let lines = [
+        "event e1: act(by: A, to: B, level: high, n: 3, d: 2h, t: 2021-01-01, s: \"x\", b: true) at 2021-01-01T10:00:00Z",
+        "event e2: act(by: A, to: B, level: ?, n: ?, d: ?, t: ?, s: ?, b: false,) at 2021-01-02;",
+        "event e3: act(to: B, by: A) at 2021-01-03T10:00:00Z",
+        "event e4: act() at 2021-01-03",
+        "event e5: act(by: A, by: B) at 2021-01-03",
+        "event e6: act(nope: A) at 2021-01-03",
+        "/// documented\n  event e7: act(by: A) at 2021-01-04",
+        "event e8: act(by: A) at 2021-01-04 + 1h",
+        "event e9: act(by: std::x) at 2021-01-04",
+        "event e10: act(by: A.ok) at 2021-01-04",
+        "event e11: act(A) at 2021-01-04",
+        "event e12: act(by: A, level: low) at 2021-01-05 // a comment\n  expect clean",
+        "event e13: act(by: A) at e1",
+        "event e14: act(by: 0 - 1) at 2021-01-05",
+        "event e15: other::act(by: A) at 2021-01-05",
+        "event e16 : act ( by : A ,\n to : B ) at\n 2021-01-05T00:00:00+02:00;",
+        "event e17: act(by: A) at 2021-01-06 entity C: P { ok: false }",
+        "event e18: act(by: A) at 2021-01-06 event e19: act(by: A) at 2021-01-06 as_of 2021-01-09",
+        "expect violation n at e1",
+        "event e20: act(event: A) at 2021-01-06",
+    ];
+    for l in lines {
+        t.push_str("  ");
+        t.push_str(l);
+        t.push('\n');
+    }
+    t.push_str("}\nnorm n { forbid x: act(by: p) when x.event == 1 }\n");
+    t
+}
+
+#[test]
+fn the_event_fold_builds_what_the_grammar_builds() {
+    let text = fold_report();
+    let d = parse(FileId(0), &text).diagnostics;
+    assert!(d.is_empty(), "{d:?}");
+    let n = assert_fold_agrees(&text);
+    assert!(n >= 10, "only {n} events were folded");
+    // A broken event elsewhere leaves the file to the grammar, whole.
+    let broken = text.replace(
+        "}\nnorm",
+        "  event event: act(by: A) at 2021-01-06\n}\nnorm",
+    );
+    assert!(!parse(FileId(0), &broken).diagnostics.is_empty());
+    assert_fold_agrees(&broken);
+    // What must not be folded: a doc comment, an expression after `at`.
+    let (p, _) = (super::parse_folded(FileId(0), &text), ());
+    let Some(Item::Report(r)) = p.module.items.iter().find(|i| matches!(i, Item::Report(_))) else {
+        panic!("no report")
+    };
+    let kept: Vec<String> = r
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            ReportClause::Event(e) => Some(e.name.name.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in ["e7", "e8", "e9", "e10", "e11", "e13", "e14", "e15"] {
+        assert!(
+            kept.iter().any(|k| k == name),
+            "{name} was folded: {kept:?}"
+        );
+    }
+}
+
+#[test]
+fn the_event_fold_agrees_with_the_grammar_on_broken_text() {
+    // Every prefix of the report, and random edits of it: the fold must
+    // never make a broken text parse, nor a good one fail.
+    let text = fold_report();
+    let pieces = [
+        "event",
+        ";",
+        "}",
+        "{",
+        "(",
+        ")",
+        "+ 1h",
+        "/// d\n",
+        ".x",
+        "::",
+        ",",
+        "?",
+        "at",
+        "report",
+        ":",
+        "e1",
+        "2021-01-01",
+        "\"",
+        "entity",
+        "expect",
+        "as_of",
+        "\n",
+    ];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rand = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let bounds: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for &end in bounds.iter().step_by(7) {
+        assert_fold_agrees(&text[..end]);
+    }
+    for _ in 0..400 {
+        let a = bounds[rand(bounds.len())];
+        let b = bounds[rand(bounds.len())].max(a).min(a + 12);
+        let b = if text.is_char_boundary(b) { b } else { a };
+        let mut edited = String::from(&text[..a]);
+        if rand(2) == 0 {
+            edited.push_str(pieces[rand(pieces.len())]);
+            edited.push_str(&text[a..]);
+        } else {
+            edited.push_str(&text[b..]);
+        }
+        assert_fold_agrees(&edited);
+    }
+}
+
+#[test]
+fn the_event_fold_agrees_with_the_grammar_on_every_shipped_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![
+        root.join("examples"),
+        root.join("stdlib-norms"),
+        root.join("tests"),
+    ];
+    let mut files = 0;
+    let mut folded = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "norma") {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                folded += assert_fold_agrees(&text);
+                files += 1;
+            }
+        }
+    }
+    assert!(
+        files > 50 && folded > 50,
+        "{files} files, {folded} events folded"
+    );
+}

@@ -105,6 +105,10 @@ pub enum Tok<'a> {
     ColonColon,
     Semi,
     Question,
+    /// A whole event in its most common shape (see
+    /// [`crate::syntax::events`]), never made by the lexer: offsets of its
+    /// name and of its action's name, `[start, end, start, end]`.
+    SimpleEvent(super::events::Head),
 }
 
 impl std::fmt::Display for Tok<'_> {
@@ -115,13 +119,14 @@ impl std::fmt::Display for Tok<'_> {
             Tok::Duration(_) => f.write_str("a duration"),
             Tok::Time(_) => f.write_str("a time"),
             Tok::Str(_) => f.write_str("a string"),
+            Tok::SimpleEvent(_) => f.write_str("an event"),
             other => write!(f, "`{}`", other.text()),
         }
     }
 }
 
 impl Tok<'_> {
-    fn text(&self) -> &'static str {
+    pub(crate) fn text(&self) -> &'static str {
         match self {
             Tok::Use => "use",
             Tok::Enum => "enum",
@@ -177,7 +182,12 @@ impl Tok<'_> {
             Tok::ColonColon => "::",
             Tok::Semi => ";",
             Tok::Question => "?",
-            Tok::Ident(_) | Tok::Int(_) | Tok::Duration(_) | Tok::Time(_) | Tok::Str(_) => "",
+            Tok::Ident(_)
+            | Tok::Int(_)
+            | Tok::Duration(_)
+            | Tok::Time(_)
+            | Tok::Str(_)
+            | Tok::SimpleEvent(_) => "",
         }
     }
 }

@@ -1,0 +1,355 @@
+//! Events in their most common shape, folded into one token.
+//!
+//! A report of a million events is almost all lines like
+//! `event e7: operate(by: S1, against: A2, effect: damage) at 2021-06-01T10:00Z`.
+//! Built by the grammar, each is a tree of some twenty allocations; the
+//! checker reads it once and drops it. [`Fold`] sits between the lexer and
+//! the grammar and turns each such event into one
+//! [`Tok::SimpleEvent`] token, which the grammar accepts exactly where it
+//! accepts an event clause and keeps as a [`SimpleEvent`]: offsets into the
+//! text. [`expand`] gives, when the checker wants it, the very
+//! [`EventDecl`] the grammar would have built from the same text.
+//!
+//! Why the fold cannot change what the grammar accepts: it fires only on
+//! the keyword `event` at the top level of a report's braces, outside
+//! parentheses and not after `.` or `::`, where the grammar reads it as the
+//! start of an event clause and nothing else (elsewhere `event` can only be
+//! a field or argument name). It folds only the shape `event NAME : ACTION
+//! ( [PARAM : VALUE {, PARAM : VALUE} [,]] ) at TIME` with one-token values
+//! (a name, `?`, a number, a duration, a time, `true`, `false`, a string)
+//! when the token after the time is one that cannot continue an expression
+//! (`;`, `}`, `event`, `entity`, `expect`, `as_of`), so the clause the
+//! grammar would read is exactly those tokens. An event with a doc comment
+//! is left to the grammar. A test parses the same texts both ways.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use super::ast::{Arg, Call, EventDecl, Expr, ExprKind, Ident, Lit, Path, SimpleEvent};
+use super::lexer::{self, LexOutput, Tok};
+use crate::span::{FileId, Span};
+
+/// A token with its byte offsets, as the lexer gives it.
+type Spanned<'a> = (usize, Tok<'a>, usize);
+
+/// Byte offsets of a folded event's name and action:
+/// `[name start, name end, action start, action end]`.
+pub type Head = [u32; 4];
+
+/// Arguments past this many are left to the grammar (the read-ahead
+/// buffer stays small).
+const MAX_ARGS: usize = 64;
+
+/// Where the fold is, in the file's braces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Not in a report.
+    Outside,
+    /// After the keyword `report`, before its `{`.
+    Header,
+    /// Inside a report's braces.
+    Body,
+}
+
+/// The lexer's tokens with every event of the common shape folded into
+/// one [`Tok::SimpleEvent`].
+pub struct Fold<'a, I: Iterator<Item = Spanned<'a>>> {
+    inner: I,
+    /// The lexer's record, for the doc comments read so far.
+    lexed: &'a RefCell<LexOutput>,
+    /// Tokens read ahead while matching, handed out unchanged on a miss.
+    ahead: VecDeque<Spanned<'a>>,
+    braces: u32,
+    parens: u32,
+    place: Place,
+    /// The last token handed out was `.` or `::`.
+    after_dot: bool,
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
+    pub fn new(inner: I, lexed: &'a RefCell<LexOutput>) -> Self {
+        Fold {
+            inner,
+            lexed,
+            ahead: VecDeque::new(),
+            braces: 0,
+            parens: 0,
+            place: Place::Outside,
+            after_dot: false,
+        }
+    }
+
+    /// The `k`th token from here, reading ahead as needed.
+    fn peek(&mut self, k: usize) -> Option<&Tok<'a>> {
+        while self.ahead.len() <= k {
+            let t = self.inner.next()?;
+            self.ahead.push_back(t);
+        }
+        self.ahead.get(k).map(|t| &t.1)
+    }
+
+    /// Does an event clause start at the next token?
+    fn at_clause_start(&self) -> bool {
+        self.place == Place::Body && self.braces == 1 && self.parens == 0 && !self.after_dot
+    }
+
+    /// How many tokens from here make an event of the common shape, and
+    /// where its name and action are.
+    fn match_event(&mut self) -> Option<(usize, Head)> {
+        let start = self.ahead.front()?.0;
+        if self.lexed.borrow().docs.contains_key(&start) {
+            return None;
+        }
+        let name = match self.peek(1)? {
+            Tok::Ident(_) => (self.ahead[1].0, self.ahead[1].2),
+            _ => return None,
+        };
+        if !matches!(self.peek(2)?, Tok::Colon) {
+            return None;
+        }
+        let callee = match self.peek(3)? {
+            Tok::Ident(_) => (self.ahead[3].0, self.ahead[3].2),
+            _ => return None,
+        };
+        if !matches!(self.peek(4)?, Tok::LParen) {
+            return None;
+        }
+        let mut k = 5;
+        for _ in 0..=MAX_ARGS {
+            if matches!(self.peek(k)?, Tok::RParen) {
+                break;
+            }
+            if !is_field_name(self.peek(k)?)
+                || !matches!(self.peek(k + 1)?, Tok::Colon)
+                || !is_value(self.peek(k + 2)?)
+            {
+                return None;
+            }
+            k += 3;
+            match self.peek(k)? {
+                Tok::Comma => k += 1,
+                Tok::RParen => break,
+                _ => return None,
+            }
+        }
+        if !matches!(self.peek(k)?, Tok::RParen)
+            || !matches!(self.peek(k + 1)?, Tok::At)
+            || !matches!(self.peek(k + 2)?, Tok::Time(_))
+        {
+            return None;
+        }
+        let ends_clause = matches!(
+            self.peek(k + 3)?,
+            Tok::Semi | Tok::RBrace | Tok::Event | Tok::Entity | Tok::Expect | Tok::AsOf
+        );
+        let head = [name.0, name.1, callee.0, callee.1].map(|o| o as u32);
+        ends_clause.then_some((k + 3, head))
+    }
+
+    /// Follow the braces and parentheses past a token handed out.
+    fn track(&mut self, tok: &Tok<'_>) {
+        match tok {
+            Tok::Report if self.braces == 0 && self.parens == 0 && !self.after_dot => {
+                self.place = Place::Header;
+            }
+            Tok::LBrace => {
+                self.braces += 1;
+                if self.place == Place::Header && self.braces == 1 {
+                    self.place = Place::Body;
+                }
+            }
+            Tok::RBrace => {
+                self.braces = self.braces.saturating_sub(1);
+                if self.braces == 0 {
+                    self.place = Place::Outside;
+                }
+            }
+            Tok::LParen => self.parens += 1,
+            Tok::RParen => self.parens = self.parens.saturating_sub(1),
+            _ => {}
+        }
+        self.after_dot = matches!(tok, Tok::Dot | Tok::ColonColon);
+    }
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Fold<'a, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Spanned<'a>> {
+        if self.ahead.is_empty() {
+            let t = self.inner.next()?;
+            self.ahead.push_back(t);
+        }
+        if matches!(self.ahead.front(), Some((_, Tok::Event, _))) && self.at_clause_start() {
+            if let Some((n, head)) = self.match_event() {
+                let start = self.ahead.front().map_or(0, |t| t.0);
+                let end = self.ahead.get(n - 1).map_or(start, |t| t.2);
+                self.ahead.drain(..n);
+                self.after_dot = false;
+                return Some((start, Tok::SimpleEvent(head), end));
+            }
+        }
+        let t = self.ahead.pop_front()?;
+        self.track(&t.1);
+        Some(t)
+    }
+}
+
+/// A name the grammar takes for a parameter: an identifier or a keyword.
+fn is_field_name(tok: &Tok<'_>) -> bool {
+    matches!(tok, Tok::Ident(_)) || keyword(tok).is_some()
+}
+
+fn keyword(tok: &Tok<'_>) -> Option<&'static str> {
+    let text = tok.text();
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then_some(text)
+}
+
+/// A value of one token.
+fn is_value(tok: &Tok<'_>) -> bool {
+    matches!(
+        tok,
+        Tok::Ident(_)
+            | Tok::Question
+            | Tok::Int(_)
+            | Tok::Duration(_)
+            | Tok::Time(_)
+            | Tok::True
+            | Tok::False
+            | Tok::Str(_)
+    )
+}
+
+/// The event's name and its action as the grammar builds them.
+pub fn head(file: FileId, text: &str, ev: &SimpleEvent) -> Option<(Ident, Path)> {
+    let ident = |(l, r): (u32, u32)| -> Option<Ident> {
+        Some(Ident {
+            name: text.get(l as usize..r as usize)?.to_string(),
+            span: Span::new(file, l as usize, r as usize),
+        })
+    };
+    let name = ident(ev.name)?;
+    let callee = ident(ev.callee)?;
+    let span = callee.span;
+    Some((
+        name,
+        Path {
+            segments: vec![callee],
+            span,
+        },
+    ))
+}
+
+/// The expression the grammar builds for a one-token value at `l..r`;
+/// `None` for a token that is not a value.
+pub fn value_expr(file: FileId, tok: Tok<'_>, l: usize, r: usize) -> Option<Expr> {
+    let span = Span::new(file, l, r);
+    let kind = match tok {
+        Tok::Ident(n) => ExprKind::Path(Path {
+            segments: vec![Ident {
+                name: n.to_string(),
+                span,
+            }],
+            span,
+        }),
+        Tok::Question => ExprKind::Lit(Lit::Unknown),
+        Tok::Int(v) => ExprKind::Lit(Lit::Int(v)),
+        Tok::Duration(v) => ExprKind::Lit(Lit::Duration(v)),
+        Tok::Time(v) => ExprKind::Lit(Lit::Time(v)),
+        Tok::True => ExprKind::Lit(Lit::Bool(true)),
+        Tok::False => ExprKind::Lit(Lit::Bool(false)),
+        Tok::Str(v) => ExprKind::Lit(Lit::Str(v)),
+        _ => return None,
+    };
+    Some(Expr::new(kind, span))
+}
+
+/// A folded event's arguments as `(parameter, value)` tokens with their
+/// offsets, and its time with its offsets. `None` only if `text` is not
+/// the text the event was folded from.
+#[allow(clippy::type_complexity)]
+pub fn parts<'t>(
+    text: &'t str,
+    ev: &SimpleEvent,
+    args: &mut Vec<(&'t str, (usize, Tok<'t>, usize))>,
+) -> Option<(i64, usize, usize)> {
+    let start = ev.span.start as usize;
+    let end = ev.span.end as usize;
+    let mut toks = lexer::stream(text.get(start..end)?).map(|(l, t, r)| (l + start, t, r + start));
+    args.clear();
+    // `event NAME : ACTION (`
+    for _ in 0..5 {
+        toks.next()?;
+    }
+    loop {
+        let (_, tok, _) = toks.next()?;
+        let field = match tok {
+            Tok::RParen => break,
+            Tok::Comma => continue,
+            Tok::Ident(n) => n,
+            other => keyword(&other)?,
+        };
+        toks.next()?;
+        args.push((field, toks.next()?));
+    }
+    toks.next()?;
+    match toks.next()? {
+        (l, Tok::Time(t), r) => Some((t, l, r)),
+        _ => None,
+    }
+}
+
+/// The [`EventDecl`] the grammar builds from the text of a folded event.
+/// `None` only if `text` is not the text the event was folded from.
+pub fn expand(file: FileId, text: &str, ev: &SimpleEvent) -> Option<EventDecl> {
+    let start = ev.span.start as usize;
+    let end = ev.span.end as usize;
+    let mut toks = lexer::stream(text.get(start..end)?).map(|(l, t, r)| (l + start, t, r + start));
+    let span = |l: usize, r: usize| Span::new(file, l, r);
+    let (name, callee) = head(file, text, ev)?;
+    let mut next = || toks.next();
+    // `event NAME : ACTION (`
+    for _ in 0..4 {
+        next()?;
+    }
+    if !matches!(next()?, (_, Tok::LParen, _)) {
+        return None;
+    }
+    let mut args = Vec::new();
+    let call_end = loop {
+        let (l, tok, r) = next()?;
+        let field = match tok {
+            Tok::RParen => break r,
+            Tok::Comma => continue,
+            Tok::Ident(n) => n,
+            other => keyword(&other)?,
+        };
+        let field = Ident {
+            name: field.to_string(),
+            span: span(l, r),
+        };
+        next()?;
+        let (l, tok, r) = next()?;
+        let value = value_expr(file, tok, l, r)?;
+        args.push(Arg {
+            name: Some(field),
+            value,
+        });
+    };
+    next()?;
+    let (l, Tok::Time(t), r) = next()? else {
+        return None;
+    };
+    Some(EventDecl {
+        doc: None,
+        name,
+        call: Call {
+            span: span(callee.span.start as usize, call_end),
+            callee,
+            args,
+        },
+        at: Expr::new(ExprKind::Lit(Lit::Time(t)), span(l, r)),
+        span: ev.span,
+    })
+}
