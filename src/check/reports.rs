@@ -45,6 +45,7 @@ impl Checker<'_> {
             // dropped one by one below as each becomes an `EventDef`.
             let mut entities: Vec<(usize, EntityId)> = Vec::new();
             let mut events: Vec<(usize, Option<ActionId>)> = Vec::new();
+            let mut callees: FxHashMap<&str, Option<ActionId>> = FxHashMap::default();
             let declared = r
                 .clauses
                 .iter()
@@ -62,7 +63,7 @@ impl Checker<'_> {
             for (i, clause) in r.clauses.iter().enumerate() {
                 match clause {
                     ast::ReportClause::Entity(e) => {
-                        if self.declared_twice(&e.name) {
+                        if self.declared_twice(&e.name.name, e.name.span) {
                             continue;
                         }
                         let record = self.entity_record(d.module, e);
@@ -88,15 +89,21 @@ impl Checker<'_> {
                         entities.push((i, eid));
                     }
                     ast::ReportClause::Event(ev) => {
-                        if let Some(action) = self.event_name(&ev.name, &ev.call.callee, &events) {
+                        let action = self.event_name(&ev.name.name, ev.name.span, &events, |c| {
+                            c.resolve_action(&ev.call.callee)
+                        });
+                        if let Some(action) = action {
                             events.push((i, action));
                         }
                     }
                     ast::ReportClause::SimpleEvent(ev) => {
-                        let Some((name, callee)) = events::head(file, text, ev) else {
-                            continue;
-                        };
-                        if let Some(action) = self.event_name(&name, &callee, &events) {
+                        let (l, r) = (ev.name.0 as usize, ev.name.1 as usize);
+                        let Some(name) = text.get(l..r) else { continue };
+                        let span = Span::new(file, l, r);
+                        let action = self.event_name(name, span, &events, |c| {
+                            c.simple_callee(file, text, ev, &mut callees)
+                        });
+                        if let Some(action) = action {
                             events.push((i, action));
                         }
                     }
@@ -315,33 +322,55 @@ impl Checker<'_> {
     /// is taken (E0202).
     fn event_name(
         &mut self,
-        name: &ast::Ident,
-        callee: &ast::Path,
+        name: &str,
+        span: Span,
         events: &[(usize, Option<ActionId>)],
+        action: impl FnOnce(&mut Self) -> Option<ActionId>,
     ) -> Option<Option<ActionId>> {
-        if self.declared_twice(name) {
+        if self.declared_twice(name, span) {
             return None;
         }
-        let action = self.resolve_action(callee);
+        let action = action(self);
         let ty = action.map_or(Ty::Error, Ty::Event);
         let value = Value::Event(EventId(events.len() as u32));
-        self.env
-            .locals
-            .insert(name.name.clone(), (value, ty, name.span));
+        self.env.locals.insert(name.to_string(), (value, ty, span));
         Some(action)
+    }
+
+    /// The action a folded event names, resolved once per spelling in a
+    /// report (unless every reference is recorded, for the editor, or the
+    /// name draws a diagnostic).
+    fn simple_callee<'t>(
+        &mut self,
+        file: FileId,
+        text: &'t str,
+        ev: &ast::SimpleEvent,
+        callees: &mut FxHashMap<&'t str, Option<ActionId>>,
+    ) -> Option<ActionId> {
+        let spelled = text.get(ev.callee.0 as usize..ev.callee.1 as usize)?;
+        if let Some(&action) = callees.get(spelled) {
+            return action;
+        }
+        let path = events::callee(file, text, ev)?;
+        let before = self.diags.len();
+        let action = self.resolve_action(&path);
+        if !self.record_refs && self.diags.len() == before {
+            callees.insert(spelled, action);
+        }
+        action
     }
 
     /// A report-local name already declared (the report's entities and
     /// events are `env.locals`) is E0202.
-    fn declared_twice(&mut self, name: &ast::Ident) -> bool {
-        let Some(&(_, _, first)) = self.env.locals.get(&name.name) else {
+    fn declared_twice(&mut self, name: &str, span: Span) -> bool {
+        let Some(&(_, _, first)) = self.env.locals.get(name) else {
             return false;
         };
         self.diags.push(
             Diagnostic::new(
                 Code::E0202,
-                name.span,
-                format!("`{}` is declared twice in this report", name.name),
+                span,
+                format!("`{name}` is declared twice in this report"),
             )
             .with_label_here("second declaration")
             .with_label(first, "first declared here"),

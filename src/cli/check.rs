@@ -24,12 +24,8 @@ pub(super) fn session(
 pub(super) fn replayer(inputs: &Inputs, s: &Session) -> Replayer {
     let mut includes = inputs.include.clone();
     for (_, f) in s.sources.files() {
-        if let Some(dir) = f.path.as_ref().and_then(|p| p.parent()) {
-            let dir = if dir.as_os_str().is_empty() {
-                std::path::PathBuf::from(".")
-            } else {
-                dir.to_path_buf()
-            };
+        if let Some(path) = &f.path {
+            let dir = super::folder_of(path);
             if !includes.contains(&dir) {
                 includes.push(dir);
             }

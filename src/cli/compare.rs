@@ -138,10 +138,7 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         match arg {
             TextArg::Files(files) => {
                 for f in files {
-                    let dir = f
-                        .parent()
-                        .filter(|d| !d.as_os_str().is_empty())
-                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                    let dir = super::folder_of(f);
                     if !includes.contains(&dir) {
                         includes.push(dir);
                     }

@@ -40,10 +40,7 @@ fn load(arg: &TextArg, include: &[PathBuf], synthetic: &str) -> Result<Loaded, S
     match arg {
         TextArg::Files(files) => {
             for f in files {
-                let dir = f
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let dir = super::folder_of(f);
                 home.get_or_insert_with(|| dir.clone());
                 if !includes.contains(&dir) {
                     includes.push(dir);

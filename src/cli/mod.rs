@@ -263,6 +263,17 @@ pub enum Command {
 /// Report a command line that does not parse (clap's error, or its help
 /// or version text); returns the exit code. With `--format json|sarif`
 /// among the arguments, a usage error is a JSON object on stdout.
+/// The folder of a file named on the command line (`.` for a bare name):
+/// where its `use` lines look first.
+pub(crate) fn folder_of(file: &std::path::Path) -> std::path::PathBuf {
+    file.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        )
+}
+
 pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> u8 {
     if !e.use_stderr() {
         let _ = e.print();

@@ -23,7 +23,6 @@
 //! is left to the grammar. A test parses the same texts both ways.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 
 use super::ast::{Arg, Call, EventDecl, Expr, ExprKind, Ident, Lit, Path, SimpleEvent};
 use super::lexer::{self, LexOutput, Tok};
@@ -57,8 +56,10 @@ pub struct Fold<'a, I: Iterator<Item = Spanned<'a>>> {
     inner: I,
     /// The lexer's record, for the doc comments read so far.
     lexed: &'a RefCell<LexOutput>,
-    /// Tokens read ahead while matching, handed out unchanged on a miss.
-    ahead: VecDeque<Spanned<'a>>,
+    /// Tokens read ahead while matching, handed out unchanged on a miss:
+    /// those from `next` on are still to be handed out.
+    ahead: Vec<Spanned<'a>>,
+    next: usize,
     braces: u32,
     parens: u32,
     place: Place,
@@ -71,7 +72,8 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
         Fold {
             inner,
             lexed,
-            ahead: VecDeque::new(),
+            ahead: Vec::new(),
+            next: 0,
             braces: 0,
             parens: 0,
             place: Place::Outside,
@@ -81,11 +83,16 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
 
     /// The `k`th token from here, reading ahead as needed.
     fn peek(&mut self, k: usize) -> Option<&Tok<'a>> {
-        while self.ahead.len() <= k {
+        while self.ahead.len() <= self.next + k {
             let t = self.inner.next()?;
-            self.ahead.push_back(t);
+            self.ahead.push(t);
         }
-        self.ahead.get(k).map(|t| &t.1)
+        self.ahead.get(self.next + k).map(|t| &t.1)
+    }
+
+    /// The `k`th token from here, already read ahead.
+    fn at(&self, k: usize) -> Option<&Spanned<'a>> {
+        self.ahead.get(self.next + k)
     }
 
     /// Does an event clause start at the next token?
@@ -96,19 +103,19 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
     /// How many tokens from here make an event of the common shape, and
     /// where its name and action are.
     fn match_event(&mut self) -> Option<(usize, Head)> {
-        let start = self.ahead.front()?.0;
+        let start = self.at(0)?.0;
         if self.lexed.borrow().docs.contains_key(&start) {
             return None;
         }
         let name = match self.peek(1)? {
-            Tok::Ident(_) => (self.ahead[1].0, self.ahead[1].2),
+            Tok::Ident(_) => self.at(1).map(|t| (t.0, t.2))?,
             _ => return None,
         };
         if !matches!(self.peek(2)?, Tok::Colon) {
             return None;
         }
         let callee = match self.peek(3)? {
-            Tok::Ident(_) => (self.ahead[3].0, self.ahead[3].2),
+            Tok::Ident(_) => self.at(3).map(|t| (t.0, t.2))?,
             _ => return None,
         };
         if !matches!(self.peek(4)?, Tok::LParen) {
@@ -176,20 +183,34 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Fold<'a, I> {
     type Item = Spanned<'a>;
 
     fn next(&mut self) -> Option<Spanned<'a>> {
-        if self.ahead.is_empty() {
-            let t = self.inner.next()?;
-            self.ahead.push_back(t);
+        if self.next >= 256 {
+            // Matched events leave their read-ahead behind: drop it.
+            self.ahead.drain(..self.next);
+            self.next = 0;
         }
-        if matches!(self.ahead.front(), Some((_, Tok::Event, _))) && self.at_clause_start() {
+        if self.next == self.ahead.len() {
+            // Nothing read ahead: a token that cannot start an event is
+            // handed out straight from the lexer.
+            self.ahead.clear();
+            self.next = 0;
+            let t = self.inner.next()?;
+            if !(matches!(t.1, Tok::Event) && self.at_clause_start()) {
+                self.track(&t.1);
+                return Some(t);
+            }
+            self.ahead.push(t);
+        }
+        if matches!(self.at(0), Some((_, Tok::Event, _))) && self.at_clause_start() {
             if let Some((n, head)) = self.match_event() {
-                let start = self.ahead.front().map_or(0, |t| t.0);
-                let end = self.ahead.get(n - 1).map_or(start, |t| t.2);
-                self.ahead.drain(..n);
+                let start = self.at(0).map_or(0, |t| t.0);
+                let end = self.at(n - 1).map_or(start, |t| t.2);
+                self.next += n;
                 self.after_dot = false;
                 return Some((start, Tok::SimpleEvent(head), end));
             }
         }
-        let t = self.ahead.pop_front()?;
+        let t = std::mem::replace(self.ahead.get_mut(self.next)?, (0, Tok::Semi, 0));
+        self.next += 1;
         self.track(&t.1);
         Some(t)
     }
@@ -221,24 +242,21 @@ fn is_value(tok: &Tok<'_>) -> bool {
     )
 }
 
-/// The event's name and its action as the grammar builds them.
-pub fn head(file: FileId, text: &str, ev: &SimpleEvent) -> Option<(Ident, Path)> {
-    let ident = |(l, r): (u32, u32)| -> Option<Ident> {
-        Some(Ident {
-            name: text.get(l as usize..r as usize)?.to_string(),
-            span: Span::new(file, l as usize, r as usize),
-        })
-    };
-    let name = ident(ev.name)?;
-    let callee = ident(ev.callee)?;
+fn ident(file: FileId, text: &str, (l, r): (u32, u32)) -> Option<Ident> {
+    Some(Ident {
+        name: text.get(l as usize..r as usize)?.to_string(),
+        span: Span::new(file, l as usize, r as usize),
+    })
+}
+
+/// The event's action as the grammar builds it.
+pub fn callee(file: FileId, text: &str, ev: &SimpleEvent) -> Option<Path> {
+    let callee = ident(file, text, ev.callee)?;
     let span = callee.span;
-    Some((
-        name,
-        Path {
-            segments: vec![callee],
-            span,
-        },
-    ))
+    Some(Path {
+        segments: vec![callee],
+        span,
+    })
 }
 
 /// The expression the grammar builds for a one-token value at `l..r`;
@@ -307,7 +325,8 @@ pub fn expand(file: FileId, text: &str, ev: &SimpleEvent) -> Option<EventDecl> {
     let end = ev.span.end as usize;
     let mut toks = lexer::stream(text.get(start..end)?).map(|(l, t, r)| (l + start, t, r + start));
     let span = |l: usize, r: usize| Span::new(file, l, r);
-    let (name, callee) = head(file, text, ev)?;
+    let name = ident(file, text, ev.name)?;
+    let callee = callee(file, text, ev)?;
     let mut next = || toks.next();
     // `event NAME : ACTION (`
     for _ in 0..4 {

@@ -38,7 +38,7 @@ pub(super) fn unit_word_len(rest: &str) -> usize {
 /// The length of ` 09:00` (blanks, then a time of day with an optional
 /// zone) after a date without a time; 0 if there is none.
 pub(super) fn spaced_clock_len(date: &str, rest: &str) -> usize {
-    if date.contains(['T', 't']) {
+    if date.bytes().any(|b| b == b'T' || b == b't') {
         return 0;
     }
     let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
