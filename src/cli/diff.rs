@@ -4,7 +4,7 @@
 //! either version, 2 on usage or I/O failures (or an internal error).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::compare::{entries, fail, two_texts, TextArg};
 use super::output::{self, FailureKind};
