@@ -2,6 +2,10 @@
 //! file (never lossily), check to diagnostics that render.
 #![no_main]
 
+/// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,6 +6,10 @@
 //! events and the declarations are written.
 #![no_main]
 
+/// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use norma::model::{EventId, ReportId};

@@ -2,6 +2,10 @@
 //! same tree, and formatting it again changes nothing (LF and CRLF alike).
 #![no_main]
 
+/// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use libfuzzer_sys::fuzz_target;
 use norma::span::FileId;
 use norma::syntax;

@@ -6,6 +6,10 @@
 //! every range starting before it ends.
 #![no_main]
 
+/// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use lsp_server::{Notification, Request, RequestId};

@@ -3,7 +3,7 @@
 //! evaluation and no rendering lives here.
 
 use crate::model::{
-    EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId,
+    EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId, Value,
 };
 use crate::span::Span;
 
@@ -16,8 +16,10 @@ pub struct Finding {
     pub event: EventId,
     /// The trigger event of the instance, if the norm has a trigger.
     pub trigger: Option<EventId>,
-    /// Variable name and the value shown (`s` → `RU`), in frame order.
-    pub bindings: Vec<(String, String)>,
+    /// The value of each of the norm's variables, in frame order; shown
+    /// as `s` → `RU` by [`Finding::bindings`] when written out (a report
+    /// of a million events holds millions of findings: values, not text).
+    pub frame: Vec<Value>,
     pub severity: NormSeverity,
     /// For `crossed`: the red line's response (a rung of the ladder).
     pub response: Option<(EnumId, u32)>,
@@ -32,6 +34,23 @@ pub struct Finding {
 }
 
 /// Every finding of one report, in the order of [`sort_findings`].
+impl Finding {
+    /// Each variable's name and its value as shown (`s` → `RU`), in frame
+    /// order.
+    pub fn bindings<'p>(
+        &'p self,
+        program: &'p Program,
+        report: &'p ReportDef,
+    ) -> impl Iterator<Item = (&'p str, String)> + 'p {
+        program
+            .norm(self.norm)
+            .vars
+            .iter()
+            .zip(&self.frame)
+            .map(move |(var, v)| (var.name.as_str(), program.show_value(v, Some(report))))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReportFindings {
     pub report: ReportId,

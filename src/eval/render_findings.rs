@@ -125,9 +125,8 @@ pub(crate) fn finding_json(
     let event = report.events.get(f.event.index()).map(|e| e.name.clone());
     o.insert("event".into(), json!(event));
     let bindings: Map<String, Json> = f
-        .bindings
-        .iter()
-        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+        .bindings(program, report)
+        .map(|(k, v)| (k.to_string(), Json::String(v)))
         .collect();
     o.insert("bindings".into(), Json::Object(bindings));
     o.insert("severity".into(), json!(f.severity.as_str()));
@@ -276,7 +275,7 @@ impl FindingsSink for FindingsJson<'_> {
 /// (sorted) map, borrowing instead of building a tree.
 #[derive(serde::Serialize)]
 struct FindingOut<'a> {
-    bindings: BTreeMap<&'a str, &'a str>,
+    bindings: BTreeMap<&'a str, String>,
     event: Option<&'a str>,
     event_span: Option<SpanOut<'a>>,
     kind: &'static str,
@@ -315,11 +314,7 @@ impl<'a> FindingOut<'a> {
         f: &'a Finding,
     ) -> FindingOut<'a> {
         FindingOut {
-            bindings: f
-                .bindings
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
+            bindings: f.bindings(program, report).collect(),
             event: report.events.get(f.event.index()).map(|e| e.name.as_str()),
             event_span: span_out(sources, f.event_span),
             kind: f.kind.as_str(),
@@ -533,10 +528,9 @@ fn finding_report(
                 .with_color(Color::Magenta),
         );
     }
-    if !f.bindings.is_empty() {
+    if !f.frame.is_empty() {
         let shown: Vec<String> = f
-            .bindings
-            .iter()
+            .bindings(program, report)
             .map(|(k, v)| format!("{k} = {v}"))
             .collect();
         b = b.with_note(format!("bindings: {}", shown.join(", ")));
