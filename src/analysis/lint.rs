@@ -84,7 +84,7 @@ fn satisfiable(
         if let Some(why) = scen.inexact.borrow().clone() {
             return Answer::Unknown(why);
         }
-        let answer = with_solver(opts.timeout_ms, |solver| {
+        let answer = with_solver(opts, |solver| {
             for c in scen.base.iter().chain(&side) {
                 solver.assert(c);
             }
@@ -105,20 +105,28 @@ fn satisfiable(
 thread_local! {
     /// One solver per thread for the lints' many small questions, reused
     /// with `push`/`pop`: making a Z3 solver (its tables of parameters)
-    /// costs more than most of these questions take to answer.
-    static SOLVER: RefCell<Option<Solver>> = const { RefCell::new(None) };
+    /// costs more than most of these questions take to answer. With it,
+    /// the per-query time limit it was last given (setting parameters
+    /// is itself costly: Z3 checks them by name).
+    static SOLVER: RefCell<Option<(Solver, Option<u32>)>> = const { RefCell::new(None) };
 }
 
-/// Run `f` on this thread's solver (time limit `timeout` ms per query),
-/// inside a `push`/`pop`: what `f` asserts is gone afterwards.
-fn with_solver<R>(timeout: u32, f: impl FnOnce(&Solver) -> R) -> R {
+/// Run `f` on this thread's solver, inside a `push`/`pop`: what `f`
+/// asserts is gone afterwards. The time limit per query is `opts`'s; under
+/// a deadline, [`check`] sets each query's own limit (the time left).
+fn with_solver<R>(opts: &CompareOptions, f: impl FnOnce(&Solver) -> R) -> R {
     SOLVER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let solver = slot.get_or_insert_with(Solver::new);
-        // Set each time: a query under a deadline changes it.
-        let mut params = Params::new();
-        params.set_u32("timeout", timeout);
-        solver.set_params(&params);
+        let (solver, limit) = slot.get_or_insert_with(|| (Solver::new(), None));
+        if opts.deadline.is_some() {
+            // `check` sets the limit; it is no longer known here.
+            *limit = None;
+        } else if *limit != Some(opts.timeout_ms) {
+            let mut params = Params::new();
+            params.set_u32("timeout", opts.timeout_ms);
+            solver.set_params(&params);
+            *limit = Some(opts.timeout_ms);
+        }
         solver.push();
         let out = f(solver);
         solver.pop(1);

@@ -258,21 +258,7 @@ impl Checker<'_> {
         action: ActionId,
         quick: &mut QuickArgs<'t>,
     ) -> Option<ReadEvent> {
-        let mut parts = std::mem::take(&mut quick.parts);
-        let read = self.simple_event_parts(file, text, ev, action, quick, &mut parts);
-        quick.parts = parts;
-        read
-    }
-
-    fn simple_event_parts<'t>(
-        &mut self,
-        file: FileId,
-        text: &'t str,
-        ev: &ast::SimpleEvent,
-        action: ActionId,
-        quick: &mut QuickArgs<'t>,
-        parts: &mut Vec<(&'t str, (usize, Tok<'t>, usize))>,
-    ) -> Option<ReadEvent> {
+        let parts = &mut quick.parts;
         let (at, at_l, at_r) = events::parts(text, ev, parts)?;
         let params = &self.prog.actions[action.index()].params;
         if parts.len() != params.len() {
