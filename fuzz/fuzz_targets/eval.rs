@@ -3,7 +3,10 @@
 //! reports with unknown facts (`?`). Each program that checks without
 //! errors is evaluated (findings, `expect` lines, explanations, renderings):
 //! no panic, and the findings are the same whatever the order in which the
-//! events and the declarations are written.
+//! events and the declarations are written. The reordered events are
+//! checked as the command line checks a file (events folded and read
+//! quickly), the rest as the editor does (every event's tree built): the
+//! two front ends must agree too.
 #![no_main]
 
 /// The allocator the binary uses (src/main.rs).
@@ -253,24 +256,43 @@ fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
     out
 }
 
+/// A finding as a comparable tuple: kind, norm, event, the other norm.
+type Row = (String, String, String, Option<String>);
+
 /// Findings as sorted comparable tuples; None if the program has errors.
 /// With `render`, also the `expect` lines, explanations and renderings
 /// (done for the program as written; its reorderings only need findings).
-fn findings(
-    text: &str,
-    render: bool,
-) -> Option<Vec<(String, String, String, Option<String>)>> {
+fn findings(text: &str, render: bool) -> Option<Vec<Row>> {
     let s = norma::driver::check_text("p.norma", text);
     if s.has_errors() {
         return None;
     }
-    let p = &s.program;
-    let r = ReportId(0);
-    let results = vec![norma::eval::evaluate(p, r)];
+    let results = vec![norma::eval::evaluate(&s.program, ReportId(0))];
     if render {
         render_all(&s, &results);
     }
-    let mut out: Vec<_> = results[0]
+    Some(rows(&s, &results[0]))
+}
+
+/// Findings as [`findings`] gives them, the program checked as the
+/// command line checks a file.
+fn findings_quick(text: &str) -> Option<Vec<Row>> {
+    let s = norma::driver::check_texts_over(
+        vec![("p.norma".to_string(), std::path::PathBuf::from("."), text.to_string())],
+        Vec::new(),
+        &[],
+    );
+    if s.has_errors() {
+        return None;
+    }
+    let results = norma::eval::evaluate(&s.program, ReportId(0));
+    Some(rows(&s, &results))
+}
+
+fn rows(s: &norma::driver::Session, results: &norma::eval::ReportFindings) -> Vec<Row> {
+    let p = &s.program;
+    let r = ReportId(0);
+    let mut out: Vec<Row> = results
         .findings
         .iter()
         .map(|f| {
@@ -283,7 +305,7 @@ fn findings(
         })
         .collect();
     out.sort();
-    Some(out)
+    out
 }
 
 /// Expectations, explanations of every event and every rendering.
@@ -312,6 +334,12 @@ fuzz_target!(|input: Input| {
     let by_events = findings(
         &program(&decls, &shuffled(&events, input.shuffle)),
         false,
+    );
+    let quick = findings_quick(&program(&decls, &events));
+    assert_eq!(
+        Some(&base),
+        quick.as_ref(),
+        "the command line's front end changed the findings"
     );
     assert_eq!(
         Some(&base),
