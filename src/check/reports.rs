@@ -7,7 +7,6 @@ use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::model::*;
 use crate::resolve::{DeclKind, LookupError};
 use crate::span::{FileId, Span};
-use crate::syntax::lexer::Tok;
 use crate::syntax::{ast, events};
 
 /// A checked event, and where its time is written.
@@ -22,8 +21,7 @@ struct ReadEvent {
 #[derive(Default)]
 struct QuickArgs<'t> {
     values: FxHashMap<(ActionId, usize, &'t str), Value>,
-    #[allow(clippy::type_complexity)]
-    parts: Vec<(&'t str, (usize, Tok<'t>, usize))>,
+    parts: Vec<events::ArgTokens<'t>>,
 }
 
 impl Checker<'_> {
@@ -259,13 +257,16 @@ impl Checker<'_> {
         quick: &mut QuickArgs<'t>,
     ) -> Option<ReadEvent> {
         let parts = &mut quick.parts;
-        let (at, at_l, at_r) = events::parts(text, ev, parts)?;
+        let events::Parts {
+            at: (at, at_l, at_r),
+            ..
+        } = events::parts(text, ev, parts)?;
         let params = &self.prog.actions[action.index()].params;
         if parts.len() != params.len() {
             return None;
         }
         let mut slots: Vec<Option<usize>> = vec![None; params.len()];
-        for (k, (field, _)) in parts.iter().enumerate() {
+        for (k, ((_, field, _), _)) in parts.iter().enumerate() {
             let i = params.iter().position(|p| p.name == *field)?;
             if slots[i].replace(k).is_some() {
                 return None;

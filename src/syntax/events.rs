@@ -28,9 +28,6 @@ use super::ast::{Arg, Call, EventDecl, Expr, ExprKind, Ident, Lit, Path, SimpleE
 use super::lexer::{self, LexOutput, Tok};
 use crate::span::{FileId, Span};
 
-/// A token with its byte offsets, as the lexer gives it.
-type Spanned<'a> = (usize, Tok<'a>, usize);
-
 /// Byte offsets of a folded event's name and action:
 /// `[name start, name end, action start, action end]`.
 pub type Head = [u32; 4];
@@ -52,13 +49,13 @@ enum Place {
 
 /// The lexer's tokens with every event of the common shape folded into
 /// one [`Tok::SimpleEvent`].
-pub struct Fold<'a, I: Iterator<Item = Spanned<'a>>> {
+pub struct Fold<'a, I: Iterator<Item = Located<'a>>> {
     inner: I,
     /// The lexer's record, for the doc comments read so far.
     lexed: &'a RefCell<LexOutput>,
     /// Tokens read ahead while matching, handed out unchanged on a miss:
     /// those from `next` on are still to be handed out.
-    ahead: Vec<Spanned<'a>>,
+    ahead: Vec<Located<'a>>,
     next: usize,
     braces: u32,
     parens: u32,
@@ -67,7 +64,7 @@ pub struct Fold<'a, I: Iterator<Item = Spanned<'a>>> {
     after_dot: bool,
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
+impl<'a, I: Iterator<Item = Located<'a>>> Fold<'a, I> {
     pub fn new(inner: I, lexed: &'a RefCell<LexOutput>) -> Self {
         Fold {
             inner,
@@ -91,7 +88,7 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
     }
 
     /// The `k`th token from here, already read ahead.
-    fn at(&self, k: usize) -> Option<&Spanned<'a>> {
+    fn at(&self, k: usize) -> Option<&Located<'a>> {
         self.ahead.get(self.next + k)
     }
 
@@ -179,10 +176,10 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Fold<'a, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for Fold<'a, I> {
-    type Item = Spanned<'a>;
+impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Fold<'a, I> {
+    type Item = Located<'a>;
 
-    fn next(&mut self) -> Option<Spanned<'a>> {
+    fn next(&mut self) -> Option<Located<'a>> {
         if self.next >= 256 {
             // Matched events leave their read-ahead behind: drop it.
             self.ahead.drain(..self.next);
@@ -283,15 +280,24 @@ pub fn value_expr(file: FileId, tok: Tok<'_>, l: usize, r: usize) -> Option<Expr
     Some(Expr::new(kind, span))
 }
 
-/// A folded event's arguments as `(parameter, value)` tokens with their
-/// offsets, and its time with its offsets. `None` only if `text` is not
-/// the text the event was folded from.
-#[allow(clippy::type_complexity)]
-pub fn parts<'t>(
-    text: &'t str,
-    ev: &SimpleEvent,
-    args: &mut Vec<(&'t str, (usize, Tok<'t>, usize))>,
-) -> Option<(i64, usize, usize)> {
+/// A token with its byte offsets, as [`lexer::stream`] gives it.
+pub type Located<'t> = (usize, Tok<'t>, usize);
+
+/// One argument of a folded event: the parameter's name and the value's
+/// token, each with its byte offsets.
+pub type ArgTokens<'t> = ((usize, &'t str, usize), Located<'t>);
+
+/// What [`parts`] reads besides the arguments.
+pub struct Parts {
+    /// The end of the argument list's `)`.
+    pub call_end: usize,
+    /// The time after `at`, and its offsets.
+    pub at: (i64, usize, usize),
+}
+
+/// A folded event's arguments, read from its text into `args`, and its
+/// time. `None` only if `text` is not the text the event was folded from.
+pub fn parts<'t>(text: &'t str, ev: &SimpleEvent, args: &mut Vec<ArgTokens<'t>>) -> Option<Parts> {
     let start = ev.span.start as usize;
     let end = ev.span.end as usize;
     let mut toks = lexer::stream(text.get(start..end)?).map(|(l, t, r)| (l + start, t, r + start));
@@ -300,20 +306,23 @@ pub fn parts<'t>(
     for _ in 0..5 {
         toks.next()?;
     }
-    loop {
-        let (_, tok, _) = toks.next()?;
+    let call_end = loop {
+        let (l, tok, r) = toks.next()?;
         let field = match tok {
-            Tok::RParen => break,
+            Tok::RParen => break r,
             Tok::Comma => continue,
             Tok::Ident(n) => n,
             other => keyword(&other)?,
         };
         toks.next()?;
-        args.push((field, toks.next()?));
-    }
+        args.push(((l, field, r), toks.next()?));
+    };
     toks.next()?;
     match toks.next()? {
-        (l, Tok::Time(t), r) => Some((t, l, r)),
+        (l, Tok::Time(t), r) => Some(Parts {
+            call_end,
+            at: (t, l, r),
+        }),
         _ => None,
     }
 }
@@ -321,54 +330,34 @@ pub fn parts<'t>(
 /// The [`EventDecl`] the grammar builds from the text of a folded event.
 /// `None` only if `text` is not the text the event was folded from.
 pub fn expand(file: FileId, text: &str, ev: &SimpleEvent) -> Option<EventDecl> {
-    let start = ev.span.start as usize;
-    let end = ev.span.end as usize;
-    let mut toks = lexer::stream(text.get(start..end)?).map(|(l, t, r)| (l + start, t, r + start));
     let span = |l: usize, r: usize| Span::new(file, l, r);
-    let name = ident(file, text, ev.name)?;
+    let mut read = Vec::new();
+    let Parts {
+        call_end,
+        at: (t, at_l, at_r),
+    } = parts(text, ev, &mut read)?;
+    let args = read
+        .into_iter()
+        .map(|((fl, field, fr), (l, tok, r))| {
+            Some(Arg {
+                name: Some(Ident {
+                    name: field.to_string(),
+                    span: span(fl, fr),
+                }),
+                value: value_expr(file, tok, l, r)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     let callee = callee(file, text, ev)?;
-    let mut next = || toks.next();
-    // `event NAME : ACTION (`
-    for _ in 0..4 {
-        next()?;
-    }
-    if !matches!(next()?, (_, Tok::LParen, _)) {
-        return None;
-    }
-    let mut args = Vec::new();
-    let call_end = loop {
-        let (l, tok, r) = next()?;
-        let field = match tok {
-            Tok::RParen => break r,
-            Tok::Comma => continue,
-            Tok::Ident(n) => n,
-            other => keyword(&other)?,
-        };
-        let field = Ident {
-            name: field.to_string(),
-            span: span(l, r),
-        };
-        next()?;
-        let (l, tok, r) = next()?;
-        let value = value_expr(file, tok, l, r)?;
-        args.push(Arg {
-            name: Some(field),
-            value,
-        });
-    };
-    next()?;
-    let (l, Tok::Time(t), r) = next()? else {
-        return None;
-    };
     Some(EventDecl {
         doc: None,
-        name,
+        name: ident(file, text, ev.name)?,
         call: Call {
             span: span(callee.span.start as usize, call_end),
             callee,
             args,
         },
-        at: Expr::new(ExprKind::Lit(Lit::Time(t)), span(l, r)),
+        at: Expr::new(ExprKind::Lit(Lit::Time(t)), span(at_l, at_r)),
         span: ev.span,
     })
 }

@@ -185,18 +185,13 @@ impl LexOutput {
 /// Lex a whole file into cooked tokens.
 pub fn lex(file: FileId, text: &str) -> (Vec<(usize, Tok<'_>, usize)>, LexOutput) {
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    let out = lex_into(file, text, |t| tokens.push(t));
-    (tokens, out)
+    let out = RefCell::new(LexOutput::default());
+    tokens.extend(Recording::new(file, text, &out));
+    (tokens, out.into_inner())
 }
 
-/// Lex without keeping the tokens: docs, diagnostics and limits only. A
-/// clean file is then parsed from [`stream`], so no token vector is built.
-pub fn scan(file: FileId, text: &str) -> LexOutput {
-    lex_into(file, text, |_| {})
-}
-
-/// The cooked tokens of a file that [`scan`] found free of lexical errors
-/// and within the limits.
+/// The cooked tokens of a text known to be free of lexical errors and
+/// within the limits (a part of a file that [`Recording`] read cleanly).
 pub fn stream(text: &str) -> impl Iterator<Item = (usize, Tok<'_>, usize)> {
     let mut ignored = Vec::new();
     Raw::lexer(text)
@@ -211,21 +206,9 @@ pub fn stream(text: &str) -> impl Iterator<Item = (usize, Tok<'_>, usize)> {
         })
 }
 
-fn lex_into<'a>(
-    file: FileId,
-    text: &'a str,
-    mut sink: impl FnMut((usize, Tok<'a>, usize)),
-) -> LexOutput {
-    let out = RefCell::new(LexOutput::default());
-    for t in Recording::new(file, text, &out) {
-        sink(t);
-    }
-    out.into_inner()
-}
-
-/// The cooked tokens of a file, one by one, with what [`scan`] learns
-/// (docs, diagnostics, limits) written to `out` as they go: a file is
-/// lexed once while it is parsed. `out` is borrowed only inside `next`.
+/// The cooked tokens of a file, one by one, with what the lexer learns
+/// besides them (docs, diagnostics, limits) written to `out` as they go:
+/// a file is lexed once while it is parsed. `out` is borrowed only inside `next`.
 pub struct Recording<'a, 'o> {
     file: FileId,
     text: &'a str,
