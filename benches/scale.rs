@@ -117,25 +117,38 @@ fn workload(n_norms: usize, n_events: usize) -> String {
 }
 
 /// Wall seconds, peak RSS in MB and bytes written on stdout by the
-/// binary run with `args` (output to a file in `dir`).
+/// binary run with `args`. Its output is read through a pipe and counted,
+/// as a consumer would read it (a file would time the disk as well).
 fn measure(dir: &Path, args: &[&str]) -> Option<(f64, f64, u64)> {
-    let out_path = dir.join("out");
     let time_path = dir.join("time");
-    let out = std::fs::File::create(&out_path).ok()?;
     let start = Instant::now();
-    let status = Command::new("/usr/bin/time")
+    let child = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%e %M")
         .arg("-o")
         .arg(&time_path)
         .arg(env!("CARGO_BIN_EXE_norma"))
         .args(args)
-        .stdout(out)
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .status();
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("cannot run /usr/bin/time: install `time` to measure peak memory");
+        return None;
+    };
+    let mut bytes = 0u64;
+    if let Some(mut out) = child.stdout.take() {
+        let mut buf = vec![0u8; 1 << 20];
+        while let Ok(n) = std::io::Read::read(&mut out, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            bytes += n as u64;
+        }
+    }
+    let status = child.wait();
     let wall = start.elapsed().as_secs_f64();
     let Ok(status) = status else {
-        eprintln!("cannot run /usr/bin/time: install `time` to measure peak memory");
         return None;
     };
     // `norma eval` exits 1 when it finds problems; 2 is a failure.
@@ -151,7 +164,6 @@ fn measure(dir: &Path, args: &[&str]) -> Option<(f64, f64, u64)> {
         .nth(1)?
         .parse()
         .ok()?;
-    let bytes = std::fs::metadata(&out_path).ok()?.len();
     Some((wall, kb / 1024.0, bytes))
 }
 
@@ -230,7 +242,6 @@ fn main() {
     if wants("events") {
         events(&dir);
     }
-    let _ = std::fs::remove_file(dir.join("out"));
     let _ = std::fs::remove_file(dir.join("time"));
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -555,7 +555,28 @@ impl Program {
 
     /// Human spelling of a value (`damage`, `UA`, `2017-06-27T09:00:00Z`).
     pub fn show_value(&self, v: &Value, report: Option<&ReportDef>) -> String {
-        match v {
+        self.show_value_ref(v, report).into_owned()
+    }
+
+    /// [`Self::show_value`], borrowing the names it shows.
+    pub fn show_value_ref<'p>(
+        &'p self,
+        v: &Value,
+        report: Option<&'p ReportDef>,
+    ) -> std::borrow::Cow<'p, str> {
+        use std::borrow::Cow;
+        let shown = match v {
+            Value::Enum(e, m) => Some(&self.enums[e.index()].members[*m as usize]),
+            Value::Entity(e) => Some(&self.entities[e.index()].name),
+            Value::Event(e) => report
+                .and_then(|r| r.events.get(e.index()))
+                .map(|ev| &ev.name),
+            _ => None,
+        };
+        if let Some(name) = shown {
+            return Cow::Borrowed(name.as_str());
+        }
+        Cow::Owned(match v {
             Value::Bool(b) => b.to_string(),
             Value::Int(i) => i.to_string(),
             Value::Text(t) => format!("{t:?}"),
@@ -575,7 +596,7 @@ impl Program {
                     .join(", ")
             ),
             Value::Unknown => "?".to_string(),
-        }
+        })
     }
 
     pub fn show_ty(&self, ty: &Ty) -> String {

@@ -73,3 +73,68 @@ fn the_quick_read_of_events_is_the_full_read() {
         .count();
     assert_eq!(nobody, 2, "{:#?}", quick.diagnostics);
 }
+
+/// A report large enough to be read a block at a time on every thread
+/// (and a file large enough to be lexed on a second thread), with every
+/// kind of event error spread through it: the same program and the same
+/// diagnostics as the full read.
+#[test]
+fn the_parallel_read_of_a_large_report_is_the_full_read() {
+    let (head, body) = TEXT.split_once("report r {\n").expect("the report");
+    let body = body.replace("  expect violation n at e1\n}\n", "");
+    let mut text = format!("{head}report r {{\n  entity B: Party {{ trusted: ? }}\n");
+    let bad: Vec<&str> = body.lines().skip(2).collect();
+    let parties = ["A", "B"];
+    let levels = ["low", "mid", "high", "?"];
+    for i in 0..20_000 {
+        if i % 1_999 == 1_000 {
+            // One of the lines above, its name made unique (but `e1`,
+            // declared twice on purpose).
+            let line = bad[(i / 1_999) % bad.len()];
+            text.push_str(&line.replacen(": ", &format!("_{i}: "), 1));
+            text.push('\n');
+            continue;
+        }
+        if i % 4_001 == 7 {
+            text.push_str("  /// documented\n");
+        }
+        let (by, level) = (parties[i % 2], levels[(i / 3) % 4]);
+        let note = if i % 5_003 == 11 { " // noted" } else { "" };
+        text.push_str(&format!(
+            "  event x{i}: act(by: {by}, to: B,{note}\n    level: {level}, n: {}, s: \"s{}\", t: 2021-01-01, b: true) at 2021-01-0{}T10:00:00Z\n",
+            i % 7,
+            i % 3,
+            1 + i % 7
+        ));
+    }
+    text.push_str("  as_of 2021-01-08T00:00:00Z\n  expect violation n at x2\n}\n");
+    assert!(text.contains("entity B"));
+    assert!(text.len() > 1 << 20, "{} bytes", text.len());
+
+    let dir = std::env::temp_dir().join(format!("norma-fold-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path: PathBuf = dir.join("large.norma");
+    std::fs::write(&path, &text).expect("the text written");
+    let quick = driver::check_paths(std::slice::from_ref(&path), &[]).expect("the file reads");
+    let full = driver::check_text("large.norma", &text);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let events = |s: &driver::Session| -> Vec<String> {
+        s.program
+            .reports
+            .iter()
+            .flat_map(|r| r.events.iter().map(|e| format!("{e:?}")))
+            .collect()
+    };
+    let (q, f) = (events(&quick), events(&full));
+    assert!(q.len() > 19_000, "{} events", q.len());
+    assert!(q == f, "the events differ");
+    assert_eq!(
+        format!("{:#?}", quick.diagnostics),
+        format!("{:#?}", full.diagnostics)
+    );
+    let codes: Vec<&str> = quick.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    for code in ["E0202", "E0304", "E0501"] {
+        assert!(codes.contains(&code), "no {code} in {codes:?}");
+    }
+}

@@ -62,13 +62,17 @@ impl CompareOptions {
     }
 
     /// The time limit of the next query: `timeout_ms`, cut to what is
-    /// left before the deadline; `None` when nothing is left.
+    /// left before the deadline; `None` when nothing is left. What is left
+    /// is rounded down to 10 ms steps (never past the deadline), so a
+    /// solver that keeps its limit (see [`check_within`]) is given a new
+    /// one at most every 10 ms rather than before every question.
     fn query_ms(&self) -> Option<u32> {
         match self.deadline {
             None => Some(self.timeout_ms),
             Some(d) => {
                 let left = d.saturating_duration_since(Instant::now()).as_millis();
                 let left = u32::try_from(left).unwrap_or(u32::MAX);
+                let left = if left >= 10 { left - left % 10 } else { left };
                 (left > 0).then(|| left.min(self.timeout_ms))
             }
         }
@@ -86,6 +90,27 @@ pub(crate) fn check(solver: &Solver, opts: &CompareOptions) -> SatResult {
         let mut params = Params::new();
         params.set_u32("timeout", ms);
         solver.set_params(&params);
+    }
+    solver.check()
+}
+
+/// [`check`] for a solver kept between questions: `limit` is the time
+/// limit it was last given, and it is given a new one only when the
+/// query's differs (setting parameters is itself costly: Z3 checks them
+/// by name).
+pub(crate) fn check_within(
+    solver: &Solver,
+    opts: &CompareOptions,
+    limit: &mut Option<u32>,
+) -> SatResult {
+    let Some(ms) = opts.query_ms() else {
+        return SatResult::Unknown;
+    };
+    if *limit != Some(ms) {
+        let mut params = Params::new();
+        params.set_u32("timeout", ms);
+        solver.set_params(&params);
+        *limit = Some(ms);
     }
     solver.check()
 }

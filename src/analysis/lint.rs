@@ -21,13 +21,13 @@ use rayon::prelude::*;
 use std::cell::RefCell;
 use z3::ast::Bool;
 
-use z3::{Params, SatResult, Solver};
+use z3::{SatResult, Solver};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, check, find_conflicts, local, pair_tasks, reason_unknown, CompareOptions,
+    actions_for, check_within, find_conflicts, local, pair_tasks, reason_unknown, CompareOptions,
     Conflict, ConflictKind, NotAnalysed,
 };
 use super::encode::Enc;
@@ -84,12 +84,12 @@ fn satisfiable(
         if let Some(why) = scen.inexact.borrow().clone() {
             return Answer::Unknown(why);
         }
-        let answer = with_solver(opts, |solver| {
+        let answer = with_solver(|solver, limit| {
             for c in scen.base.iter().chain(&side) {
                 solver.assert(c);
             }
             solver.assert(&phi);
-            match check(solver, opts) {
+            match check_within(solver, opts, limit) {
                 SatResult::Sat => Some(Answer::Sat),
                 SatResult::Unknown => Some(Answer::Unknown(reason_unknown(solver, opts))),
                 SatResult::Unsat => None,
@@ -106,29 +106,18 @@ thread_local! {
     /// One solver per thread for the lints' many small questions, reused
     /// with `push`/`pop`: making a Z3 solver (its tables of parameters)
     /// costs more than most of these questions take to answer. With it,
-    /// the per-query time limit it was last given (setting parameters
-    /// is itself costly: Z3 checks them by name).
+    /// the per-query time limit it was last given ([`check_within`]).
     static SOLVER: RefCell<Option<(Solver, Option<u32>)>> = const { RefCell::new(None) };
 }
 
-/// Run `f` on this thread's solver, inside a `push`/`pop`: what `f`
-/// asserts is gone afterwards. The time limit per query is `opts`'s; under
-/// a deadline, [`check`] sets each query's own limit (the time left).
-fn with_solver<R>(opts: &CompareOptions, f: impl FnOnce(&Solver) -> R) -> R {
+/// Run `f` on this thread's solver and the time limit it was last given,
+/// inside a `push`/`pop`: what `f` asserts is gone afterwards.
+fn with_solver<R>(f: impl FnOnce(&Solver, &mut Option<u32>) -> R) -> R {
     SOLVER.with(|cell| {
         let mut slot = cell.borrow_mut();
         let (solver, limit) = slot.get_or_insert_with(|| (Solver::new(), None));
-        if opts.deadline.is_some() {
-            // `check` sets the limit; it is no longer known here.
-            *limit = None;
-        } else if *limit != Some(opts.timeout_ms) {
-            let mut params = Params::new();
-            params.set_u32("timeout", opts.timeout_ms);
-            solver.set_params(&params);
-            *limit = Some(opts.timeout_ms);
-        }
         solver.push();
-        let out = f(solver);
+        let out = f(solver, limit);
         solver.pop(1);
         out
     })

@@ -181,7 +181,21 @@ impl Checker<'_> {
         // Unknown: suggest the nearest name that could be meant here.
         let last = &p.last().name;
         let mut cands: Vec<String> = self.env.frame.iter().map(|(n, ..)| n.clone()).collect();
-        cands.extend(self.env.locals.keys().cloned());
+        // The report's own names, those of the kind expected here (in a
+        // large report, its events are many and rarely what was meant).
+        let fits = |ty: &Ty| match expected {
+            Some(want) if !matches!(want, Ty::Error) && !matches!(ty, Ty::Error) => {
+                std::mem::discriminant(want) == std::mem::discriminant(ty)
+            }
+            _ => true,
+        };
+        cands.extend(
+            self.env
+                .locals
+                .iter()
+                .filter(|(_, (_, ty, _))| fits(ty))
+                .map(|(n, _)| n.clone()),
+        );
         if let Some(Ty::Enum(e)) = expected {
             cands.extend(self.prog.enums[e.index()].members.iter().cloned());
         }

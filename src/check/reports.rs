@@ -1,5 +1,6 @@
 //! Reports (§6): their entities, events, `as_of` and expectations.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{Checker, Env};
@@ -8,6 +9,10 @@ use crate::model::*;
 use crate::resolve::{DeclKind, LookupError};
 use crate::span::{FileId, Span};
 use crate::syntax::{ast, events};
+
+/// Events read a block at a time in a large report (see
+/// [`Checker::check_reports`]).
+const BLOCK: usize = 8192;
 
 /// A checked event, and where its time is written.
 struct ReadEvent {
@@ -132,52 +137,82 @@ impl Checker<'_> {
             }
             let mut event_defs = Vec::with_capacity(events.len());
             let mut quick = QuickArgs::default();
-            for &(i, action) in &events {
-                // Taken out of the report and dropped once checked, so the
-                // report's syntax and its checked events are never both whole.
-                let clause = std::mem::replace(&mut r.clauses[i], ast::ReportClause::Error(r.span));
-                let read = match (&clause, action) {
-                    (ast::ReportClause::SimpleEvent(ev), Some(a)) if !self.record_refs => {
-                        self.simple_event(file, text, ev, a, &mut quick)
-                    }
-                    _ => None,
+            // A large report's events are read a block at a time: first, on
+            // every thread, those whose values were all checked before (most
+            // of them); then, in order, each of the others, checked here as
+            // written. What is reported, and in which order, is what reading
+            // them one by one gives.
+            let parallel = !self.record_refs && events.len() >= 2 * BLOCK;
+            for block in events.chunks(BLOCK) {
+                let mut known: Vec<Option<ReadEvent>> = if parallel {
+                    let (actions, values, clauses) =
+                        (&self.prog.actions, &quick.values, &r.clauses);
+                    block
+                        .par_iter()
+                        .map_init(Vec::new, |parts, &(i, action)| {
+                            match (&clauses[i], action) {
+                                (ast::ReportClause::SimpleEvent(ev), Some(a)) => {
+                                    let params = &actions[a.index()].params;
+                                    known_event(params, file, text, ev, a, values, parts)
+                                }
+                                _ => None,
+                            }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
                 };
-                let read = match (read, clause) {
-                    (Some(read), _) => read,
-                    (None, ast::ReportClause::Event(ev)) => self.event(*ev, action),
-                    (None, ast::ReportClause::SimpleEvent(ev)) => {
-                        match events::expand(file, text, &ev) {
-                            Some(ev) => self.event(ev, action),
-                            None => continue,
+                for (k, &(i, action)) in block.iter().enumerate() {
+                    // Taken out of the report and dropped once checked, so the
+                    // report's syntax and its checked events are never both whole.
+                    let clause =
+                        std::mem::replace(&mut r.clauses[i], ast::ReportClause::Error(r.span));
+                    let read = match (known.get_mut(k).and_then(Option::take), &clause, action) {
+                        (Some(read), _, _) => Some(read),
+                        (None, ast::ReportClause::SimpleEvent(ev), Some(a))
+                            if !self.record_refs =>
+                        {
+                            self.simple_event(file, text, ev, a, &mut quick)
+                        }
+                        _ => None,
+                    };
+                    let read = match (read, clause) {
+                        (Some(read), _) => read,
+                        (None, ast::ReportClause::Event(ev)) => self.event(*ev, action),
+                        (None, ast::ReportClause::SimpleEvent(ev)) => {
+                            match events::expand(file, text, &ev) {
+                                Some(ev) => self.event(ev, action),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    if let Some((t, as_of_span)) = as_of {
+                        if read.def.at > t {
+                            let at = read.def.at;
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::E0501,
+                                    read.at_span,
+                                    format!(
+                                        "event `{}` happens after the report's `as_of`",
+                                        read.def.name
+                                    ),
+                                )
+                                .with_label_here(format!("at {}", crate::time::format_time(at)))
+                                .with_label(
+                                    as_of_span,
+                                    format!(
+                                        "the report's knowledge stops at {}",
+                                        crate::time::format_time(t)
+                                    ),
+                                )
+                                .with_note("move `as_of` later, or correct the event's time"),
+                            );
                         }
                     }
-                    _ => continue,
-                };
-                if let Some((t, as_of_span)) = as_of {
-                    if read.def.at > t {
-                        let at = read.def.at;
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::E0501,
-                                read.at_span,
-                                format!(
-                                    "event `{}` happens after the report's `as_of`",
-                                    read.def.name
-                                ),
-                            )
-                            .with_label_here(format!("at {}", crate::time::format_time(at)))
-                            .with_label(
-                                as_of_span,
-                                format!(
-                                    "the report's knowledge stops at {}",
-                                    crate::time::format_time(t)
-                                ),
-                            )
-                            .with_note("move `as_of` later, or correct the event's time"),
-                        );
-                    }
+                    event_defs.push(read.def);
                 }
-                event_defs.push(read.def);
             }
             let as_of = as_of
                 .map(|a| a.0)
@@ -257,24 +292,12 @@ impl Checker<'_> {
         quick: &mut QuickArgs<'t>,
     ) -> Option<ReadEvent> {
         let parts = &mut quick.parts;
-        let events::Parts {
-            at: (at, at_l, at_r),
-            ..
-        } = events::parts(text, ev, parts)?;
+        let at = events::parts(text, ev, parts)?.at;
         let params = &self.prog.actions[action.index()].params;
-        if parts.len() != params.len() {
-            return None;
-        }
-        let mut slots: Vec<Option<usize>> = vec![None; params.len()];
-        for (k, ((_, field, _), _)) in parts.iter().enumerate() {
-            let i = params.iter().position(|p| p.name == *field)?;
-            if slots[i].replace(k).is_some() {
-                return None;
-            }
-        }
-        let mut args = Vec::with_capacity(params.len());
-        for (i, slot) in slots.into_iter().enumerate() {
-            let (_, (l, tok, r)) = parts.get(slot?)?.clone();
+        let slots = slots(params, parts.iter().map(|((_, field, _), _)| *field))?;
+        let mut args = Vec::with_capacity(slots.len());
+        for (i, k) in slots.into_iter().enumerate() {
+            let (_, (l, tok, r)) = parts.get(k)?.clone();
             let spelled = text.get(l..r)?;
             let key = (action, i, spelled);
             if let Some(v) = quick.values.get(&key) {
@@ -290,19 +313,7 @@ impl Checker<'_> {
             }
             args.push(v);
         }
-        let (nl, nr) = (ev.name.0 as usize, ev.name.1 as usize);
-        Some(ReadEvent {
-            at_span: Span::new(file, at_l, at_r),
-            def: EventDef {
-                name: text.get(nl..nr)?.to_string(),
-                action,
-                args,
-                at,
-                doc: None,
-                span: ev.span,
-                name_span: Span::new(file, nl, nr),
-            },
-        })
+        read_event(file, text, ev, action, args, at)
     }
 
     /// Declare an event's name in its report: its action, unless the name
@@ -571,4 +582,74 @@ impl Checker<'_> {
             span,
         })
     }
+}
+
+/// For each parameter of an action, which of a folded event's arguments
+/// (by their parameters' names) gives it: `None` unless each argument
+/// names a different parameter and every parameter is given.
+fn slots<'f>(
+    params: &[FieldDef],
+    fields: impl ExactSizeIterator<Item = &'f str>,
+) -> Option<Vec<usize>> {
+    if fields.len() != params.len() {
+        return None;
+    }
+    let mut slots: Vec<Option<usize>> = vec![None; params.len()];
+    for (k, field) in fields.enumerate() {
+        let i = params.iter().position(|p| p.name == field)?;
+        if slots[i].replace(k).is_some() {
+            return None;
+        }
+    }
+    slots.into_iter().collect()
+}
+
+/// A folded event whose every value was checked before, in this report
+/// (in [`QuickArgs::values`]): read without the checker, so on any thread.
+/// `None` if one was not, or the event is not of the shape
+/// [`Checker::simple_event`] reads.
+fn known_event<'t>(
+    params: &[FieldDef],
+    file: FileId,
+    text: &'t str,
+    ev: &ast::SimpleEvent,
+    action: ActionId,
+    values: &FxHashMap<(ActionId, usize, &'t str), Value>,
+    args: &mut Vec<(&'t str, (usize, usize))>,
+) -> Option<ReadEvent> {
+    let at = events::quick_parts(text, ev, args)?;
+    let slots = slots(params, args.iter().map(|a| a.0))?;
+    let values = slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let (_, (l, r)) = args.get(k)?;
+            values.get(&(action, i, text.get(*l..*r)?)).cloned()
+        })
+        .collect::<Option<Vec<Value>>>()?;
+    read_event(file, text, ev, action, values, at)
+}
+
+/// The checked event of a folded event with these arguments.
+fn read_event(
+    file: FileId,
+    text: &str,
+    ev: &ast::SimpleEvent,
+    action: ActionId,
+    args: Vec<Value>,
+    (at, at_l, at_r): (i64, usize, usize),
+) -> Option<ReadEvent> {
+    let (nl, nr) = (ev.name.0 as usize, ev.name.1 as usize);
+    Some(ReadEvent {
+        at_span: Span::new(file, at_l, at_r),
+        def: EventDef {
+            name: text.get(nl..nr)?.to_string(),
+            action,
+            args,
+            at,
+            doc: None,
+            span: ev.span,
+            name_span: Span::new(file, nl, nr),
+        },
+    })
 }

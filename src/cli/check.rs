@@ -101,5 +101,7 @@ pub(super) fn check(
     if out.write_all(text.as_bytes()).is_err() {
         return 2;
     }
-    u8::from(s.has_errors())
+    let code = u8::from(s.has_errors());
+    super::release(s);
+    code
 }

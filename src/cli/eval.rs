@@ -111,6 +111,8 @@ pub(super) fn eval(
     if sink.finish(&mut out).is_err() || out.flush().is_err() {
         return 2;
     }
+    drop(sink);
+    super::release(s);
     u8::from(problems)
 }
 

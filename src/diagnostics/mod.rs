@@ -284,10 +284,12 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// The nearest of `candidates` to `name` by edit distance, if close enough
 /// to be a likely typo.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for cand in candidates {
-        if cand == name {
+        // Lengths further apart than the limit are further apart in edits.
+        if cand == name || cand.chars().count().abs_diff(len) > limit {
             continue;
         }
         let d = edit_distance(name, cand);

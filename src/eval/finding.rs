@@ -41,13 +41,13 @@ impl Finding {
         &'p self,
         program: &'p Program,
         report: &'p ReportDef,
-    ) -> impl Iterator<Item = (&'p str, String)> + 'p {
+    ) -> impl Iterator<Item = (&'p str, std::borrow::Cow<'p, str>)> + 'p {
         program
             .norm(self.norm)
             .vars
             .iter()
             .zip(&self.frame)
-            .map(move |(var, v)| (var.name.as_str(), program.show_value(v, Some(report))))
+            .map(move |(var, v)| (var.name.as_str(), program.show_value_ref(v, Some(report))))
     }
 }
 

@@ -9,7 +9,8 @@
 //! never held a second time as a JSON tree or one string. The JSON written
 //! is byte for byte `serde_json::to_string_pretty` of [`findings_json`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -126,7 +127,7 @@ pub(crate) fn finding_json(
     o.insert("event".into(), json!(event));
     let bindings: Map<String, Json> = f
         .bindings(program, report)
-        .map(|(k, v)| (k.to_string(), Json::String(v)))
+        .map(|(k, v)| (k.to_string(), Json::String(v.into_owned())))
         .collect();
     o.insert("bindings".into(), Json::Object(bindings));
     o.insert("severity".into(), json!(f.severity.as_str()));
@@ -227,13 +228,14 @@ impl FindingsSink for FindingsJson<'_> {
         let (program, sources) = (self.program, self.sources);
         let piece = |(first, chunk): (bool, &[Finding])| -> Vec<u8> {
             let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            let mut spans = Spans::new(sources);
             for (j, f) in chunk.iter().enumerate() {
                 buf.extend_from_slice(if first && j == 0 {
                     b"\n        "
                 } else {
                     b",\n        "
                 });
-                let out = FindingOut::new(program, sources, report, f);
+                let out = FindingOut::new(program, &mut spans, report, f);
                 let mut ser =
                     serde_json::Serializer::with_formatter(&mut buf, NestedPretty::new(4));
                 // Serialising plain data into a Vec cannot fail.
@@ -275,7 +277,7 @@ impl FindingsSink for FindingsJson<'_> {
 /// (sorted) map, borrowing instead of building a tree.
 #[derive(serde::Serialize)]
 struct FindingOut<'a> {
-    bindings: BTreeMap<&'a str, String>,
+    bindings: Bindings<'a>,
     event: Option<&'a str>,
     event_span: Option<SpanOut<'a>>,
     kind: &'static str,
@@ -288,19 +290,45 @@ struct FindingOut<'a> {
     severity: &'static str,
 }
 
-#[derive(serde::Serialize)]
+/// A finding's bindings as a JSON object, keys in order (as a
+/// `BTreeMap` would write them, without building one per finding).
+struct Bindings<'a>(Vec<(&'a str, Cow<'a, str>)>);
+
+impl<'a> Bindings<'a> {
+    fn new(pairs: impl Iterator<Item = (&'a str, Cow<'a, str>)>) -> Bindings<'a> {
+        let mut pairs: Vec<_> = pairs.collect();
+        // Sorted by key; of one key (not expected) the last, as a map keeps.
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        pairs.dedup_by(|later, first| later.0 == first.0);
+        Bindings(pairs)
+    }
+}
+
+impl serde::Serialize for Bindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v.as_ref())?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Clone, Copy, serde::Serialize)]
 struct SpanOut<'a> {
     file: &'a str,
     range: RangeOut,
 }
 
-#[derive(serde::Serialize)]
+#[derive(Clone, Copy, serde::Serialize)]
 struct RangeOut {
     end: PositionOut,
     start: PositionOut,
 }
 
-#[derive(serde::Serialize)]
+#[derive(Clone, Copy, serde::Serialize)]
 struct PositionOut {
     character: u32,
     line: u32,
@@ -309,17 +337,17 @@ struct PositionOut {
 impl<'a> FindingOut<'a> {
     fn new(
         program: &'a Program,
-        sources: &'a SourceMap,
+        spans: &mut Spans<'a>,
         report: &'a crate::model::ReportDef,
         f: &'a Finding,
     ) -> FindingOut<'a> {
         FindingOut {
-            bindings: f.bindings(program, report).collect(),
+            bindings: Bindings::new(f.bindings(program, report)),
             event: report.events.get(f.event.index()).map(|e| e.name.as_str()),
-            event_span: span_out(sources, f.event_span),
+            event_span: spans.get(f.event_span),
             kind: f.kind.as_str(),
             norm: &program.norm(f.norm).qualified,
-            norm_span: span_out(sources, f.norm_span),
+            norm_span: spans.get(f.norm_span),
             other: f.other.map(|o| program.norm(o).qualified.as_str()),
             response: f.response.map(|(e, m)| {
                 program
@@ -330,6 +358,30 @@ impl<'a> FindingOut<'a> {
             }),
             severity: f.severity.as_str(),
         }
+    }
+}
+
+/// [`span_out`] of the spans met so far (a norm's, an event's, met again
+/// by the findings around it).
+struct Spans<'a> {
+    sources: &'a SourceMap,
+    seen: rustc_hash::FxHashMap<Span, Option<SpanOut<'a>>>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(sources: &'a SourceMap) -> Spans<'a> {
+        Spans {
+            sources,
+            seen: Default::default(),
+        }
+    }
+
+    fn get(&mut self, span: Span) -> Option<SpanOut<'a>> {
+        let sources = self.sources;
+        *self
+            .seen
+            .entry(span)
+            .or_insert_with(|| span_out(sources, span))
     }
 }
 

@@ -49,10 +49,10 @@ enum Place {
 
 /// The lexer's tokens with every event of the common shape folded into
 /// one [`Tok::SimpleEvent`].
-pub struct Fold<'a, I: Iterator<Item = Located<'a>>> {
+pub struct Fold<'a, 'o, I: Iterator<Item = Located<'a>>> {
     inner: I,
     /// The lexer's record, for the doc comments read so far.
-    lexed: &'a RefCell<LexOutput>,
+    lexed: &'o RefCell<LexOutput>,
     /// Tokens read ahead while matching, handed out unchanged on a miss:
     /// those from `next` on are still to be handed out.
     ahead: Vec<Located<'a>>,
@@ -64,8 +64,8 @@ pub struct Fold<'a, I: Iterator<Item = Located<'a>>> {
     after_dot: bool,
 }
 
-impl<'a, I: Iterator<Item = Located<'a>>> Fold<'a, I> {
-    pub fn new(inner: I, lexed: &'a RefCell<LexOutput>) -> Self {
+impl<'a, 'o, I: Iterator<Item = Located<'a>>> Fold<'a, 'o, I> {
+    pub fn new(inner: I, lexed: &'o RefCell<LexOutput>) -> Self {
         Fold {
             inner,
             lexed,
@@ -176,7 +176,7 @@ impl<'a, I: Iterator<Item = Located<'a>>> Fold<'a, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Fold<'a, I> {
+impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Fold<'a, '_, I> {
     type Item = Located<'a>;
 
     fn next(&mut self) -> Option<Located<'a>> {
@@ -325,6 +325,80 @@ pub fn parts<'t>(text: &'t str, ev: &SimpleEvent, args: &mut Vec<ArgTokens<'t>>)
         }),
         _ => None,
     }
+}
+
+/// A folded event's arguments — `(parameter, offsets of its value)` —
+/// and its time, read from its text without the lexer: for the common
+/// case, where nothing between the action's name and the time is a
+/// comment or a string, each argument is `NAME : VALUE` between commas
+/// and blanks. `None` where the text is not of that simple form (then
+/// [`parts`] reads it): what it does return is what [`parts`] reads.
+pub fn quick_parts<'t>(
+    text: &'t str,
+    ev: &SimpleEvent,
+    args: &mut Vec<(&'t str, (usize, usize))>,
+) -> Option<(i64, usize, usize)> {
+    let from = ev.callee.1 as usize;
+    let s = text.get(from..ev.span.end as usize)?;
+    let b = s.as_bytes();
+    if b.iter().any(|&c| c == b'/' || c == b'"') {
+        return None;
+    }
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0c);
+    let skip = |mut i: usize| {
+        while b.get(i).is_some_and(|&c| blank(c)) {
+            i += 1;
+        }
+        i
+    };
+    // A run of characters up to a blank or one of `stops`.
+    let word = |mut i: usize, stops: &[u8]| {
+        while b.get(i).is_some_and(|&c| !blank(c) && !stops.contains(&c)) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip(0);
+    if b.get(i) != Some(&b'(') {
+        return None;
+    }
+    i += 1;
+    args.clear();
+    loop {
+        i = skip(i);
+        if b.get(i) == Some(&b')') {
+            i += 1;
+            break;
+        }
+        let (f0, f1) = (i, word(i, b":,()"));
+        i = skip(f1);
+        if f0 == f1 || b.get(i) != Some(&b':') {
+            return None;
+        }
+        let v0 = skip(i + 1);
+        let v1 = word(v0, b",()");
+        i = skip(v1);
+        match b.get(i) {
+            Some(b',') => i += 1,
+            Some(b')') => {}
+            _ => return None,
+        }
+        if v0 == v1 {
+            return None;
+        }
+        args.push((s.get(f0..f1)?, (from + v0, from + v1)));
+    }
+    i = skip(i);
+    if s.get(i..i + 2) != Some("at") {
+        return None;
+    }
+    let t0 = skip(i + 2);
+    let time = s.get(t0..)?;
+    if t0 == i + 2 || time.bytes().any(blank) {
+        return None;
+    }
+    let t = crate::time::parse_time(time).ok()?;
+    Some((t, from + t0, ev.span.end as usize))
 }
 
 /// The [`EventDecl`] the grammar builds from the text of a folded event.

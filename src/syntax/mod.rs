@@ -12,6 +12,7 @@ pub mod ast;
 pub mod events;
 pub mod lexer;
 pub mod literate;
+mod pipe;
 mod teach;
 pub mod token;
 
@@ -176,14 +177,14 @@ fn starts_item(tok: &Tok<'_>) -> bool {
 
 /// Parse one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, false)
+    parse_with(file, text, false, usize::MAX)
 }
 
 /// Parse one file, keeping the events of a report that have the common
 /// shape as [`ReportClause::SimpleEvent`] (see [`events`]): what the
 /// checker reads. Everything else is as [`parse`] builds it.
 pub fn parse_folded(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, true)
+    parse_with(file, text, true, pipe::THRESHOLD)
 }
 
 fn parse_items<'a>(
@@ -193,14 +194,15 @@ fn parse_items<'a>(
     grammar::ItemsParser::new().parse(ctx, tokens.map(Ok::<_, std::convert::Infallible>))
 }
 
-fn parse_with(file: FileId, text: &str, fold: bool) -> Parsed {
+/// Parse, folding events or not; a folded parse of a text of `pipe_from`
+/// bytes or more lexes it on a second thread ([`pipe`]).
+fn parse_with(file: FileId, text: &str, fold: bool, pipe_from: usize) -> Parsed {
     // Fast path: a file without lexical errors is parsed straight from the
     // lexer, in one go; only a file with errors is cut into declarations.
     // The file is lexed as it is parsed; a lexical problem found on the
     // way sends it down the slow path.
     {
         let lexed = RefCell::new(lexer::LexOutput::default());
-        let tokens = lexer::Recording::new(file, text, &lexed);
         let mut ctx = ParseCtx {
             file,
             lexed: &lexed,
@@ -208,10 +210,15 @@ fn parse_with(file: FileId, text: &str, fold: bool) -> Parsed {
             diagnostics: Vec::new(),
             depth_error: false,
         };
-        let result = if fold {
-            parse_items(&mut ctx, events::Fold::new(tokens, &lexed))
+        let result = if fold && text.len() >= pipe_from {
+            pipe::parse(file, text, &lexed, |tokens| parse_items(&mut ctx, tokens))
         } else {
-            parse_items(&mut ctx, tokens)
+            let tokens = lexer::Recording::new(file, text, &lexed);
+            if fold {
+                parse_items(&mut ctx, events::Fold::new(tokens, &lexed))
+            } else {
+                parse_items(&mut ctx, tokens)
+            }
         };
         let clean_lex = {
             let l = lexed.borrow();

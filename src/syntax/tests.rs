@@ -157,6 +157,7 @@ fn folded_then_expanded(text: &str) -> (super::Parsed, usize) {
 /// builds: the same tree and the same diagnostics, folded or not.
 fn assert_fold_agrees(text: &str) -> usize {
     let plain = parse(FileId(0), text);
+    assert_pipe_agrees(text);
     let (folded, n) = folded_then_expanded(text);
     assert_eq!(plain.module, folded.module, "trees differ for:\n{text}");
     assert_eq!(
@@ -165,6 +166,39 @@ fn assert_fold_agrees(text: &str) -> usize {
         "diagnostics differ for:\n{text}"
     );
     n
+}
+
+/// Lexed on a second thread or not, a folded parse is the same; and where
+/// the checker's quick reading of a folded event answers, it reads what
+/// the lexer does.
+fn assert_pipe_agrees(text: &str) {
+    let one = super::parse_with(FileId(0), text, true, usize::MAX);
+    let two = super::parse_with(FileId(0), text, true, 0);
+    assert_eq!(one.module, two.module, "piped tree differs for:\n{text}");
+    assert_eq!(
+        format!("{:?}", one.diagnostics),
+        format!("{:?}", two.diagnostics),
+        "piped diagnostics differ for:\n{text}"
+    );
+    let (mut quick, mut slow) = (Vec::new(), Vec::new());
+    for item in &one.module.items {
+        let Item::Report(r) = item else { continue };
+        for c in &r.clauses {
+            let ReportClause::SimpleEvent(s) = c else {
+                continue;
+            };
+            let Some(at) = super::events::quick_parts(text, s, &mut quick) else {
+                continue;
+            };
+            let parts = super::events::parts(text, s, &mut slow).expect("a folded event reads");
+            assert_eq!(at, parts.at, "time of {s:?} in:\n{text}");
+            let slow: Vec<(&str, (usize, usize))> = slow
+                .iter()
+                .map(|((_, field, _), (l, _, r))| (*field, (*l, *r)))
+                .collect();
+            assert_eq!(quick, slow, "arguments of {s:?} in:\n{text}");
+        }
+    }
 }
 
 const FOLD_HEADER: &str = "enum Level { low < high }\n\
