@@ -226,8 +226,8 @@ impl FindingsSink for FindingsJson<'_> {
         // Findings are serialised in parallel, a window at a time (so the
         // output is never held whole), and written in order.
         let (program, sources) = (self.program, self.sources);
-        let piece = |(first, chunk): (bool, &[Finding])| -> Vec<u8> {
-            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+        let piece = |first: bool, chunk: &[Finding], buf: &mut Vec<u8>| {
+            buf.clear();
             let mut spans = Spans::new(sources);
             for (j, f) in chunk.iter().enumerate() {
                 buf.extend_from_slice(if first && j == 0 {
@@ -237,21 +237,24 @@ impl FindingsSink for FindingsJson<'_> {
                 });
                 let out = FindingOut::new(program, &mut spans, report, f);
                 let mut ser =
-                    serde_json::Serializer::with_formatter(&mut buf, NestedPretty::new(4));
+                    serde_json::Serializer::with_formatter(&mut *buf, NestedPretty::new(4));
                 // Serialising plain data into a Vec cannot fail.
                 let _ = serde::Serialize::serialize(&out, &mut ser);
             }
-            buf
         };
-        let window = JSON_CHUNK * rayon::current_num_threads().max(1) * 4;
-        for (w_index, findings) in r.findings.chunks(window).enumerate() {
-            let pieces: Vec<Vec<u8>> = findings
+        let per_window = rayon::current_num_threads().max(1) * 4;
+        // The pieces' buffers are reused from window to window: fresh
+        // memory for each would be zeroed by the system, a page at a time,
+        // as often as the output is long.
+        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); per_window];
+        for (w_index, findings) in r.findings.chunks(JSON_CHUNK * per_window).enumerate() {
+            let n = findings.len().div_ceil(JSON_CHUNK);
+            findings
                 .par_chunks(JSON_CHUNK)
+                .zip(bufs.par_iter_mut())
                 .enumerate()
-                .map(|(k, chunk)| (w_index == 0 && k == 0, chunk))
-                .map(piece)
-                .collect();
-            for p in &pieces {
+                .for_each(|(k, (chunk, buf))| piece(w_index == 0 && k == 0, chunk, buf));
+            for p in &bufs[..n] {
                 w.write_all(p)?;
             }
         }
