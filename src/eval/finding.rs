@@ -76,14 +76,25 @@ impl ReportFindings {
 /// at the same time) by event name and the other norm, so that the order
 /// never depends on the order of declarations.
 pub(crate) fn sort_findings(program: &Program, report: &ReportDef, findings: &mut [Finding]) {
+    // A norm's place among the norms by qualified name stands for its
+    // name: the same order, with no name copied per finding.
+    let mut by_name: Vec<usize> = (0..program.norms.len()).collect();
+    by_name.sort_by(|&a, &b| program.norms[a].qualified.cmp(&program.norms[b].qualified));
+    let mut rank = vec![0u32; program.norms.len()];
+    for (k, pair) in by_name.iter().enumerate() {
+        let tied =
+            k > 0 && program.norms[by_name[k - 1]].qualified == program.norms[*pair].qualified;
+        rank[*pair] = if tied { rank[by_name[k - 1]] } else { k as u32 };
+    }
+    let norm_rank = |n: NormId| rank.get(n.index()).copied().unwrap_or(u32::MAX);
     let key = |f: &Finding| {
         let ev = report.events.get(f.event.index());
         (
             ev.map_or(i64::MIN, |e| e.at),
-            program.norm(f.norm).qualified.clone(),
+            norm_rank(f.norm),
             f.kind,
-            ev.map(|e| e.name.clone()),
-            f.other.map(|o| program.norm(o).qualified.clone()),
+            ev.map(|e| e.name.as_str()),
+            f.other.map(norm_rank),
         )
     };
     findings.sort_by_cached_key(key);

@@ -423,9 +423,16 @@ impl NestedPretty {
     }
 
     fn newline<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        w.write_all(b"\n")?;
-        for _ in 0..self.indent {
-            w.write_all(b"  ")?;
+        // A new line and the indentation, in one write where it fits.
+        const LINE: &[u8] = b"\n                                ";
+        let mut left = self.indent * 2;
+        let first = left.min(LINE.len() - 1);
+        w.write_all(&LINE[..=first])?;
+        left -= first;
+        while left > 0 {
+            let n = left.min(LINE.len() - 1);
+            w.write_all(&LINE[1..=n])?;
+            left -= n;
         }
         Ok(())
     }
