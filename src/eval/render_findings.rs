@@ -7,7 +7,8 @@
 //! Findings are streamed ([`FindingsSink`]): report by report and finding
 //! by finding, each finding serialised on its own, so a large result is
 //! never held a second time as a JSON tree or one string. The JSON written
-//! is byte for byte `serde_json::to_string_pretty` of [`findings_json`].
+//! is byte for byte `serde_json::to_string_pretty` of [`findings_json`]
+//! (a finding written by hand, [`FindingOut::write`]: a test compares).
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -235,11 +236,7 @@ impl FindingsSink for FindingsJson<'_> {
                 } else {
                     b",\n        "
                 });
-                let out = FindingOut::new(program, &mut spans, report, f);
-                let mut ser =
-                    serde_json::Serializer::with_formatter(&mut *buf, NestedPretty::new(4));
-                // Serialising plain data into a Vec cannot fail.
-                let _ = serde::Serialize::serialize(&out, &mut ser);
+                FindingOut::new(program, &mut spans, report, f).write(buf);
             }
         };
         let per_window = rayon::current_num_threads().max(1) * 4;
@@ -276,9 +273,10 @@ impl FindingsSink for FindingsJson<'_> {
     }
 }
 
-/// One finding as [`finding_json`] builds it, fields in the order of its
-/// (sorted) map, borrowing instead of building a tree.
-#[derive(serde::Serialize)]
+/// One finding as [`finding_json`] builds it, borrowing instead of
+/// building a tree; [`FindingOut::write`] lays it out as
+/// `to_string_pretty` lays out that tree (its keys sorted), inside the
+/// findings array.
 struct FindingOut<'a> {
     bindings: Bindings<'a>,
     event: Option<&'a str>,
@@ -286,9 +284,9 @@ struct FindingOut<'a> {
     kind: &'static str,
     norm: &'a str,
     norm_span: Option<SpanOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Left out when `None`.
     other: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Left out when `None`; `Some(None)` is `null`.
     response: Option<Option<&'a str>>,
     severity: &'static str,
 }
@@ -308,30 +306,19 @@ impl<'a> Bindings<'a> {
     }
 }
 
-impl serde::Serialize for Bindings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v.as_ref())?;
-        }
-        map.end()
-    }
-}
-
-#[derive(Clone, Copy, serde::Serialize)]
+#[derive(Clone, Copy)]
 struct SpanOut<'a> {
     file: &'a str,
     range: RangeOut,
 }
 
-#[derive(Clone, Copy, serde::Serialize)]
+#[derive(Clone, Copy)]
 struct RangeOut {
     end: PositionOut,
     start: PositionOut,
 }
 
-#[derive(Clone, Copy, serde::Serialize)]
+#[derive(Clone, Copy)]
 struct PositionOut {
     character: u32,
     line: u32,
@@ -388,6 +375,98 @@ impl<'a> Spans<'a> {
     }
 }
 
+impl FindingOut<'_> {
+    /// The finding's object, its `{` where the cursor is and its keys
+    /// five levels deep (inside `reports[i].findings`).
+    fn write(&self, buf: &mut Vec<u8>) {
+        const IN: &[u8] = b",\n          ";
+        buf.extend_from_slice(b"{\n          \"bindings\": ");
+        if self.bindings.0.is_empty() {
+            buf.extend_from_slice(b"{}");
+        } else {
+            buf.push(b'{');
+            for (k, (key, value)) in self.bindings.0.iter().enumerate() {
+                buf.extend_from_slice(if k == 0 {
+                    b"\n            "
+                } else {
+                    b",\n            "
+                });
+                json_str(buf, key);
+                buf.extend_from_slice(b": ");
+                json_str(buf, value);
+            }
+            buf.extend_from_slice(b"\n          }");
+        }
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"event\": ");
+        json_opt_str(buf, self.event);
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"event_span\": ");
+        json_span(buf, self.event_span.as_ref());
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"kind\": ");
+        json_str(buf, self.kind);
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"norm\": ");
+        json_str(buf, self.norm);
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"norm_span\": ");
+        json_span(buf, self.norm_span.as_ref());
+        if let Some(other) = self.other {
+            buf.extend_from_slice(IN);
+            buf.extend_from_slice(b"\"other\": ");
+            json_str(buf, other);
+        }
+        if let Some(response) = self.response {
+            buf.extend_from_slice(IN);
+            buf.extend_from_slice(b"\"response\": ");
+            json_opt_str(buf, response);
+        }
+        buf.extend_from_slice(IN);
+        buf.extend_from_slice(b"\"severity\": ");
+        json_str(buf, self.severity);
+        buf.extend_from_slice(b"\n        }");
+    }
+}
+
+/// A JSON string as serde_json writes it (escaping only `"`, `\\` and
+/// control characters), copied as it is when it needs no escape.
+fn json_str(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
+}
+
+fn json_opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(buf, s),
+        None => buf.extend_from_slice(b"null"),
+    }
+}
+
+/// A span's object, its keys six levels deep.
+fn json_span(buf: &mut Vec<u8>, span: Option<&SpanOut<'_>>) {
+    let Some(span) = span else {
+        buf.extend_from_slice(b"null");
+        return;
+    };
+    use std::io::Write as _;
+    buf.extend_from_slice(b"{\n            \"file\": ");
+    json_str(buf, span.file);
+    let (e, s) = (span.range.end, span.range.start);
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        buf,
+        ",\n            \"range\": {{\n              \"end\": {{\n                \"character\": {},\n                \"line\": {}\n              }},\n              \"start\": {{\n                \"character\": {},\n                \"line\": {}\n              }}\n            }}\n          }}",
+        e.character, e.line, s.character, s.line
+    );
+}
+
 fn span_out(sources: &SourceMap, span: Span) -> Option<SpanOut<'_>> {
     let f = file(sources, span.file)?;
     let pos = |offset: u32| {
@@ -404,99 +483,6 @@ fn span_out(sources: &SourceMap, span: Span) -> Option<SpanOut<'_>> {
             start: pos(span.start),
         },
     })
-}
-
-/// serde_json's pretty layout (two spaces) starting `indent` levels deep,
-/// so a value written inside a document we write by hand is laid out as
-/// `to_string_pretty` lays out the whole document.
-struct NestedPretty {
-    indent: usize,
-    has_value: bool,
-}
-
-impl NestedPretty {
-    fn new(indent: usize) -> NestedPretty {
-        NestedPretty {
-            indent,
-            has_value: false,
-        }
-    }
-
-    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
-        // A new line and the indentation, in one write where it fits.
-        const LINE: &[u8] = b"\n                                ";
-        let mut left = self.indent * 2;
-        let first = left.min(LINE.len() - 1);
-        w.write_all(&LINE[..=first])?;
-        left -= first;
-        while left > 0 {
-            let n = left.min(LINE.len() - 1);
-            w.write_all(&LINE[1..=n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> io::Result<()> {
-        self.indent += 1;
-        self.has_value = false;
-        w.write_all(c)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, c: &[u8]) -> io::Result<()> {
-        self.indent -= 1;
-        if self.has_value {
-            self.newline(w)?;
-        }
-        w.write_all(c)
-    }
-
-    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.newline(w)
-    }
-}
-
-impl serde_json::ser::Formatter for NestedPretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.item(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 fn plural(kind: FindingKind, n: usize) -> String {

@@ -455,4 +455,27 @@ fn streamed_json_is_the_tree_pretty_printed() {
             expected
         );
     }
+    // Strings that need escaping (a text binding, a file name), no
+    // bindings at all, a duty's findings (met and missed), no event.
+    let text = "type Party { trusted: Bool }\n\
+        action say(by: Party, what: Text)\n\
+        action help(by: Party)\n\
+        entity P: Party { trusted: false }\n\
+        norm h { source \"s\" forbid say(by: p, what: w) when w == \"a \\\"q\\\"\\tb \u{e9}\" }\n\
+        norm k { source \"s\" forbid say() }\n\
+        norm d { source \"s\" on t: say(by: p) oblige help(by: p) within 1h }\n\
+        report three \"t\\\"x\" { event d1: say(by: P, what: \"a \\\"q\\\"\\tb \u{e9}\") at 2020-01-01T00:00:00Z\n\
+          event d2: say(by: P, what: \"\") at 2020-01-02T00:00:00Z\n\
+          event d3: help(by: P) at 2020-01-02T00:30:00Z }\n";
+    let s = crate::driver::check_text("t\"x\\y.norma", text);
+    assert!(!s.has_errors(), "{:?}", s.diagnostics);
+    let all = evaluate_all(&s.program);
+    let kinds: Vec<&str> = all[0].findings.iter().map(|f| f.kind.as_str()).collect();
+    assert!(kinds.len() >= 4, "{kinds:?}");
+    let tree = findings_json(&s.program, &s.sources, &all);
+    let expected = serde_json::to_string_pretty(&tree).unwrap_or_default() + "\n";
+    let written = render_findings_json(&s.program, &s.sources, &all);
+    assert!(written.contains("\"bindings\": {}"), "{written}");
+    assert!(written.contains("t\\\"x\\\\y.norma"), "{written}");
+    assert_eq!(written, expected);
 }
