@@ -29,12 +29,23 @@ pub struct Finding {
     pub fulfilled_by: Option<EventId>,
     /// For duties: `trigger.at + within`, seconds since the epoch.
     pub deadline: Option<i64>,
-    pub norm_span: Span,
-    pub event_span: Span,
 }
 
 /// Every finding of one report, in the order of [`sort_findings`].
 impl Finding {
+    /// The judging norm's declaration.
+    pub fn norm_span(&self, program: &Program) -> Span {
+        program.norm(self.norm).span
+    }
+
+    /// The matched event's declaration (a duty's trigger), else the norm's.
+    pub fn event_span(&self, program: &Program, report: &ReportDef) -> Span {
+        report
+            .events
+            .get(self.event.index())
+            .map_or_else(|| self.norm_span(program), |e| e.span)
+    }
+
     /// Each variable's name and its value as shown (`s` → `RU`), in frame
     /// order.
     pub fn bindings<'p>(

@@ -142,8 +142,11 @@ pub(crate) fn finding_json(
     if let Some(other) = f.other {
         o.insert("other".into(), json!(program.norm(other).qualified));
     }
-    o.insert("norm_span".into(), span_json(sources, f.norm_span));
-    o.insert("event_span".into(), span_json(sources, f.event_span));
+    o.insert("norm_span".into(), span_json(sources, f.norm_span(program)));
+    o.insert(
+        "event_span".into(),
+        span_json(sources, f.event_span(program, report)),
+    );
     Json::Object(o)
 }
 
@@ -334,10 +337,10 @@ impl<'a> FindingOut<'a> {
         FindingOut {
             bindings: Bindings::new(f.bindings(program, report)),
             event: report.events.get(f.event.index()).map(|e| e.name.as_str()),
-            event_span: spans.get(f.event_span),
+            event_span: spans.get(f.event_span(program, report)),
             kind: f.kind.as_str(),
             norm: &program.norm(f.norm).qualified,
-            norm_span: spans.get(f.norm_span),
+            norm_span: spans.get(f.norm_span(program)),
             other: f.other.map(|o| program.norm(o).qualified.as_str()),
             response: f.response.map(|(e, m)| {
                 program
@@ -551,11 +554,12 @@ fn finding_report(
     let when = ev.map_or_else(String::new, |e| {
         format!(" at {}", crate::time::format_time(e.at))
     });
-    let mut b = Report::build(kind, aspan(sources, f.event_span))
+    let event_span = f.event_span(program, program.report(rid));
+    let mut b = Report::build(kind, aspan(sources, event_span))
         .with_config(config(color))
         .with_message(message)
         .with_label(
-            Label::new(aspan(sources, f.event_span))
+            Label::new(aspan(sources, event_span))
                 .with_message(format!("event `{ev_name}`{when}"))
                 .with_color(c),
         )
@@ -640,7 +644,7 @@ impl<'a> FindingsHuman<'a> {
 impl FindingsSink for FindingsHuman<'_> {
     fn report(&mut self, w: &mut dyn Write, r: &ReportFindings) -> io::Result<()> {
         self.files
-            .extend(r.findings.iter().map(|f| f.norm_span.file));
+            .extend(r.findings.iter().map(|f| f.norm_span(self.program).file));
         if r.report.index() >= self.program.reports.len() {
             return Ok(());
         }

@@ -187,8 +187,6 @@ fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
                         other: v.other,
                         fulfilled_by: None,
                         deadline: None,
-                        norm_span: norm.span,
-                        event_span: env.report.events[slot.id.index()].span,
                     };
                     if v.kind == FindingKind::Violation && norm.kind == NormKind::Redline {
                         out.push(Finding {
@@ -226,12 +224,6 @@ pub(crate) fn findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
             other: d.other,
             fulfilled_by: d.by,
             deadline: Some(d.deadline),
-            norm_span: norm.span,
-            event_span: env
-                .report
-                .events
-                .get(d.trigger.index())
-                .map_or(norm.span, |e| e.span),
         });
     }
     sort_findings(env.program, env.report, &mut out);
