@@ -75,7 +75,7 @@ fn the_quick_read_of_events_is_the_full_read() {
 }
 
 /// A report large enough to be read a block at a time on every thread
-/// (and a file large enough to be lexed on a second thread), with every
+/// (more than two blocks of 8 192 events), with every
 /// kind of event error spread through it: the same program and the same
 /// diagnostics as the full read.
 #[test]
@@ -109,7 +109,6 @@ fn the_parallel_read_of_a_large_report_is_the_full_read() {
     }
     text.push_str("  as_of 2021-01-08T00:00:00Z\n  expect violation n at x2\n}\n");
     assert!(text.contains("entity B"));
-    assert!(text.len() > 1 << 20, "{} bytes", text.len());
 
     let dir = std::env::temp_dir().join(format!("norma-fold-large-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
