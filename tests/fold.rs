@@ -36,23 +36,31 @@ report r {
 }
 "#;
 
+/// `text` checked as `norma check` checks a file (the quick read) and as
+/// the editor checks a buffer (the full read).
+fn both_ways(name: &str, text: &str) -> (driver::Session, driver::Session) {
+    let dir = std::env::temp_dir().join(format!("norma-fold-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path: PathBuf = dir.join(format!("{name}.norma"));
+    std::fs::write(&path, text).expect("the text written");
+    let quick = driver::check_paths(std::slice::from_ref(&path), &[]).expect("the file reads");
+    let full = driver::check_text(&format!("{name}.norma"), text);
+    let _ = std::fs::remove_dir_all(&dir);
+    (quick, full)
+}
+
+/// Every checked event, as text to compare.
+fn events(s: &driver::Session) -> Vec<String> {
+    s.program
+        .reports
+        .iter()
+        .flat_map(|r| r.events.iter().map(|e| format!("{e:?}")))
+        .collect()
+}
+
 #[test]
 fn the_quick_read_of_events_is_the_full_read() {
-    let dir = std::env::temp_dir().join(format!("norma-fold-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let path: PathBuf = dir.join("fold.norma");
-    std::fs::write(&path, TEXT).expect("the text written");
-    let quick = driver::check_paths(std::slice::from_ref(&path), &[]).expect("the file reads");
-    let full = driver::check_text("fold.norma", TEXT);
-    let _ = std::fs::remove_dir_all(&dir);
-
-    let events = |s: &driver::Session| -> Vec<String> {
-        s.program
-            .reports
-            .iter()
-            .flat_map(|r| r.events.iter().map(|e| format!("{e:?}")))
-            .collect()
-    };
+    let (quick, full) = both_ways("fold", TEXT);
     let (q, f) = (events(&quick), events(&full));
     assert_eq!(q.len(), 12, "every event but the second `e1` is checked");
     assert_eq!(q, f);
@@ -110,21 +118,7 @@ fn the_parallel_read_of_a_large_report_is_the_full_read() {
     text.push_str("  as_of 2021-01-08T00:00:00Z\n  expect violation n at x2\n}\n");
     assert!(text.contains("entity B"));
 
-    let dir = std::env::temp_dir().join(format!("norma-fold-large-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let path: PathBuf = dir.join("large.norma");
-    std::fs::write(&path, &text).expect("the text written");
-    let quick = driver::check_paths(std::slice::from_ref(&path), &[]).expect("the file reads");
-    let full = driver::check_text("large.norma", &text);
-    let _ = std::fs::remove_dir_all(&dir);
-
-    let events = |s: &driver::Session| -> Vec<String> {
-        s.program
-            .reports
-            .iter()
-            .flat_map(|r| r.events.iter().map(|e| format!("{e:?}")))
-            .collect()
-    };
+    let (quick, full) = both_ways("large", &text);
     let (q, f) = (events(&quick), events(&full));
     assert!(q.len() > 19_000, "{} events", q.len());
     assert!(q == f, "the events differ");

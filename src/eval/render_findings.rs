@@ -382,51 +382,48 @@ impl FindingOut<'_> {
     /// The finding's object, its `{` where the cursor is and its keys
     /// five levels deep (inside `reports[i].findings`).
     fn write(&self, buf: &mut Vec<u8>) {
-        const IN: &[u8] = b",\n          ";
+        // `,` and a new line before each key but the first.
+        let key = |buf: &mut Vec<u8>, name: &[u8]| {
+            buf.extend_from_slice(b",\n          \"");
+            buf.extend_from_slice(name);
+            buf.extend_from_slice(b"\": ");
+        };
         buf.extend_from_slice(b"{\n          \"bindings\": ");
         if self.bindings.0.is_empty() {
             buf.extend_from_slice(b"{}");
         } else {
             buf.push(b'{');
-            for (k, (key, value)) in self.bindings.0.iter().enumerate() {
+            for (k, (name, value)) in self.bindings.0.iter().enumerate() {
                 buf.extend_from_slice(if k == 0 {
                     b"\n            "
                 } else {
                     b",\n            "
                 });
-                json_str(buf, key);
+                json_str(buf, name);
                 buf.extend_from_slice(b": ");
                 json_str(buf, value);
             }
             buf.extend_from_slice(b"\n          }");
         }
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"event\": ");
+        key(buf, b"event");
         json_opt_str(buf, self.event);
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"event_span\": ");
+        key(buf, b"event_span");
         json_span(buf, self.event_span.as_ref());
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"kind\": ");
+        key(buf, b"kind");
         json_str(buf, self.kind);
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"norm\": ");
+        key(buf, b"norm");
         json_str(buf, self.norm);
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"norm_span\": ");
+        key(buf, b"norm_span");
         json_span(buf, self.norm_span.as_ref());
         if let Some(other) = self.other {
-            buf.extend_from_slice(IN);
-            buf.extend_from_slice(b"\"other\": ");
+            key(buf, b"other");
             json_str(buf, other);
         }
         if let Some(response) = self.response {
-            buf.extend_from_slice(IN);
-            buf.extend_from_slice(b"\"response\": ");
+            key(buf, b"response");
             json_opt_str(buf, response);
         }
-        buf.extend_from_slice(IN);
-        buf.extend_from_slice(b"\"severity\": ");
+        key(buf, b"severity");
         json_str(buf, self.severity);
         buf.extend_from_slice(b"\n        }");
     }
