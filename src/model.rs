@@ -565,38 +565,28 @@ impl Program {
         report: Option<&'p ReportDef>,
     ) -> std::borrow::Cow<'p, str> {
         use std::borrow::Cow;
-        let shown = match v {
-            Value::Enum(e, m) => Some(&self.enums[e.index()].members[*m as usize]),
-            Value::Entity(e) => Some(&self.entities[e.index()].name),
-            Value::Event(e) => report
-                .and_then(|r| r.events.get(e.index()))
-                .map(|ev| &ev.name),
-            _ => None,
-        };
-        if let Some(name) = shown {
-            return Cow::Borrowed(name.as_str());
-        }
-        Cow::Owned(match v {
-            Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
-            Value::Text(t) => format!("{t:?}"),
-            Value::Time(t) => crate::time::format_time(*t),
-            Value::Duration(d) => crate::time::format_duration(*d),
-            Value::Enum(e, m) => self.enums[e.index()].members[*m as usize].clone(),
-            Value::Entity(e) => self.entities[e.index()].name.clone(),
-            Value::Event(e) => report
-                .and_then(|r| r.events.get(e.index()))
-                .map_or_else(|| format!("event#{}", e.0), |ev| ev.name.clone()),
-            Value::Set(items) => format!(
+        match v {
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Text(t) => Cow::Owned(format!("{t:?}")),
+            Value::Time(t) => Cow::Owned(crate::time::format_time(*t)),
+            Value::Duration(d) => Cow::Owned(crate::time::format_duration(*d)),
+            Value::Enum(e, m) => Cow::Borrowed(self.enums[e.index()].members[*m as usize].as_str()),
+            Value::Entity(e) => Cow::Borrowed(self.entities[e.index()].name.as_str()),
+            Value::Event(e) => match report.and_then(|r| r.events.get(e.index())) {
+                Some(ev) => Cow::Borrowed(ev.name.as_str()),
+                None => Cow::Owned(format!("event#{}", e.0)),
+            },
+            Value::Set(items) => Cow::Owned(format!(
                 "{{{}}}",
                 items
                     .iter()
-                    .map(|i| self.show_value(i, report))
+                    .map(|i| self.show_value_ref(i, report))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
-            Value::Unknown => "?".to_string(),
-        })
+            )),
+            Value::Unknown => Cow::Borrowed("?"),
+        }
     }
 
     pub fn show_ty(&self, ty: &Ty) -> String {

@@ -83,15 +83,11 @@ impl CompareOptions {
 /// [`CompareOptions::query_ms`]); past the deadline the answer is
 /// `Unknown` without asking.
 pub(crate) fn check(solver: &Solver, opts: &CompareOptions) -> SatResult {
-    let Some(ms) = opts.query_ms() else {
-        return SatResult::Unknown;
-    };
-    if opts.deadline.is_some() {
-        let mut params = Params::new();
-        params.set_u32("timeout", ms);
-        solver.set_params(&params);
+    if opts.deadline.is_none() {
+        // The solver was made with `timeout_ms`.
+        return solver.check();
     }
-    solver.check()
+    check_within(solver, opts, &mut None)
 }
 
 /// [`check`] for a solver kept between questions: `limit` is the time

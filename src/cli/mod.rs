@@ -295,7 +295,6 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> u8 {
     )
 }
 
-/// Run a parsed command line; returns the exit code.
 /// A large checked program is freed on a thread of its own once its
 /// command has answered: the exit does not wait for a million small frees
 /// (the process may end before they are done; the memory is the
@@ -307,6 +306,7 @@ fn release(s: crate::driver::Session) {
     }
 }
 
+/// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Check {

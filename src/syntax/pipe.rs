@@ -86,7 +86,7 @@ pub fn parse<'a, R>(
             let fresh: RefCell<Vec<(usize, String)>> = RefCell::new(Vec::new());
             {
                 let seen = Cell::new(0);
-                let logged = Recording::new(file, text, &own).inspect(|&(l, _, _)| {
+                let mut tokens = Recording::new(file, text, &own).inspect(|&(l, _, _)| {
                     // A doc comment is recorded under the offset of the
                     // token it documents, as that token is lexed.
                     let out = own.borrow();
@@ -97,7 +97,6 @@ pub fn parse<'a, R>(
                         }
                     }
                 });
-                let mut tokens = logged;
                 loop {
                     let mut chunk = empty
                         .try_recv()
