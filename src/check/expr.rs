@@ -211,7 +211,7 @@ impl Checker<'_> {
     fn looks_like_member(&mut self, e: &ast::Expr) -> bool {
         let Some(id) = e.as_ident() else { return false };
         !(self.env.frame.iter().any(|(n, ..)| *n == id.name)
-            || self.env.locals.contains_key(&id.name)
+            || self.env.locals.contains(&id.name)
             || self.scopes.lookup(self.env.module, &id.name).is_ok())
     }
 

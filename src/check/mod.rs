@@ -22,6 +22,7 @@ mod decls;
 mod exceptions;
 mod expr;
 mod ladder;
+mod locals;
 mod names;
 mod norms;
 mod reports;
@@ -38,14 +39,14 @@ use crate::span::SourceMap;
 /// Where an expression is being checked: which module's names, which
 /// variable frame, which report's entities and events.
 #[derive(Default)]
-struct Env {
+struct Env<'a> {
     module: usize,
     /// The variable frame (name, type) of the norm being checked.
     frame: Vec<(String, Ty, crate::span::Span)>,
     /// Which frame variables some expression used.
     used: Vec<bool>,
     /// Report-local names: entities and events.
-    locals: rustc_hash::FxHashMap<String, (Value, Ty, crate::span::Span)>,
+    locals: locals::Locals<'a>,
     /// `?` is allowed (inside reports).
     allow_unknown: bool,
 }
@@ -64,7 +65,7 @@ pub struct Checker<'a> {
     scopes: Scopes,
     diags: Vec<Diagnostic>,
     prog: Program,
-    env: Env,
+    env: Env<'a>,
     consts: Vec<ConstState>,
     /// Declaration of each const / entity, by model index.
     const_decls: Vec<DeclId>,

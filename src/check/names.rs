@@ -27,10 +27,9 @@ impl Checker<'_> {
                     span,
                 };
             }
-            if let Some((v, t, def)) = self.env.locals.get(name) {
-                let (v, t, def) = (v.clone(), t.clone(), *def);
-                self.refer(span, def);
-                return lit(v, t);
+            if let Some(local) = self.env.locals.get(name) {
+                self.refer(span, local.span);
+                return lit(local.value(), local.ty());
             }
             if let Some(Ty::Enum(e)) = expected {
                 if let Some(m) = self.prog.enums[e.index()]
@@ -193,8 +192,8 @@ impl Checker<'_> {
             self.env
                 .locals
                 .iter()
-                .filter(|(_, (_, ty, _))| fits(ty))
-                .map(|(n, _)| n.clone()),
+                .filter(|(_, local)| fits(&local.ty()))
+                .map(|(n, _)| n.to_string()),
         );
         if let Some(Ty::Enum(e)) = expected {
             cands.extend(self.prog.enums[e.index()].members.iter().cloned());

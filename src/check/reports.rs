@@ -3,6 +3,9 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use std::borrow::Cow;
+
+use super::locals::{self, Local, LocalKind};
 use super::{Checker, Env};
 use crate::diagnostics::{nearest, Code, Diagnostic};
 use crate::model::*;
@@ -27,9 +30,10 @@ struct ReadEvent {
 struct QuickArgs<'t> {
     values: FxHashMap<(ActionId, usize, &'t str), Value>,
     parts: Vec<events::ArgTokens<'t>>,
+    slots: Vec<usize>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     pub(super) fn check_reports(&mut self) {
         for id in self.decls_of(&[DeclKind::Report]) {
             let d = self.scopes.decl(id).clone();
@@ -66,11 +70,12 @@ impl Checker<'_> {
             for (i, clause) in r.clauses.iter().enumerate() {
                 match clause {
                     ast::ReportClause::Entity(e) => {
-                        if self.declared_twice(&e.name.name, e.name.span) {
+                        let eid = EntityId(self.prog.entities.len() as u32);
+                        let name = locals::spelled(text, e.name.span, &e.name.name);
+                        if !self.declare_local(name, e.name.span, LocalKind::Entity(eid, None)) {
                             continue;
                         }
                         let record = self.entity_record(d.module, e);
-                        let eid = EntityId(self.prog.entities.len() as u32);
                         self.prog.entities.push(EntityDef {
                             name: e.name.name.clone(),
                             qualified: format!(
@@ -85,14 +90,14 @@ impl Checker<'_> {
                             span: e.span,
                             name_span: e.name.span,
                         });
-                        let ty = record.map_or(Ty::Error, Ty::Record);
                         self.env
                             .locals
-                            .insert(e.name.name.clone(), (Value::Entity(eid), ty, e.name.span));
+                            .set(&e.name.name, LocalKind::Entity(eid, record));
                         entities.push((i, eid));
                     }
                     ast::ReportClause::Event(ev) => {
-                        let action = self.event_name(&ev.name.name, ev.name.span, &events, |c| {
+                        let name = locals::spelled(text, ev.name.span, &ev.name.name);
+                        let action = self.event_name(name, ev.name.span, &events, |c| {
                             c.resolve_action(&ev.call.callee)
                         });
                         if let Some(action) = action {
@@ -103,7 +108,7 @@ impl Checker<'_> {
                         let (l, r) = (ev.name.0 as usize, ev.name.1 as usize);
                         let Some(name) = text.get(l..r) else { continue };
                         let span = Span::new(file, l, r);
-                        let action = self.event_name(name, span, &events, |c| {
+                        let action = self.event_name(Cow::Borrowed(name), span, &events, |c| {
                             c.simple_callee(file, text, ev, &mut callees)
                         });
                         if let Some(action) = action {
@@ -149,7 +154,7 @@ impl Checker<'_> {
                         (&self.prog.actions, &quick.values, &r.clauses);
                     block
                         .par_iter()
-                        .map_init(Vec::new, |parts, &(i, action)| {
+                        .map_init(Default::default, |parts, &(i, action)| {
                             match (&clauses[i], action) {
                                 (ast::ReportClause::SimpleEvent(ev), Some(a)) => {
                                     let params = &actions[a.index()].params;
@@ -294,9 +299,13 @@ impl Checker<'_> {
         let parts = &mut quick.parts;
         let at = events::parts(text, ev, parts)?.at;
         let params = &self.prog.actions[action.index()].params;
-        let slots = slots(params, parts.iter().map(|((_, field, _), _)| *field))?;
-        let mut args = Vec::with_capacity(slots.len());
-        for (i, k) in slots.into_iter().enumerate() {
+        slots(
+            params,
+            parts.iter().map(|((_, field, _), _)| *field),
+            &mut quick.slots,
+        )?;
+        let mut args = Vec::with_capacity(quick.slots.len());
+        for (i, &k) in quick.slots.iter().enumerate() {
             let (_, (l, tok, r)) = parts.get(k)?.clone();
             let spelled = text.get(l..r)?;
             let key = (action, i, spelled);
@@ -320,18 +329,19 @@ impl Checker<'_> {
     /// is taken (E0202).
     fn event_name(
         &mut self,
-        name: &str,
+        name: Cow<'a, str>,
         span: Span,
         events: &[(usize, Option<ActionId>)],
         action: impl FnOnce(&mut Self) -> Option<ActionId>,
     ) -> Option<Option<ActionId>> {
-        if self.declared_twice(name, span) {
+        let id = EventId(events.len() as u32);
+        if !self.declare_local(name.clone(), span, LocalKind::Event(id, None)) {
             return None;
         }
         let action = action(self);
-        let ty = action.map_or(Ty::Error, Ty::Event);
-        let value = Value::Event(EventId(events.len() as u32));
-        self.env.locals.insert(name.to_string(), (value, ty, span));
+        if action.is_some() {
+            self.env.locals.set(&name, LocalKind::Event(id, action));
+        }
         Some(action)
     }
 
@@ -358,11 +368,11 @@ impl Checker<'_> {
         action
     }
 
-    /// A report-local name already declared (the report's entities and
-    /// events are `env.locals`) is E0202.
-    fn declared_twice(&mut self, name: &str, span: Span) -> bool {
-        let Some(&(_, _, first)) = self.env.locals.get(name) else {
-            return false;
+    /// Declare a report-local name (the report's entities and events are
+    /// `env.locals`); one already declared is E0202, and `false`.
+    fn declare_local(&mut self, name: Cow<'a, str>, span: Span, kind: LocalKind) -> bool {
+        let Err((first, name)) = self.env.locals.declare(name, Local { kind, span }) else {
+            return true;
         };
         self.diags.push(
             Diagnostic::new(
@@ -373,7 +383,7 @@ impl Checker<'_> {
             .with_label_here("second declaration")
             .with_label(first, "first declared here"),
         );
-        true
+        false
     }
 
     /// An event's arguments: every parameter given, `?` for unknown facts.
@@ -548,7 +558,7 @@ impl Checker<'_> {
             None => None,
             Some(e) => match events.get(e.name.as_str()) {
                 Some(id) => {
-                    if let Some(def) = self.env.locals.get(&e.name).map(|l| l.2) {
+                    if let Some(def) = self.env.locals.get(&e.name).map(|l| l.span) {
                         self.refer(e.span, def);
                     }
                     Some(*id)
@@ -585,24 +595,32 @@ impl Checker<'_> {
 }
 
 /// For each parameter of an action, which of a folded event's arguments
-/// (by their parameters' names) gives it: `None` unless each argument
-/// names a different parameter and every parameter is given.
+/// (by their parameters' names) gives it, into `slots`: `None` unless each
+/// argument names a different parameter and every parameter is given.
 fn slots<'f>(
     params: &[FieldDef],
     fields: impl ExactSizeIterator<Item = &'f str>,
-) -> Option<Vec<usize>> {
+    slots: &mut Vec<usize>,
+) -> Option<()> {
     if fields.len() != params.len() {
         return None;
     }
-    let mut slots: Vec<Option<usize>> = vec![None; params.len()];
+    slots.clear();
+    slots.resize(params.len(), usize::MAX);
     for (k, field) in fields.enumerate() {
         let i = params.iter().position(|p| p.name == field)?;
-        if slots[i].replace(k).is_some() {
+        if std::mem::replace(&mut slots[i], k) != usize::MAX {
             return None;
         }
     }
-    slots.into_iter().collect()
+    // As many arguments as parameters, no two for one: each is given.
+    Some(())
 }
+
+/// What [`known_event`] reuses from one event to the next on a thread:
+/// an event's arguments as [`events::quick_parts`] reads them, and its
+/// slots.
+type KnownBuffers<'t> = (Vec<(&'t str, (usize, usize))>, Vec<usize>);
 
 /// A folded event whose every value was checked before, in this report
 /// (in [`QuickArgs::values`]): read without the checker, so on any thread.
@@ -615,14 +633,14 @@ fn known_event<'t>(
     ev: &ast::SimpleEvent,
     action: ActionId,
     values: &FxHashMap<(ActionId, usize, &'t str), Value>,
-    args: &mut Vec<(&'t str, (usize, usize))>,
+    (args, slotted): &mut KnownBuffers<'t>,
 ) -> Option<ReadEvent> {
     let at = events::quick_parts(text, ev, args)?;
-    let slots = slots(params, args.iter().map(|a| a.0))?;
-    let values = slots
-        .into_iter()
+    slots(params, args.iter().map(|a| a.0), slotted)?;
+    let values = slotted
+        .iter()
         .enumerate()
-        .map(|(i, k)| {
+        .map(|(i, &k)| {
             let (_, (l, r)) = args.get(k)?;
             values.get(&(action, i, text.get(*l..*r)?)).cloned()
         })

@@ -67,8 +67,8 @@ impl Checker<'_> {
             .env
             .locals
             .iter()
-            .filter(|(_, (_, ty, _))| ty == &Ty::Record(*r))
-            .map(|(n, _)| n.as_str())
+            .filter(|(_, local)| local.ty() == Ty::Record(*r))
+            .map(|(n, _)| n)
             .collect();
         known.sort_unstable();
         let fields: Vec<String> = record

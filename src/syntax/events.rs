@@ -34,7 +34,22 @@ pub type Head = [u32; 4];
 
 /// Arguments past this many are left to the grammar (the read-ahead
 /// buffer stays small).
-const MAX_ARGS: usize = 64;
+pub(super) const MAX_ARGS: usize = 64;
+
+/// The tokens the fold reads. A stream that can read an event of the
+/// common shape straight from its text, without handing out its tokens
+/// one by one, does so in [`Tokens::simple_event`]; it is asked only
+/// where the fold would match one.
+pub trait Tokens<'a>: Iterator<Item = Located<'a>> {
+    /// Just after a token `event` that starts an event clause and has no
+    /// doc comment: the end and [`Head`] of the event of the common shape
+    /// it starts, with the stream moved past it, exactly when the fold
+    /// would fold the tokens from here (`None`, and nothing read, else or
+    /// when in doubt).
+    fn simple_event(&mut self) -> Option<(usize, Head)> {
+        None
+    }
+}
 
 /// Where the fold is, in the file's braces.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,7 +64,7 @@ enum Place {
 
 /// The lexer's tokens with every event of the common shape folded into
 /// one [`Tok::SimpleEvent`].
-pub struct Fold<'a, 'o, I: Iterator<Item = Located<'a>>> {
+pub struct Fold<'a, 'o, I: Tokens<'a>> {
     inner: I,
     /// The lexer's record, for the doc comments read so far.
     lexed: &'o RefCell<LexOutput>,
@@ -64,7 +79,7 @@ pub struct Fold<'a, 'o, I: Iterator<Item = Located<'a>>> {
     after_dot: bool,
 }
 
-impl<'a, 'o, I: Iterator<Item = Located<'a>>> Fold<'a, 'o, I> {
+impl<'a, 'o, I: Tokens<'a>> Fold<'a, 'o, I> {
     pub fn new(inner: I, lexed: &'o RefCell<LexOutput>) -> Self {
         Fold {
             inner,
@@ -76,6 +91,11 @@ impl<'a, 'o, I: Iterator<Item = Located<'a>>> Fold<'a, 'o, I> {
             place: Place::Outside,
             after_dot: false,
         }
+    }
+
+    /// The stream the fold reads.
+    pub fn inner_mut(&mut self) -> &mut I {
+        &mut self.inner
     }
 
     /// The `k`th token from here, reading ahead as needed.
@@ -176,7 +196,7 @@ impl<'a, 'o, I: Iterator<Item = Located<'a>>> Fold<'a, 'o, I> {
     }
 }
 
-impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Fold<'a, '_, I> {
+impl<'a, I: Tokens<'a>> Iterator for Fold<'a, '_, I> {
     type Item = Located<'a>;
 
     fn next(&mut self) -> Option<Located<'a>> {
@@ -194,6 +214,12 @@ impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Fold<'a, '_, I> {
             if !(matches!(t.1, Tok::Event) && self.at_clause_start()) {
                 self.track(&t.1);
                 return Some(t);
+            }
+            if !self.lexed.borrow().docs.contains_key(&t.0) {
+                if let Some((end, head)) = self.inner.simple_event() {
+                    self.after_dot = false;
+                    return Some((t.0, Tok::SimpleEvent(head), end));
+                }
             }
             self.ahead.push(t);
         }

@@ -17,6 +17,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::time;
 
+use super::events::{self, Head};
 pub use super::token::Tok;
 
 /// Deepest bracket nesting accepted, `(`, `{` and `<` together.
@@ -220,6 +221,12 @@ pub struct Recording<'a, 'o> {
     /// in `out.diagnostics` and how many characters it covers.
     run: Option<(usize, usize)>,
     done: bool,
+    /// Events of the common shape are read from raw tokens
+    /// ([`events::Tokens::simple_event`]).
+    quick: bool,
+    /// Each doc comment recorded, also kept here until taken
+    /// ([`Recording::take_docs`]).
+    doc_log: Option<Vec<(usize, String)>>,
 }
 
 impl<'a, 'o> Recording<'a, 'o> {
@@ -233,7 +240,125 @@ impl<'a, 'o> Recording<'a, 'o> {
             depth: 0,
             run: None,
             done: false,
+            quick: true,
+            doc_log: None,
         }
+    }
+
+    /// Read events of the common shape from raw tokens (the default), or
+    /// not: the tokens handed out are the same either way.
+    pub fn quick(mut self, quick: bool) -> Self {
+        self.quick = quick;
+        self
+    }
+
+    /// Keep each doc comment recorded for [`Recording::take_docs`] too.
+    pub fn logging_docs(mut self) -> Self {
+        self.doc_log = Some(Vec::new());
+        self
+    }
+
+    /// The doc comments recorded since the last call, by the offset of the
+    /// token each documents (only with [`Recording::logging_docs`]).
+    pub fn take_docs(&mut self) -> Vec<(usize, String)> {
+        self.doc_log
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}
+
+impl<'a> events::Tokens<'a> for Recording<'a, '_> {
+    fn simple_event(&mut self) -> Option<(usize, Head)> {
+        if !self.quick || self.done || self.depth >= MAX_NESTING {
+            return None;
+        }
+        let saved = self.lexer.clone();
+        let read = quick_event(&mut self.lexer);
+        if read.is_none() {
+            self.lexer = saved;
+        }
+        read
+    }
+}
+
+/// An event of the common shape read from raw tokens, just after its
+/// keyword `event`: its end and head, when its tokens are exactly those
+/// [`events::Fold`] folds and cooking them would report nothing (every
+/// literal valid, no comment, no escape, no time or duration spelt with a
+/// blank). The lexer is left just after the event's time; `None` (the
+/// lexer anywhere) otherwise, and the caller reads the tokens the usual
+/// way. The bracket it opens closes within it, so the nesting is as it was.
+fn quick_event(lx: &mut logos::Lexer<'_, Raw>) -> Option<(usize, Head)> {
+    fn raw(lx: &mut logos::Lexer<'_, Raw>) -> Option<Raw> {
+        lx.next()?.ok()
+    }
+    if raw(lx)? != Raw::Ident {
+        return None;
+    }
+    let name = lx.span();
+    if raw(lx)? != Raw::Colon || raw(lx)? != Raw::Ident {
+        return None;
+    }
+    let callee = lx.span();
+    if raw(lx)? != Raw::LParen {
+        return None;
+    }
+    let mut closed = false;
+    for _ in 0..=events::MAX_ARGS {
+        if raw(lx)? == Raw::RParen {
+            closed = true;
+            break;
+        }
+        // A parameter's name: an identifier or a keyword.
+        if !lx
+            .slice()
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            || raw(lx)? != Raw::Colon
+        {
+            return None;
+        }
+        let value = raw(lx)?;
+        if !clean_value(&value, lx.slice()) {
+            return None;
+        }
+        match raw(lx)? {
+            Raw::Comma => {}
+            Raw::RParen => {
+                closed = true;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    if !closed && raw(lx)? != Raw::RParen {
+        return None;
+    }
+    if raw(lx)? != Raw::At || raw(lx)? != Raw::Time || !clean_value(&Raw::Time, lx.slice()) {
+        return None;
+    }
+    let end = lx.span().end;
+    let after = lx.clone();
+    let ends_clause = matches!(
+        raw(lx),
+        Some(Raw::Semi | Raw::RBrace | Raw::Event | Raw::Entity | Raw::Expect | Raw::AsOf)
+    );
+    *lx = after;
+    let head = [name.start, name.end, callee.start, callee.end].map(|o| o as u32);
+    ends_clause.then_some((end, head))
+}
+
+/// A raw token that cooks, without a diagnostic, into a value of one token
+/// (a name, `?`, a number, a duration, a time, `true`, `false`, a string).
+fn clean_value(raw: &Raw, slice: &str) -> bool {
+    let spaced = slice.contains([' ', '\t']);
+    match raw {
+        Raw::Ident | Raw::Question | Raw::True | Raw::False => true,
+        Raw::Int => !spaced && slice.parse::<i64>().is_ok(),
+        Raw::Duration => time::parse_duration(slice).is_ok(),
+        Raw::Time => !spaced && time::parse_time(slice).is_ok(),
+        Raw::Str => !slice.contains('\\'),
+        _ => false,
     }
 }
 
@@ -322,6 +447,9 @@ impl<'a> Iterator for Recording<'a, '_> {
                 _ => {}
             }
             if let Some(doc) = self.pending_doc.take() {
+                if let Some(log) = &mut self.doc_log {
+                    log.push((range.start, doc.clone()));
+                }
                 out.docs.insert(range.start, doc);
             }
             return Some((range.start, tok, range.end));
@@ -569,6 +697,28 @@ mod tests {
                 Code::E0104
             ]
         );
+    }
+
+    #[test]
+    fn an_event_of_the_common_shape_is_read_in_one_step() {
+        use crate::syntax::events::Tokens;
+        let text = "event e1: act(by: A, n: 3,) at 2021-01-01T10:00Z }";
+        let out = RefCell::new(LexOutput::default());
+        let mut r = Recording::new(FileId(0), text, &out);
+        assert_eq!(r.next().map(|t| t.1), Some(Tok::Event));
+        let end = text.find(" }").unwrap();
+        assert_eq!(r.simple_event(), Some((end, [6, 8, 10, 13])));
+        assert_eq!(r.next(), Some((end + 1, Tok::RBrace, end + 2)));
+        // Not of that shape, or not to be read quickly: nothing is read.
+        for (text, quick) in [
+            ("event e1: act(by: A) at 2021-01-01 + 1h", true),
+            (text, false),
+        ] {
+            let mut r = Recording::new(FileId(0), text, &out).quick(quick);
+            r.next();
+            assert_eq!(r.simple_event(), None);
+            assert_eq!(r.next().map(|t| t.1), Some(Tok::Ident("e1")));
+        }
     }
 
     #[test]

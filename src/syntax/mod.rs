@@ -177,14 +177,14 @@ fn starts_item(tok: &Tok<'_>) -> bool {
 
 /// Parse one file.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, false, usize::MAX)
+    parse_with(file, text, false, true, usize::MAX)
 }
 
 /// Parse one file, keeping the events of a report that have the common
 /// shape as [`ReportClause::SimpleEvent`] (see [`events`]): what the
 /// checker reads. Everything else is as [`parse`] builds it.
 pub fn parse_folded(file: FileId, text: &str) -> Parsed {
-    parse_with(file, text, true, pipe::THRESHOLD)
+    parse_with(file, text, true, true, pipe::THRESHOLD)
 }
 
 fn parse_items<'a>(
@@ -194,9 +194,11 @@ fn parse_items<'a>(
     grammar::ItemsParser::new().parse(ctx, tokens.map(Ok::<_, std::convert::Infallible>))
 }
 
-/// Parse, folding events or not; a folded parse of a text of `pipe_from`
-/// bytes or more lexes it on a second thread ([`pipe`]).
-fn parse_with(file: FileId, text: &str, fold: bool, pipe_from: usize) -> Parsed {
+/// Parse, folding events or not (reading those of the common shape from
+/// raw tokens if `quick`: see [`lexer::Recording::quick`]); a folded parse
+/// of a text of `pipe_from` bytes or more lexes it on a second thread
+/// ([`pipe`]).
+fn parse_with(file: FileId, text: &str, fold: bool, quick: bool, pipe_from: usize) -> Parsed {
     // Fast path: a file without lexical errors is parsed straight from the
     // lexer, in one go; only a file with errors is cut into declarations.
     // The file is lexed as it is parsed; a lexical problem found on the
@@ -211,9 +213,11 @@ fn parse_with(file: FileId, text: &str, fold: bool, pipe_from: usize) -> Parsed 
             depth_error: false,
         };
         let result = if fold && text.len() >= pipe_from {
-            pipe::parse(file, text, &lexed, |tokens| parse_items(&mut ctx, tokens))
+            pipe::parse(file, text, &lexed, quick, |tokens| {
+                parse_items(&mut ctx, tokens)
+            })
         } else {
-            let tokens = lexer::Recording::new(file, text, &lexed);
+            let tokens = lexer::Recording::new(file, text, &lexed).quick(quick);
             if fold {
                 parse_items(&mut ctx, events::Fold::new(tokens, &lexed))
             } else {

@@ -1,14 +1,14 @@
 //! A large file is lexed on a second thread while the grammar reads it.
 //!
-//! From [`THRESHOLD`] bytes on, the lexer runs on a thread of its own and
-//! hands the event fold ([`super::events::Fold`]) and the parser its
-//! tokens in chunks. The doc comments the grammar reads come
+//! From [`THRESHOLD`] bytes on, the lexer and the event fold
+//! ([`super::events::Fold`]) run on a thread of their own and hand the
+//! parser its tokens in chunks. The doc comments the grammar reads come
 //! with the chunk of the token they document (or an earlier one), and the
 //! lexer's record (its diagnostics, where it stopped) is merged into the
 //! caller's when the parse is over: the parser sees exactly the tokens and
 //! docs of the one-thread path, and the record is the same.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use super::events::{Fold, Located};
@@ -69,41 +69,35 @@ impl<'a> Iterator for Received<'a, '_> {
     }
 }
 
-/// Run `parse` on the folded tokens of `text`, lexed on a second thread;
-/// the lexer's record ends up in `lexed`, as if `parse` had read a
-/// [`Recording`] of it.
+/// Run `parse` on the folded tokens of `text`, lexed and folded on a
+/// second thread; the lexer's record ends up in `lexed`, as if `parse` had
+/// read a [`Fold`] of a [`Recording`] of it (`quick` as
+/// [`Recording::quick`]).
 pub fn parse<'a, R>(
     file: FileId,
     text: &'a str,
     lexed: &RefCell<LexOutput>,
-    parse: impl FnOnce(Fold<'a, '_, Received<'a, '_>>) -> R,
+    quick: bool,
+    parse: impl FnOnce(Received<'a, '_>) -> R,
 ) -> R {
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Chunk<'a>>(IN_FLIGHT);
         let (back, empty) = sync_channel::<Vec<Located<'a>>>(IN_FLIGHT + 2);
         let lexer = scope.spawn(move || {
             let own = RefCell::new(LexOutput::default());
-            let fresh: RefCell<Vec<(usize, String)>> = RefCell::new(Vec::new());
             {
-                let seen = Cell::new(0);
-                let mut tokens = Recording::new(file, text, &own).inspect(|&(l, _, _)| {
-                    // A doc comment is recorded under the offset of the
-                    // token it documents, as that token is lexed.
-                    let out = own.borrow();
-                    if out.docs.len() != seen.get() {
-                        seen.set(out.docs.len());
-                        if let Some(doc) = out.docs.get(&l) {
-                            fresh.borrow_mut().push((l, doc.clone()));
-                        }
-                    }
-                });
+                let recording = Recording::new(file, text, &own).quick(quick).logging_docs();
+                let mut tokens = Fold::new(recording, &own);
                 loop {
                     let mut chunk = empty
                         .try_recv()
                         .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
                     chunk.extend(tokens.by_ref().take(CHUNK));
                     let last = chunk.len() < CHUNK;
-                    let docs = std::mem::take(&mut *fresh.borrow_mut());
+                    // A doc comment is recorded as the token it documents
+                    // is lexed: with that token's chunk, or an earlier one
+                    // (the fold reads ahead).
+                    let docs = tokens.inner_mut().take_docs();
                     // The parser may stop early (a syntax error): then
                     // nobody receives, and the lexer stops too.
                     if tx
@@ -127,7 +121,7 @@ pub fn parse<'a, R>(
             tokens: Vec::new(),
             next: 0,
         };
-        let result = parse(Fold::new(received, lexed));
+        let result = parse(received);
         let own = lexer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -168,18 +168,27 @@ fn assert_fold_agrees(text: &str) -> usize {
     n
 }
 
-/// Lexed on a second thread or not, a folded parse is the same; and where
-/// the checker's quick reading of a folded event answers, it reads what
-/// the lexer does.
+/// Lexed on a second thread or not, with events read from raw tokens or
+/// token by token, a folded parse is the same; and where the checker's
+/// quick reading of a folded event answers, it reads what the lexer does.
 fn assert_pipe_agrees(text: &str) {
-    let one = super::parse_with(FileId(0), text, true, usize::MAX);
-    let two = super::parse_with(FileId(0), text, true, 0);
-    assert_eq!(one.module, two.module, "piped tree differs for:\n{text}");
-    assert_eq!(
-        format!("{:?}", one.diagnostics),
-        format!("{:?}", two.diagnostics),
-        "piped diagnostics differ for:\n{text}"
-    );
+    let one = super::parse_with(FileId(0), text, true, true, usize::MAX);
+    for (quick, pipe_from, how) in [
+        (true, 0, "piped"),
+        (false, usize::MAX, "token by token"),
+        (false, 0, "piped token by token"),
+    ] {
+        let two = super::parse_with(FileId(0), text, true, quick, pipe_from);
+        assert_eq!(
+            one.module, two.module,
+            "{how}, the tree differs for:\n{text}"
+        );
+        assert_eq!(
+            format!("{:?}", one.diagnostics),
+            format!("{:?}", two.diagnostics),
+            "{how}, the diagnostics differ for:\n{text}"
+        );
+    }
     let (mut quick, mut slow) = (Vec::new(), Vec::new());
     for item in &one.module.items {
         let Item::Report(r) = item else { continue };
@@ -278,6 +287,93 @@ fn the_event_fold_builds_what_the_grammar_builds() {
 }
 
 #[test]
+fn events_read_from_raw_tokens_are_those_read_token_by_token() {
+    // Each value in an event that could otherwise fold: those that cook
+    // with a diagnostic, are more than one token or are keywords must
+    // leave the event to the token-by-token reading, which says why.
+    let values = [
+        "A",
+        "_a",
+        "?",
+        "3",
+        "99999999999999999999",
+        "72h",
+        "3x",
+        "72 hours",
+        "2w",
+        "2021-01-01",
+        "2021-13-01",
+        "2021-01-01 10:00",
+        "2021-01-01T10:00Z",
+        "27/06/2017",
+        "\"x\"",
+        "\"a\\nb\"",
+        "\"a\\qb\"",
+        "\"open",
+        "true",
+        "false",
+        "event",
+        "at",
+        "entity",
+        "A.ok",
+        "std::x",
+        "-1",
+        "e1",
+        "A // c",
+        "A /// d\n",
+        "é",
+        "#",
+        "(A)",
+        "A B",
+    ];
+    let ends = [
+        "",
+        ";",
+        " + 1h",
+        " // c",
+        " /// d\n",
+        " entity",
+        " expect clean",
+        " at",
+    ];
+    let times = [
+        "2021-01-05",
+        "2021-01-05T00:00:00+02:00",
+        "2021-13-05",
+        "2021-01-05 10:00",
+        "e1",
+    ];
+    let mut folded = 0;
+    for (i, v) in values.iter().enumerate() {
+        let end = ends[i % ends.len()];
+        let at = times[i % times.len()];
+        for line in [
+            format!("event e2: act(by: A, n: {v}) at 2021-01-05"),
+            format!("event e2: act(by: {v},) at {at}{end}"),
+            format!("event {v}: act(by: A) at 2021-01-05{end}"),
+            format!("event e2: {v}(by: A) at 2021-01-05"),
+            format!("event e2: act({v}: A) at 2021-01-05"),
+        ] {
+            let text = format!(
+                "{FOLD_HEADER}report r {{\n  event e1: act(by: A) at 2021-01-01\n  {line}\n}}\n"
+            );
+            folded += assert_fold_agrees(&text);
+        }
+    }
+    let many = (0..70).map(|i| format!("p{i}: A")).collect::<Vec<_>>();
+    for n in [64, 65, 66] {
+        for comma in ["", ","] {
+            let text = format!(
+                "{FOLD_HEADER}report r {{\n  event e1: act({}{comma}) at 2021-01-01\n}}\n",
+                many[..n].join(", ")
+            );
+            folded += assert_fold_agrees(&text);
+        }
+    }
+    assert!(folded > 50, "only {folded} events were folded");
+}
+
+#[test]
 fn the_event_fold_agrees_with_the_grammar_on_broken_text() {
     // Every prefix of the report, and random edits of it: the fold must
     // never make a broken text parse, nor a good one fail.
@@ -305,6 +401,11 @@ fn the_event_fold_agrees_with_the_grammar_on_broken_text() {
         "expect",
         "as_of",
         "\n",
+        "true",
+        "3x",
+        "72 hours",
+        "é",
+        "99999999999999999999",
     ];
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut rand = |n: usize| {
