@@ -72,9 +72,11 @@ impl<'a> Checker<'a> {
                     ast::ReportClause::Entity(e) => {
                         let eid = EntityId(self.prog.entities.len() as u32);
                         let name = locals::spelled(text, e.name.span, &e.name.name);
-                        if !self.declare_local(name, e.name.span, LocalKind::Entity(eid, None)) {
+                        let Some(at) =
+                            self.declare_local(name, e.name.span, LocalKind::Entity(eid, None))
+                        else {
                             continue;
-                        }
+                        };
                         let record = self.entity_record(d.module, e);
                         self.prog.entities.push(EntityDef {
                             name: e.name.name.clone(),
@@ -90,9 +92,7 @@ impl<'a> Checker<'a> {
                             span: e.span,
                             name_span: e.name.span,
                         });
-                        self.env
-                            .locals
-                            .set(&e.name.name, LocalKind::Entity(eid, record));
+                        self.env.locals.set(at, LocalKind::Entity(eid, record));
                         entities.push((i, eid));
                     }
                     ast::ReportClause::Event(ev) => {
@@ -335,12 +335,10 @@ impl<'a> Checker<'a> {
         action: impl FnOnce(&mut Self) -> Option<ActionId>,
     ) -> Option<Option<ActionId>> {
         let id = EventId(events.len() as u32);
-        if !self.declare_local(name.clone(), span, LocalKind::Event(id, None)) {
-            return None;
-        }
+        let at = self.declare_local(name, span, LocalKind::Event(id, None))?;
         let action = action(self);
         if action.is_some() {
-            self.env.locals.set(&name, LocalKind::Event(id, action));
+            self.env.locals.set(at, LocalKind::Event(id, action));
         }
         Some(action)
     }
@@ -369,10 +367,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Declare a report-local name (the report's entities and events are
-    /// `env.locals`); one already declared is E0202, and `false`.
-    fn declare_local(&mut self, name: Cow<'a, str>, span: Span, kind: LocalKind) -> bool {
-        let Err((first, name)) = self.env.locals.declare(name, Local { kind, span }) else {
-            return true;
+    /// `env.locals`): its place there. One already declared is E0202, and
+    /// `None`.
+    fn declare_local(&mut self, name: Cow<'a, str>, span: Span, kind: LocalKind) -> Option<usize> {
+        let (first, name) = match self.env.locals.declare(name, Local { kind, span }) {
+            Ok(at) => return Some(at),
+            Err(taken) => taken,
         };
         self.diags.push(
             Diagnostic::new(
@@ -383,7 +383,7 @@ impl<'a> Checker<'a> {
             .with_label_here("second declaration")
             .with_label(first, "first declared here"),
         );
-        false
+        None
     }
 
     /// An event's arguments: every parameter given, `?` for unknown facts.

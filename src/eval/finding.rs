@@ -2,6 +2,8 @@
 //! [`ReportFindings`], and their one deterministic order. Plain data: no
 //! evaluation and no rendering lives here.
 
+use rayon::prelude::*;
+
 use crate::model::{
     EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId, Value,
 };
@@ -108,7 +110,8 @@ pub(crate) fn sort_findings(program: &Program, report: &ReportDef, findings: &mu
             f.other.map(norm_rank),
         )
     };
-    findings.sort_by_cached_key(key);
+    // Stable, as `sort_by_cached_key` is: equal keys keep their order.
+    findings.par_sort_by_cached_key(key);
 }
 
 /// How severe a forbid's finding is when its instances disagree (§7.1:

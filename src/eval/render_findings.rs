@@ -239,7 +239,7 @@ impl FindingsSink for FindingsJson<'_> {
                 } else {
                     b",\n        "
                 });
-                FindingOut::new(program, &mut spans, report, f).write(buf);
+                FindingOut::new(program, &mut spans, report, f).write(&spans, buf);
             }
         };
         let per_window = rayon::current_num_threads().max(1) * 4;
@@ -283,10 +283,11 @@ impl FindingsSink for FindingsJson<'_> {
 struct FindingOut<'a> {
     bindings: Bindings<'a>,
     event: Option<&'a str>,
-    event_span: Option<SpanOut<'a>>,
+    /// The span's JSON, in [`Spans`].
+    event_span: std::ops::Range<usize>,
     kind: &'static str,
     norm: &'a str,
-    norm_span: Option<SpanOut<'a>>,
+    norm_span: std::ops::Range<usize>,
     /// Left out when `None`.
     other: Option<&'a str>,
     /// Left out when `None`; `Some(None)` is `null`.
@@ -354,11 +355,12 @@ impl<'a> FindingOut<'a> {
     }
 }
 
-/// [`span_out`] of the spans met so far (a norm's, an event's, met again
-/// by the findings around it).
+/// The JSON of the spans met so far (a norm's, an event's, met again by
+/// the findings around it), each written once.
 struct Spans<'a> {
     sources: &'a SourceMap,
-    seen: rustc_hash::FxHashMap<Span, Option<SpanOut<'a>>>,
+    seen: rustc_hash::FxHashMap<Span, std::ops::Range<usize>>,
+    json: Vec<u8>,
 }
 
 impl<'a> Spans<'a> {
@@ -366,22 +368,30 @@ impl<'a> Spans<'a> {
         Spans {
             sources,
             seen: Default::default(),
+            json: Vec::new(),
         }
     }
 
-    fn get(&mut self, span: Span) -> Option<SpanOut<'a>> {
-        let sources = self.sources;
-        *self
-            .seen
+    /// Where the JSON of `span` is in `self.json`.
+    fn get(&mut self, span: Span) -> std::ops::Range<usize> {
+        let (sources, json) = (self.sources, &mut self.json);
+        self.seen
             .entry(span)
-            .or_insert_with(|| span_out(sources, span))
+            .or_insert_with(|| {
+                let start = json.len();
+                json_span(json, span_out(sources, span).as_ref());
+                start..json.len()
+            })
+            .clone()
     }
 }
 
 impl FindingOut<'_> {
     /// The finding's object, its `{` where the cursor is and its keys
     /// five levels deep (inside `reports[i].findings`).
-    fn write(&self, buf: &mut Vec<u8>) {
+    fn write(&self, spans: &Spans<'_>, buf: &mut Vec<u8>) {
+        let span =
+            |range: &std::ops::Range<usize>| spans.json.get(range.clone()).unwrap_or(b"null");
         // `,` and a new line before each key but the first.
         let key = |buf: &mut Vec<u8>, name: &[u8]| {
             buf.extend_from_slice(b",\n          \"");
@@ -408,13 +418,13 @@ impl FindingOut<'_> {
         key(buf, b"event");
         json_opt_str(buf, self.event);
         key(buf, b"event_span");
-        json_span(buf, self.event_span.as_ref());
+        buf.extend_from_slice(span(&self.event_span));
         key(buf, b"kind");
         json_str(buf, self.kind);
         key(buf, b"norm");
         json_str(buf, self.norm);
         key(buf, b"norm_span");
-        json_span(buf, self.norm_span.as_ref());
+        buf.extend_from_slice(span(&self.norm_span));
         if let Some(other) = self.other {
             key(buf, b"other");
             json_str(buf, other);
@@ -455,16 +465,37 @@ fn json_span(buf: &mut Vec<u8>, span: Option<&SpanOut<'_>>) {
         buf.extend_from_slice(b"null");
         return;
     };
-    use std::io::Write as _;
     buf.extend_from_slice(b"{\n            \"file\": ");
     json_str(buf, span.file);
     let (e, s) = (span.range.end, span.range.start);
-    // Writing into a Vec cannot fail.
-    let _ = write!(
-        buf,
-        ",\n            \"range\": {{\n              \"end\": {{\n                \"character\": {},\n                \"line\": {}\n              }},\n              \"start\": {{\n                \"character\": {},\n                \"line\": {}\n              }}\n            }}\n          }}",
-        e.character, e.line, s.character, s.line
+    buf.extend_from_slice(
+        b",\n            \"range\": {\n              \"end\": {\n                \"character\": ",
     );
+    push_u32(buf, e.character);
+    buf.extend_from_slice(b",\n                \"line\": ");
+    push_u32(buf, e.line);
+    buf.extend_from_slice(
+        b"\n              },\n              \"start\": {\n                \"character\": ",
+    );
+    push_u32(buf, s.character);
+    buf.extend_from_slice(b",\n                \"line\": ");
+    push_u32(buf, s.line);
+    buf.extend_from_slice(b"\n              }\n            }\n          }");
+}
+
+/// A number in decimal.
+fn push_u32(buf: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
 }
 
 fn span_out(sources: &SourceMap, span: Span) -> Option<SpanOut<'_>> {

@@ -181,7 +181,7 @@ fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
                         norm: f,
                         event: slot.id,
                         trigger: v.trigger,
-                        frame: v.frame.clone(),
+                        frame: v.frame,
                         severity: norm.severity,
                         response: None,
                         other: v.other,
