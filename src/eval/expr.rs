@@ -95,7 +95,8 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
-fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
+/// `a op b` in three-valued logic (`?` on either side is unknown).
+pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
     if matches!(a, Value::Unknown) || matches!(b, Value::Unknown) {
         return Truth::Unknown;
     }

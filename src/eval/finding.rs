@@ -2,8 +2,6 @@
 //! [`ReportFindings`], and their one deterministic order. Plain data: no
 //! evaluation and no rendering lives here.
 
-use rayon::prelude::*;
-
 use crate::model::{
     EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId, Value,
 };
@@ -33,7 +31,7 @@ pub struct Finding {
     pub deadline: Option<i64>,
 }
 
-/// Every finding of one report, in the order of [`sort_findings`].
+/// Every finding of one report, in the order of [`FindingOrder`].
 impl Finding {
     /// The judging norm's declaration.
     pub fn norm_span(&self, program: &Program) -> Span {
@@ -85,23 +83,32 @@ impl ReportFindings {
     }
 }
 
-/// By event time, then the norm's qualified name, then kind; ties (events
-/// at the same time) by event name and the other norm, so that the order
-/// never depends on the order of declarations.
-pub(crate) fn sort_findings(program: &Program, report: &ReportDef, findings: &mut [Finding]) {
-    // A norm's place among the norms by qualified name stands for its
-    // name: the same order, with no name copied per finding.
-    let mut by_name: Vec<usize> = (0..program.norms.len()).collect();
-    by_name.sort_by(|&a, &b| program.norms[a].qualified.cmp(&program.norms[b].qualified));
-    let mut rank = vec![0u32; program.norms.len()];
-    for (k, pair) in by_name.iter().enumerate() {
-        let tied =
-            k > 0 && program.norms[by_name[k - 1]].qualified == program.norms[*pair].qualified;
-        rank[*pair] = if tied { rank[by_name[k - 1]] } else { k as u32 };
+/// The order of findings: by event time, then the norm's qualified name,
+/// then kind; ties (events at the same time) by event name and the other
+/// norm, so that the order never depends on the order of declarations.
+pub(crate) struct FindingOrder<'a> {
+    report: &'a ReportDef,
+    /// A norm's place among the norms by qualified name stands for its
+    /// name: the same order, with no name copied per finding.
+    rank: Vec<u32>,
+}
+
+impl<'a> FindingOrder<'a> {
+    pub fn new(program: &Program, report: &'a ReportDef) -> FindingOrder<'a> {
+        let mut by_name: Vec<usize> = (0..program.norms.len()).collect();
+        by_name.sort_by(|&a, &b| program.norms[a].qualified.cmp(&program.norms[b].qualified));
+        let mut rank = vec![0u32; program.norms.len()];
+        for (k, pair) in by_name.iter().enumerate() {
+            let tied =
+                k > 0 && program.norms[by_name[k - 1]].qualified == program.norms[*pair].qualified;
+            rank[*pair] = if tied { rank[by_name[k - 1]] } else { k as u32 };
+        }
+        FindingOrder { report, rank }
     }
-    let norm_rank = |n: NormId| rank.get(n.index()).copied().unwrap_or(u32::MAX);
-    let key = |f: &Finding| {
-        let ev = report.events.get(f.event.index());
+
+    fn key(&self, f: &Finding) -> (i64, u32, FindingKind, Option<&'a str>, Option<u32>) {
+        let norm_rank = |n: NormId| self.rank.get(n.index()).copied().unwrap_or(u32::MAX);
+        let ev = self.report.events.get(f.event.index());
         (
             ev.map_or(i64::MIN, |e| e.at),
             norm_rank(f.norm),
@@ -109,9 +116,15 @@ pub(crate) fn sort_findings(program: &Program, report: &ReportDef, findings: &mu
             ev.map(|e| e.name.as_str()),
             f.other.map(norm_rank),
         )
-    };
-    // Stable, as `sort_by_cached_key` is: equal keys keep their order.
-    findings.par_sort_by_cached_key(key);
+    }
+
+    /// Sort `findings` into this order, keeping the order of findings
+    /// with equal keys (a stable sort). Runs already in order cost one
+    /// comparison a finding: sorting pieces first, then the whole, gives
+    /// what sorting the whole gives.
+    pub fn sort(&self, findings: &mut [Finding]) {
+        findings.sort_by(|a, b| self.key(a).cmp(&self.key(b)));
+    }
 }
 
 /// How severe a forbid's finding is when its instances disagree (§7.1:

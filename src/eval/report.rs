@@ -16,7 +16,7 @@ use crate::model::{EventId, FindingKind, NormId, NormKind, Program, ReportDef, V
 
 use super::duty::Duty;
 use super::expr::{mentions_max_response, Env, EventView};
-use super::finding::{sort_findings, Finding};
+use super::finding::{Finding, FindingOrder};
 use super::index::ReportIndex;
 use super::judge::{DutyLink, PermitCache};
 use super::truth::Truth;
@@ -67,17 +67,26 @@ fn uses_max_response(program: &Program) -> bool {
 
 impl<'a> Prepared<'a> {
     pub fn new(program: &'a Program, report: &'a ReportDef) -> Prepared<'a> {
+        Self::with_index(program, report, ReportIndex::build(program, report))
+    }
+
+    /// A report ready to be judged with this index of it.
+    pub fn with_index(
+        program: &'a Program,
+        report: &'a ReportDef,
+        index: ReportIndex,
+    ) -> Prepared<'a> {
         let mut prepared = Prepared {
             program,
             report,
-            index: ReportIndex::build(program, report),
+            index,
             responses: None,
         };
         if let (Some(ladder), true) = (report.ladder, uses_max_response(program)) {
             let env = prepared.env();
             let duties = duties(&env);
             let mut table = vec![0u32; report.events.len()];
-            for f in forbid_findings(&env, &duties) {
+            for f in forbid_findings(&env, &duties, None) {
                 if let (FindingKind::Crossed, Some((e, m))) = (f.kind, f.response) {
                     if e == ladder {
                         if let Some(slot) = table.get_mut(f.event.index()) {
@@ -147,9 +156,14 @@ struct Slot<'e> {
     permits: PermitCache,
 }
 
-/// The findings of every forbid and red line on every event (in no
-/// particular order: [`findings`] sorts them).
-fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
+/// The findings of every forbid and red line on every event: each block's
+/// in `order` if one is given (the events of a block are the next in time,
+/// so [`findings`] has little left to sort), else in no particular order.
+fn forbid_findings(
+    env: &Env<'_>,
+    duties: &Duties,
+    order: Option<&FindingOrder<'_>>,
+) -> Vec<Finding> {
     let per_block = |block: &[EventId]| {
         let mut out = Vec::new();
         let mut slots: Vec<Slot<'_>> = block
@@ -199,6 +213,9 @@ fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
                 }
             }
         }
+        if let Some(order) = order {
+            order.sort(&mut out);
+        }
         out
     };
     env.index
@@ -210,7 +227,8 @@ fn forbid_findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
 
 /// Every finding of the report, sorted.
 pub(crate) fn findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
-    let mut out = forbid_findings(env, duties);
+    let order = FindingOrder::new(env.program, env.report);
+    let mut out = forbid_findings(env, duties, Some(&order));
     for d in &duties.list {
         let norm = env.program.norm(d.norm);
         out.push(Finding {
@@ -226,6 +244,6 @@ pub(crate) fn findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
             deadline: Some(d.deadline),
         });
     }
-    sort_findings(env.program, env.report, &mut out);
+    order.sort(&mut out);
     out
 }

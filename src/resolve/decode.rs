@@ -87,8 +87,22 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
             "Norma reads UTF-8 only: save the file as UTF-8".to_string(),
         );
     }
+    // Validated once: a large file's text is most of the work here.
+    let (body, bad) = match String::from_utf8(body) {
+        Ok(text) if !text.as_bytes().contains(&0) => {
+            return Decoded {
+                text,
+                bom,
+                error: None,
+            };
+        }
+        Ok(text) => (text.into_bytes(), None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (e.into_bytes(), Some(at))
+        }
+    };
     let nul = body.iter().position(|&b| b == 0);
-    let bad = std::str::from_utf8(&body).err().map(|e| e.valid_up_to());
     if let Some(at) = nul.filter(|&n| bad.is_none_or(|b| n < b)) {
         let prefix = prefix_text(&body, at);
         let (line, col) = line_col(&prefix);
@@ -102,9 +116,9 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
             "Norma sources are UTF-8 text; was the wrong file named?".to_string(),
         );
     }
+    // Valid UTF-8 without a NUL was returned above.
     let Some(at) = bad else {
         return Decoded {
-            // Checked to be UTF-8 just above; never empty by mistake.
             text: String::from_utf8(body).unwrap_or_default(),
             bom,
             error: None,

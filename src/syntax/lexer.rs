@@ -273,6 +273,11 @@ impl<'a> events::Tokens<'a> for Recording<'a, '_> {
         if !self.quick || self.done || self.depth >= MAX_NESTING {
             return None;
         }
+        let from = self.lexer.span().end;
+        if let Some((end, head)) = plain_event(self.text, from) {
+            self.lexer.bump(end - from);
+            return Some((end, head));
+        }
         let saved = self.lexer.clone();
         let read = quick_event(&mut self.lexer);
         if read.is_none() {
@@ -346,6 +351,286 @@ fn quick_event(lx: &mut logos::Lexer<'_, Raw>) -> Option<(usize, Head)> {
     *lx = after;
     let head = [name.start, name.end, callee.start, callee.end].map(|o| o as u32);
     ends_clause.then_some((end, head))
+}
+
+/// The words the lexer reads as keywords, not identifiers, as
+/// [`is_keyword`] knows them (a test compares them with the grammar's
+/// terminals and with `is_keyword`).
+#[cfg(test)]
+const KEYWORDS: [&str; 35] = [
+    "use",
+    "enum",
+    "type",
+    "action",
+    "const",
+    "entity",
+    "norm",
+    "redline",
+    "exception",
+    "to",
+    "overrides",
+    "report",
+    "event",
+    "expect",
+    "as_of",
+    "at",
+    "on",
+    "when",
+    "unless",
+    "forbid",
+    "oblige",
+    "permit",
+    "within",
+    "before",
+    "after",
+    "exists",
+    "source",
+    "severity",
+    "response",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+];
+
+/// Is `word` a keyword (one of the 35 the lexer knows)? By length first:
+/// a few comparisons of known size, not 35.
+fn is_keyword(word: &str) -> bool {
+    match word.len() {
+        2 => matches!(word, "to" | "at" | "on" | "or" | "in"),
+        3 => matches!(word, "use" | "and" | "not"),
+        4 => matches!(word, "enum" | "type" | "norm" | "when" | "true"),
+        5 => matches!(word, "const" | "event" | "as_of" | "after" | "false"),
+        6 => matches!(
+            word,
+            "action"
+                | "entity"
+                | "report"
+                | "expect"
+                | "unless"
+                | "forbid"
+                | "oblige"
+                | "permit"
+                | "within"
+                | "before"
+                | "exists"
+                | "source"
+        ),
+        7 => word == "redline",
+        8 => matches!(word, "severity" | "response"),
+        9 => matches!(word, "exception" | "overrides"),
+        _ => false,
+    }
+}
+
+/// [`quick_event`] for the plainest events, read byte by byte without
+/// logos: `from` is the end of the keyword `event`. Only ASCII names,
+/// `?`, integers, durations and times are taken as values; anything else
+/// (a string, a comment, a blank after a number or a date, a character
+/// outside those) is `None`, and [`quick_event`] decides. What it does
+/// return is what [`quick_event`] returns from the same place (tested on
+/// every event of the syntax tests).
+fn plain_event(text: &str, from: usize) -> Option<(usize, Head)> {
+    let b = text.as_bytes();
+    let blanks = |mut i: usize| {
+        while b
+            .get(i)
+            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0x0c))
+        {
+            i += 1;
+        }
+        i
+    };
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    // A word at `i` (a name or a keyword): its end.
+    let word = |i: usize| {
+        let first = *b.get(i)?;
+        if !(first.is_ascii_alphabetic() || first == b'_') {
+            return None;
+        }
+        let mut j = i + 1;
+        while b.get(j).copied().is_some_and(is_word) {
+            j += 1;
+        }
+        Some(j)
+    };
+    let keyword = |l: usize, r: usize| is_keyword(text.get(l..r).unwrap_or(""));
+    // `:` that is not `::`.
+    let colon =
+        |i: usize| (b.get(i) == Some(&b':') && b.get(i + 1) != Some(&b':')).then_some(i + 1);
+    // A number, duration or time at `i`: its end and whether it is a time.
+    let number = |i: usize| -> Option<(usize, bool)> {
+        let digits = |mut j: usize| {
+            let start = j;
+            while b.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            (j > start).then_some(j)
+        };
+        let j = digits(i)?;
+        match b.get(j) {
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                let mut k = j + 1;
+                while b.get(k).copied().is_some_and(is_word) {
+                    k += 1;
+                }
+                time::parse_duration(text.get(i..k)?).ok()?;
+                Some((k, false))
+            }
+            Some(b'-') => {
+                let mut k = j;
+                while b.get(k).is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, b':' | b'+' | b'-' | b'.')
+                }) {
+                    k += 1;
+                }
+                let run = text.get(i..k)?;
+                if !time_shape(run.as_bytes()) || time::parse_time(run).is_err() {
+                    return None;
+                }
+                // A date alone, then a blank: perhaps a time of day written
+                // apart, which the lexer reads as part of it.
+                let dated = !run.contains('T');
+                if dated && matches!(b.get(k), Some(b' ' | b'\t')) {
+                    return None;
+                }
+                Some((k, true))
+            }
+            // A blank after a number: perhaps a unit written apart.
+            Some(b' ' | b'\t') => None,
+            _ => {
+                text.get(i..j)?.parse::<i64>().ok()?;
+                Some((j, false))
+            }
+        }
+    };
+    let mut i = blanks(from);
+    let name_end = word(i)?;
+    if keyword(i, name_end) {
+        return None;
+    }
+    let name = (i, name_end);
+    i = blanks(colon(blanks(name_end))?);
+    let callee_end = word(i)?;
+    if keyword(i, callee_end) {
+        return None;
+    }
+    let callee = (i, callee_end);
+    i = blanks(callee_end);
+    if b.get(i) != Some(&b'(') {
+        return None;
+    }
+    i += 1;
+    let mut closed = false;
+    for _ in 0..=events::MAX_ARGS {
+        i = blanks(i);
+        if b.get(i) == Some(&b')') {
+            i += 1;
+            closed = true;
+            break;
+        }
+        i = blanks(colon(blanks(word(i)?))?);
+        i = match b.get(i)? {
+            b'?' => i + 1,
+            c if c.is_ascii_digit() => number(i)?.0,
+            _ => {
+                let end = word(i)?;
+                if keyword(i, end) && !matches!(text.get(i..end), Some("true" | "false")) {
+                    return None;
+                }
+                end
+            }
+        };
+        i = blanks(i);
+        match b.get(i)? {
+            b',' => i += 1,
+            b')' => {
+                i += 1;
+                closed = true;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    if !closed {
+        i = blanks(i);
+        if b.get(i) != Some(&b')') {
+            return None;
+        }
+        i += 1;
+    }
+    i = blanks(i);
+    if word(i)? != i + 2 || text.get(i..i + 2) != Some("at") {
+        return None;
+    }
+    i = blanks(i + 2);
+    let (end, true) = number(i)? else {
+        return None;
+    };
+    // The next token must end the clause.
+    let next = blanks(end);
+    let ends_clause = match b.get(next) {
+        Some(b';' | b'}') => true,
+        Some(_) => word(next).is_some_and(|w| {
+            matches!(
+                text.get(next..w),
+                Some("event" | "entity" | "expect" | "as_of")
+            )
+        }),
+        None => false,
+    };
+    let head = [name.0, name.1, callee.0, callee.1].map(|o| o as u32);
+    ends_clause.then_some((end, head))
+}
+
+/// Does `run` match the lexer's time pattern whole:
+/// `D+-D+-D+(TD+:D+(:D+(.D+)?)?([Zz]|[+-]D+:D+)?)?`?
+fn time_shape(run: &[u8]) -> bool {
+    let digits = |mut i: usize| {
+        let start = i;
+        while run.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > start).then_some(i)
+    };
+    let lit = |i: usize, c: u8| (run.get(i) == Some(&c)).then_some(i + 1);
+    let shape = || -> Option<usize> {
+        let mut i = digits(lit(digits(lit(digits(0)?, b'-')?)?, b'-')?)?;
+        if i == run.len() {
+            return Some(i);
+        }
+        i = digits(lit(digits(lit(i, b'T')?)?, b':')?)?;
+        if let Some(j) = lit(i, b':').and_then(digits) {
+            i = j;
+            if let Some(k) = lit(i, b'.').and_then(digits) {
+                i = k;
+            }
+        }
+        match run.get(i) {
+            Some(b'Z' | b'z') => i += 1,
+            Some(b'+' | b'-') => i = digits(lit(digits(i + 1)?, b':')?)?,
+            _ => {}
+        }
+        Some(i)
+    };
+    shape() == Some(run.len())
+}
+
+/// [`quick_event`] from `from` in `text` (tests compare it with
+/// [`plain_event`]).
+#[cfg(test)]
+pub(super) fn quick_event_at(text: &str, from: usize) -> Option<(usize, Head)> {
+    let mut lx = Raw::lexer(text);
+    lx.bump(from);
+    quick_event(&mut lx)
+}
+
+/// [`plain_event`], for the tests.
+#[cfg(test)]
+pub(super) fn plain_event_at(text: &str, from: usize) -> Option<(usize, Head)> {
+    plain_event(text, from)
 }
 
 /// A raw token that cooks, without a diagnostic, into a value of one token
@@ -697,6 +982,37 @@ mod tests {
                 Code::E0104
             ]
         );
+    }
+
+    #[test]
+    fn the_keywords_are_the_grammars() {
+        let grammar = include_str!("../../grammar/norma.lalrpop");
+        let mut words: Vec<&str> = grammar
+            .lines()
+            .filter_map(|l| {
+                let (word, rest) = l.trim().strip_prefix('"')?.split_once("\" => Tok::")?;
+                (rest.ends_with(',') && !rest.contains('(')).then_some(word)
+            })
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .collect();
+        let mut ours = KEYWORDS.to_vec();
+        words.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(words, ours);
+        for k in KEYWORDS {
+            assert!(
+                !matches!(toks(k)[..], [Tok::Ident(_)]),
+                "{k} lexes as a name"
+            );
+            assert!(is_keyword(k), "{k}");
+            for other in [format!("{k}s"), format!("_{k}"), k[1..].to_string()] {
+                assert_eq!(
+                    is_keyword(&other),
+                    KEYWORDS.contains(&other.as_str()),
+                    "{other}"
+                );
+            }
+        }
     }
 
     #[test]

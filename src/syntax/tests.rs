@@ -156,6 +156,7 @@ fn folded_then_expanded(text: &str) -> (super::Parsed, usize) {
 /// The fold accepts exactly what the grammar accepts, and builds what it
 /// builds: the same tree and the same diagnostics, folded or not.
 fn assert_fold_agrees(text: &str) -> usize {
+    assert_plain_agrees(text);
     let plain = parse(FileId(0), text);
     assert_pipe_agrees(text);
     let (folded, n) = folded_then_expanded(text);
@@ -166,6 +167,25 @@ fn assert_fold_agrees(text: &str) -> usize {
         "diagnostics differ for:\n{text}"
     );
     n
+}
+
+/// Wherever the byte-by-byte reading of an event answers, it answers
+/// what reading its raw tokens answers. Returns how often it answered.
+fn assert_plain_agrees(text: &str) -> usize {
+    let mut answered = 0;
+    for (at, _) in text.match_indices("event") {
+        let from = at + "event".len();
+        let plain = super::lexer::plain_event_at(text, from);
+        if let Some(p) = plain {
+            answered += 1;
+            assert_eq!(
+                Some(p),
+                super::lexer::quick_event_at(text, from),
+                "read after offset {from} of:\n{text}"
+            );
+        }
+    }
+    answered
 }
 
 /// Lexed on a second thread or not, with events read from raw tokens or
@@ -258,6 +278,8 @@ fn the_event_fold_builds_what_the_grammar_builds() {
     assert!(d.is_empty(), "{d:?}");
     let n = assert_fold_agrees(&text);
     assert!(n >= 10, "only {n} events were folded");
+    let plain = assert_plain_agrees(&text);
+    assert!(plain >= 5, "only {plain} events were read byte by byte");
     // A broken event elsewhere leaves the file to the grammar, whole.
     let broken = text.replace(
         "}\nnorm",
@@ -371,6 +393,95 @@ fn events_read_from_raw_tokens_are_those_read_token_by_token() {
         }
     }
     assert!(folded > 50, "only {folded} events were folded");
+}
+
+#[test]
+fn events_read_byte_by_byte_are_those_read_from_raw_tokens() {
+    // Events built from random pieces, most of a shape close to the
+    // common one: wherever the byte-by-byte reading answers, it answers
+    // what the raw tokens do.
+    let pieces = [
+        "e1",
+        "_x",
+        "act",
+        ":",
+        "::",
+        "(",
+        ")",
+        ",",
+        "by",
+        "A",
+        "?",
+        "3",
+        "72h",
+        "3x",
+        "99999999999999999999",
+        "2021-01-05",
+        "2021-01-05T10:00Z",
+        "2021-01-05T10:00:00.5+02:00",
+        "2021-13-05",
+        "T10:00",
+        "10:00",
+        "at",
+        "true",
+        "false",
+        "event",
+        "entity",
+        "expect",
+        "as_of",
+        "as_ofx",
+        "events",
+        "\"x\"",
+        "// c",
+        "/// d",
+        "é",
+        "-",
+        "+",
+        ".",
+        ";",
+        "}",
+        "{",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "hours",
+        "72 hours",
+        "27/06/2017",
+        "#",
+    ];
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut rand = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    let mut answered = 0;
+    for _ in 0..4000 {
+        let mut text = String::from("event e1: act(by: A, n: 3) at 2021-01-05T10:00Z;");
+        // Replace a few spans of the template by random pieces.
+        for _ in 0..1 + rand(3) {
+            let bounds: Vec<usize> = (5..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[rand(bounds.len())];
+            let b = bounds[rand(bounds.len())].max(a).min(a + 6);
+            let b = if text.is_char_boundary(b) { b } else { a };
+            let mut edited = String::from(&text[..a]);
+            for _ in 0..rand(3) {
+                edited.push_str(pieces[rand(pieces.len())]);
+            }
+            edited.push_str(&text[b..]);
+            text = edited;
+        }
+        answered += assert_plain_agrees(&text);
+    }
+    assert!(
+        answered > 300,
+        "only {answered} events were read byte by byte"
+    );
 }
 
 #[test]
