@@ -335,6 +335,7 @@ fn std_is_embedded_and_works_from_any_directory() {
         .current_dir(&dir)
         .output()
         .expect("runs");
+    let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         out.status.code(),
         Some(0),

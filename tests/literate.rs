@@ -5,11 +5,11 @@
 mod client;
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
-use client::{position, uri_of, workdir, Client};
+use client::{position, uri_of, workdir, Client, Workdir};
 use common::norma;
 
 const TREATY: &str = r#"# The Hospital Treaty
@@ -46,7 +46,7 @@ report clinic {
 }
 "#;
 
-fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+fn folder(name: &str, files: &[(&str, &str)]) -> Workdir {
     let dir = workdir(&format!("literate-{name}"));
     for (file, text) in files {
         std::fs::write(dir.join(file), text).expect("write");

@@ -29,11 +29,24 @@ norm may_retaliate {
 
 /// A folder of its own for each test (the documents need not exist on
 /// disk, but their folder must, for paths to be canonical).
-fn uri(test: &str) -> String {
+/// The folder goes when the returned guard does.
+fn uri(test: &str) -> (String, Folder) {
     let dir: PathBuf =
         std::env::temp_dir().join(format!("norma-lsp-deep-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp folder");
-    format!("file://{}/conflict.norma", dir.display())
+    (
+        format!("file://{}/conflict.norma", dir.display()),
+        Folder(dir),
+    )
+}
+
+/// A test's folder, removed when the test is done with it.
+struct Folder(PathBuf);
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn notify(h: &mut Harness, method: &str, params: Value) -> Vec<Notification> {
@@ -89,7 +102,7 @@ fn logged(out: &[Notification]) -> Vec<String> {
 #[test]
 fn deep_lints_come_on_save_and_go_on_the_next_change() {
     let mut h = Harness::new();
-    let uri = uri("save");
+    let (uri, _folder) = uri("save");
     let out = open(&mut h, &uri, CONFLICT);
     assert!(!codes(&out, &uri).contains(&"W0009".to_string()));
     assert!(logged(&out).is_empty(), "{:?}", logged(&out));
@@ -124,7 +137,7 @@ fn deep_lints_come_on_save_and_go_on_the_next_change() {
 #[test]
 fn past_the_budget_nothing_is_shown_and_the_log_says_why() {
     let mut h = Harness::with_deep_budget(Duration::ZERO);
-    let uri = uri("budget");
+    let (uri, _folder) = uri("budget");
     open(&mut h, &uri, CONFLICT);
     let out = save(&mut h, &uri);
     assert!(!codes(&out, &uri).contains(&"W0009".to_string()));
@@ -138,7 +151,7 @@ fn past_the_budget_nothing_is_shown_and_the_log_says_why() {
 #[test]
 fn documents_with_errors_are_not_analysed_on_save() {
     let mut h = Harness::new();
-    let uri = uri("errors");
+    let (uri, _folder) = uri("errors");
     open(&mut h, &uri, &format!("{CONFLICT}norm broken {{"));
     let out = save(&mut h, &uri);
     assert!(!codes(&out, &uri).contains(&"W0009".to_string()));
@@ -178,7 +191,7 @@ fn apply(text: &str, edits: &[Value]) -> String {
 #[test]
 fn the_w0009_fix_writes_overrides_in_either_direction() {
     let mut h = Harness::new();
-    let uri = uri("fix");
+    let (uri, _folder) = uri("fix");
     open(&mut h, &uri, CONFLICT);
     let out = save(&mut h, &uri);
     let diag = out

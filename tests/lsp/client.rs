@@ -12,12 +12,40 @@ use serde_json::{json, Value};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// A fresh folder for one test.
-pub fn workdir(name: &str) -> PathBuf {
+/// A fresh folder for one test, removed with everything in it when the
+/// test is done with it (so test runs leave nothing behind).
+pub struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Workdir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Workdir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn workdir(name: &str) -> Workdir {
     let dir = std::env::temp_dir().join(format!("norma-lsp-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create test folder");
-    dir
+    Workdir(dir)
 }
 
 pub fn uri_of(path: &Path) -> String {
