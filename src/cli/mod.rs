@@ -301,8 +301,14 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> u8 {
 /// system's again either way).
 fn release(s: crate::driver::Session) {
     let events: usize = s.program.reports.iter().map(|r| r.events.len()).sum();
-    if events + s.program.norms.len() >= 100_000 {
-        std::thread::spawn(move || drop(s));
+    let large = events + s.program.norms.len() >= 100_000;
+    release_if(s, large);
+}
+
+/// `value` freed on a thread of its own if it is `large` (see [`release`]).
+fn release_if<T: Send + 'static>(value: T, large: bool) {
+    if large {
+        std::thread::spawn(move || drop(value));
     }
 }
 

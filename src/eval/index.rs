@@ -71,6 +71,8 @@ pub(crate) struct ReportIndex {
     pub plans: Vec<ExceptionPlan>,
     /// Indexed by `NormId`: the conjuncts that rule a norm out of an event.
     pub pins: Vec<Vec<super::pins::Pin>>,
+    /// Indexed by action: the `==` pins of its forbids then its permits.
+    pub sieves: Vec<super::pins::Sieve>,
     /// Indexed by `NormId`: a forbid that overrides a permit in force, or
     /// that a permit in force overrides. Every other forbid sees all the
     /// permits on its event as `tied`, which is computed once per event.
@@ -185,6 +187,16 @@ impl ReportIndex {
                 *slot = super::pins::pins(program.norm(n));
             }
         }
+        ix.sieves = (0..n_actions)
+            .map(|a| {
+                let on: Vec<NormId> = ix.forbids[a]
+                    .iter()
+                    .chain(&ix.permits[a])
+                    .copied()
+                    .collect();
+                super::pins::Sieve::build(&on, &ix.pins)
+            })
+            .collect();
         ix.plans = (0..program.norms.len())
             .map(|i| {
                 let id = NormId(i as u32);
@@ -203,6 +215,20 @@ impl ReportIndex {
         self.pins
             .get(norm.index())
             .is_some_and(|pins| pins.iter().any(|p| p.rules_out(program, args)))
+    }
+
+    /// The forbids (by position) and permits (by position after the
+    /// forbids) on `action` that an `==` pin rules out of an event with
+    /// these arguments; see [`super::pins::Sieve`].
+    pub fn sieved(
+        &self,
+        program: &Program,
+        action: ActionId,
+        args: &[crate::model::Value],
+    ) -> Vec<u64> {
+        self.sieves
+            .get(action.index())
+            .map_or(Vec::new(), |s| s.ruled_out(program, args))
     }
 
     /// Events of `action` with `lo <= at <= hi`, in time order.

@@ -59,9 +59,35 @@ pub(crate) struct PermitCache {
     /// explanations, which list them all); otherwise `tied` stops at the
     /// first permit in force, since nothing after it can change it.
     every: bool,
+    /// The norms on the event's action that `==` pins rule out
+    /// ([`super::pins::Sieve`]), and how many of them are forbids (the
+    /// permits come after).
+    sieved: Vec<u64>,
+    forbids: usize,
 }
 
 impl PermitCache {
+    /// A cache for an event of which the sieve ruled out `sieved` (the
+    /// action's `forbids` forbids first, then its permits).
+    pub fn with_sieve(sieved: Vec<u64>, forbids: usize) -> PermitCache {
+        PermitCache {
+            sieved,
+            forbids,
+            ..PermitCache::default()
+        }
+    }
+
+    /// Did the sieve rule out the `k`th forbid on the event's action?
+    pub fn forbid_sieved(&self, k: usize) -> bool {
+        super::pins::has(&self.sieved, k)
+    }
+
+    /// The `k`th permit, `in_force` computed by `compute` unless known.
+    fn in_force(&mut self, k: usize, compute: impl FnOnce() -> Truth) -> Truth {
+        let ruled_out = super::pins::has(&self.sieved, self.forbids + k);
+        *self.values[k].get_or_insert_with(|| if ruled_out { Truth::False } else { compute() })
+    }
+
     /// A cache that computes every permit's `in_force`, for explanations.
     pub fn every() -> PermitCache {
         PermitCache {
@@ -280,8 +306,7 @@ impl Env<'_> {
                     let mut acc = Truth::False;
                     let mut by = None;
                     for (k, &p) in list.iter().enumerate() {
-                        let t =
-                            *permits.values[k].get_or_insert_with(|| self.permit_in_force(p, ev));
+                        let t = permits.in_force(k, || self.permit_in_force(p, ev));
                         if t.is_true() && !acc.is_true() {
                             by = Some(p);
                         }
@@ -301,7 +326,7 @@ impl Env<'_> {
             if overrides(self, forbid, p) {
                 continue;
             }
-            let t = *permits.values[k].get_or_insert_with(|| self.permit_in_force(p, ev));
+            let t = permits.in_force(k, || self.permit_in_force(p, ev));
             c.add(overrides(self, p, forbid), t, p);
         }
         for link in duties {

@@ -173,18 +173,22 @@ fn forbid_findings(
                 if env.index.forbids_on(ev.action).is_empty() {
                     return None;
                 }
+                let sieved = env.index.sieved(env.program, ev.action, ev.args);
                 Some(Slot {
                     id,
                     ev,
                     links: duties.links(id.index()),
-                    permits: PermitCache::default(),
+                    permits: PermitCache::with_sieve(sieved, env.index.forbids_on(ev.action).len()),
                 })
             })
             .collect();
         slots.sort_by_key(|s| s.ev.action);
         for group in slots.chunk_by_mut(|a, b| a.ev.action == b.ev.action) {
-            for &f in env.index.forbids_on(group[0].ev.action) {
+            for (k, &f) in env.index.forbids_on(group[0].ev.action).iter().enumerate() {
                 for slot in group.iter_mut() {
+                    if slot.permits.forbid_sieved(k) {
+                        continue;
+                    }
                     let Some(v) = env.forbid_verdict(f, slot.ev, &mut slot.permits, &slot.links)
                     else {
                         continue;
