@@ -353,50 +353,9 @@ fn quick_event(lx: &mut logos::Lexer<'_, Raw>) -> Option<(usize, Head)> {
     ends_clause.then_some((end, head))
 }
 
-/// The words the lexer reads as keywords, not identifiers, as
-/// [`is_keyword`] knows them (a test compares them with the grammar's
-/// terminals and with `is_keyword`).
-#[cfg(test)]
-const KEYWORDS: [&str; 35] = [
-    "use",
-    "enum",
-    "type",
-    "action",
-    "const",
-    "entity",
-    "norm",
-    "redline",
-    "exception",
-    "to",
-    "overrides",
-    "report",
-    "event",
-    "expect",
-    "as_of",
-    "at",
-    "on",
-    "when",
-    "unless",
-    "forbid",
-    "oblige",
-    "permit",
-    "within",
-    "before",
-    "after",
-    "exists",
-    "source",
-    "severity",
-    "response",
-    "and",
-    "or",
-    "not",
-    "in",
-    "true",
-    "false",
-];
-
-/// Is `word` a keyword (one of the 35 the lexer knows)? By length first:
-/// a few comparisons of known size, not 35.
+/// Is `word` a keyword (one of [`super::token::KEYWORDS`])? By length
+/// first: a few comparisons of known size, not 35 (a test holds the two
+/// lists together, and to the grammar).
 fn is_keyword(word: &str) -> bool {
     match word.len() {
         2 => matches!(word, "to" | "at" | "on" | "or" | "in"),
@@ -995,11 +954,11 @@ mod tests {
             })
             .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic()))
             .collect();
-        let mut ours = KEYWORDS.to_vec();
+        let mut ours = super::super::token::KEYWORDS.to_vec();
         words.sort_unstable();
         ours.sort_unstable();
         assert_eq!(words, ours);
-        for k in KEYWORDS {
+        for &k in &ours {
             assert!(
                 !matches!(toks(k)[..], [Tok::Ident(_)]),
                 "{k} lexes as a name"
@@ -1008,7 +967,7 @@ mod tests {
             for other in [format!("{k}s"), format!("_{k}"), k[1..].to_string()] {
                 assert_eq!(
                     is_keyword(&other),
-                    KEYWORDS.contains(&other.as_str()),
+                    ours.contains(&other.as_str()),
                     "{other}"
                 );
             }
