@@ -15,4 +15,6 @@ pub mod model;
 pub mod resolve;
 pub mod span;
 pub mod syntax;
+#[cfg(test)]
+mod testing;
 pub mod time;

@@ -244,13 +244,7 @@ mod tests {
     /// events with `?` among their values, with and without pins.
     #[test]
     fn pins_change_no_finding() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut rand = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rand = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         let ops = ["==", "!=", "<", "<=", ">", ">="];
         let levels = ["none", "low", "mid", "high"];
         let mut pinned = 0;

@@ -87,43 +87,27 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
             "Norma reads UTF-8 only: save the file as UTF-8".to_string(),
         );
     }
-    // Validated once: a large file's text is most of the work here.
-    let (body, bad) = match String::from_utf8(body) {
-        Ok(text) if !text.as_bytes().contains(&0) => {
-            return Decoded {
-                text,
-                bom,
-                error: None,
+    // Validated once: a large file's text is most of the work here. A NUL
+    // before the first byte that is not UTF-8 makes it a binary file.
+    let (body, at) = match String::from_utf8(body) {
+        Ok(text) => {
+            return match text.bytes().position(|b| b == 0) {
+                None => Decoded {
+                    text,
+                    bom,
+                    error: None,
+                },
+                Some(nul) => binary(text.as_bytes(), nul, bom),
             };
         }
-        Ok(text) => (text.into_bytes(), None),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            (e.into_bytes(), Some(at))
+            (e.into_bytes(), at)
         }
     };
-    let nul = body.iter().position(|&b| b == 0);
-    if let Some(at) = nul.filter(|&n| bad.is_none_or(|b| n < b)) {
-        let prefix = prefix_text(&body, at);
-        let (line, col) = line_col(&prefix);
-        return refused(
-            prefix,
-            bom,
-            format!(
-                "this is a binary file, not Norma source: a NUL byte at line {line}, column {col}"
-            ),
-            "NUL byte here".to_string(),
-            "Norma sources are UTF-8 text; was the wrong file named?".to_string(),
-        );
+    if let Some(nul) = body[..at].iter().position(|&b| b == 0) {
+        return binary(&body, nul, bom);
     }
-    // Valid UTF-8 without a NUL was returned above.
-    let Some(at) = bad else {
-        return Decoded {
-            text: String::from_utf8(body).unwrap_or_default(),
-            bom,
-            error: None,
-        };
-    };
     let prefix = prefix_text(&body, at);
     let (line, col) = line_col(&prefix);
     let byte = body[at];
@@ -136,6 +120,19 @@ pub fn decode(bytes: Vec<u8>) -> Decoded {
         ),
         format!("byte 0x{byte:02X} is not UTF-8"),
         note,
+    )
+}
+
+/// A file refused for the NUL byte at `at`.
+fn binary(body: &[u8], at: usize, bom: bool) -> Decoded {
+    let prefix = prefix_text(body, at);
+    let (line, col) = line_col(&prefix);
+    refused(
+        prefix,
+        bom,
+        format!("this is a binary file, not Norma source: a NUL byte at line {line}, column {col}"),
+        "NUL byte here".to_string(),
+        "Norma sources are UTF-8 text; was the wrong file named?".to_string(),
     )
 }
 
@@ -272,5 +269,14 @@ mod tests {
             .expect("refused");
         assert!(e.message.contains("binary file"), "{}", e.message);
         assert!(e.message.contains("line 1, column 8"), "{}", e.message);
+        // Valid UTF-8 with a NUL is binary too.
+        let e = decode(b"enum E { a }\n\x00".to_vec())
+            .error
+            .expect("refused");
+        assert!(e.message.contains("binary file"), "{}", e.message);
+        assert!(e.message.contains("line 2, column 1"), "{}", e.message);
+        // A byte that is not UTF-8 before the NUL is what is reported.
+        let e = decode(b"ab\xff\x00".to_vec()).error.expect("refused");
+        assert!(e.message.contains("not valid UTF-8"), "{}", e.message);
     }
 }

@@ -112,6 +112,12 @@ impl<'a, 'o, I: Tokens<'a>> Fold<'a, 'o, I> {
         self.ahead.get(self.next + k)
     }
 
+    /// Has the token at `start` a doc comment? (An event with one is left
+    /// to the grammar, which keeps it.)
+    fn documented(&self, start: usize) -> bool {
+        self.lexed.borrow().docs.contains_key(&start)
+    }
+
     /// Does an event clause start at the next token?
     fn at_clause_start(&self) -> bool {
         self.place == Place::Body && self.braces == 1 && self.parens == 0 && !self.after_dot
@@ -121,7 +127,7 @@ impl<'a, 'o, I: Tokens<'a>> Fold<'a, 'o, I> {
     /// where its name and action are.
     fn match_event(&mut self) -> Option<(usize, Head)> {
         let start = self.at(0)?.0;
-        if self.lexed.borrow().docs.contains_key(&start) {
+        if self.documented(start) {
             return None;
         }
         let name = match self.peek(1)? {
@@ -215,7 +221,7 @@ impl<'a, I: Tokens<'a>> Iterator for Fold<'a, '_, I> {
                 self.track(&t.1);
                 return Some(t);
             }
-            if !self.lexed.borrow().docs.contains_key(&t.0) {
+            if !self.documented(t.0) {
                 if let Some((end, head)) = self.inner.simple_event() {
                     self.after_dot = false;
                     return Some((t.0, Tok::SimpleEvent(head), end));

@@ -451,13 +451,7 @@ fn events_read_byte_by_byte_are_those_read_from_raw_tokens() {
         "27/06/2017",
         "#",
     ];
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut rand = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    };
+    let mut rand = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
     let mut answered = 0;
     for _ in 0..4000 {
         let mut text = String::from("event e1: act(by: A, n: 3) at 2021-01-05T10:00Z;");
@@ -518,13 +512,7 @@ fn the_event_fold_agrees_with_the_grammar_on_broken_text() {
         "é",
         "99999999999999999999",
     ];
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut rand = |n: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % n as u64) as usize
-    };
+    let mut rand = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
     let bounds: Vec<usize> = (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
         .collect();
