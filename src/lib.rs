@@ -14,6 +14,7 @@ pub mod lsp;
 pub mod model;
 pub mod resolve;
 pub mod span;
+pub mod stix;
 pub mod syntax;
 #[cfg(test)]
 mod testing;

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::check::session;
 use super::output::{self, FailureKind};
-use super::{Format, Inputs};
+use super::{EvalFormat, Format, Inputs};
 use crate::driver::Session;
 use crate::eval;
 use crate::model::{EventId, ReportId};
@@ -68,10 +68,11 @@ fn write(out: &mut dyn Write, text: &str) -> Result<(), u8> {
 pub(super) fn eval(
     inputs: &Inputs,
     report: Option<&str>,
-    format: Format,
+    eval_format: EvalFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    let format = eval_format.base();
     let s = match checked(inputs, format, out, err) {
         Ok(s) => s,
         Err(code) => return code,
@@ -87,13 +88,14 @@ pub(super) fn eval(
         let text = "no reports to judge in the files named (norms are judged through a `report`)\n";
         return write(out, text).map_or_else(|code| code, |()| 0);
     }
-    let mut sink: Box<dyn eval::FindingsSink> = match format {
-        Format::Human => Box::new(eval::FindingsHuman::new(
+    let mut sink: Box<dyn eval::FindingsSink> = match eval_format {
+        EvalFormat::Human => Box::new(eval::FindingsHuman::new(
             &s.program,
             &s.sources,
             inputs.color.enabled(),
         )),
-        Format::Json => Box::new(eval::FindingsJson::new(&s.program, &s.sources)),
+        EvalFormat::Json => Box::new(eval::FindingsJson::new(&s.program, &s.sources)),
+        EvalFormat::Stix => Box::new(crate::stix::FindingsStix::new(&s.program, now_stamp())),
     };
     // Reports are judged a few at a time (as many as there are threads)
     // and written as soon as judged, through one buffer: the output is
@@ -182,4 +184,19 @@ pub(super) fn explain(
         return code;
     }
     0
+}
+
+/// The clock, read here (the library reads none): when STIX findings are
+/// made. `SOURCE_DATE_EPOCH` (seconds), when set, stands for it, so that
+/// builds and tests can write the same bundle twice.
+fn now_stamp() -> String {
+    let from_env = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let secs = from_env.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    });
+    crate::stix::stamp(secs)
 }

@@ -12,6 +12,7 @@ mod eval;
 mod fmt;
 mod graph;
 mod help;
+mod import;
 pub mod output;
 
 use std::io::{IsTerminal, Write};
@@ -64,6 +65,43 @@ pub enum CheckFormat {
 pub enum Format {
     Human,
     Json,
+}
+
+/// Output of `eval`: also `stix`, the findings as a STIX 2.1 bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Human,
+    Json,
+    Stix,
+}
+
+impl EvalFormat {
+    /// The format of failures: a STIX bundle is asked for by a program,
+    /// so failures are JSON on stdout.
+    fn base(self) -> Format {
+        match self {
+            EvalFormat::Human => Format::Human,
+            EvalFormat::Json | EvalFormat::Stix => Format::Json,
+        }
+    }
+}
+
+/// What `norma import` reads.
+#[derive(Subcommand, Debug)]
+pub enum ImportSource {
+    /// A STIX 2.1 bundle (JSON) as a Norma report that uses the standard
+    /// library: States, assets and actors from identities, locations and
+    /// groups; acts from incidents, campaigns and sightings; attributions
+    /// by States. Objects not mapped are listed at the top with why.
+    Stix {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// Write the report to FILE instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -155,8 +193,14 @@ pub enum Command {
         /// Only the report with this name.
         #[arg(long)]
         report: Option<String>,
+        /// `stix`: the findings as a STIX 2.1 bundle of notes.
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: EvalFormat,
+    },
+    /// Write a Norma report from another format (`norma import stix BUNDLE`).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
     },
     /// Check every `expect` of every report; ends with `N passed, N failed`.
     Test {
@@ -340,6 +384,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             report,
             format,
         } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        Command::Import {
+            source:
+                ImportSource::Stix {
+                    bundle,
+                    output,
+                    format,
+                },
+        } => import::import_stix(&bundle, output.as_deref(), format, out, err),
         Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
         Command::Explain {
             inputs,

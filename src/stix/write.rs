@@ -1,0 +1,233 @@
+//! The imported report as Norma text: names, times, doc comments, the
+//! list of what was not mapped, and the layout (the text is handed to
+//! `norma fmt`'s own formatter before it is returned, so the file is
+//! formatted by construction).
+//!
+//! Owns the one place where an event's time is spelled ([`event_time`]).
+//! It must never decide what a STIX object means (that is `import.rs`).
+
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashSet;
+
+use super::objects::Skipped;
+
+/// When an event happened, as the bundle says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum When {
+    /// To the second.
+    Exact(i64),
+    /// Some time in `[lo, hi]`; `why` says where the span comes from.
+    Span { lo: i64, hi: i64, why: String },
+}
+
+impl When {
+    /// A span from two bounds: exact when they meet.
+    pub fn between(lo: i64, hi: i64, why: String) -> When {
+        if lo >= hi {
+            When::Exact(lo)
+        } else {
+            When::Span { lo, hi, why }
+        }
+    }
+}
+
+/// How an event's time is written: the text after `at`, and a comment
+/// line to put before the event when the text says less than the bundle.
+pub struct TimeText {
+    pub at: String,
+    pub comment: Option<String>,
+}
+
+/// The one spelling of an event's time. The language's imprecise times
+/// (`at T1 .. T2`) are not yet accepted by `norma check`, so a span is
+/// written as its earliest time, with the span in a comment above the
+/// event. When they are, this function alone changes.
+pub fn event_time(when: &When) -> TimeText {
+    match when {
+        When::Exact(t) => TimeText {
+            at: time(*t),
+            comment: None,
+        },
+        When::Span { lo, hi, why } => TimeText {
+            at: time(*lo),
+            comment: Some(format!(
+                "at {} .. {} ({why}); the earliest time is written",
+                time(*lo),
+                time(*hi)
+            )),
+        },
+    }
+}
+
+/// A time as reports write it: a date alone at midnight.
+pub fn time(t: i64) -> String {
+    if t.rem_euclid(86_400) == 0 {
+        crate::time::format_time(t)[..10].to_string()
+    } else {
+        crate::time::format_time(t)
+    }
+}
+
+/// `text` cut to at most `max` characters (on a character boundary),
+/// with `…` where it was cut; control characters become spaces, so a
+/// name never breaks the comment it is written in.
+pub fn clip(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 3));
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// Identifiers of the report: unique, never a keyword, never a name the
+/// standard library declares (an asset called `energy` would shadow the
+/// sector).
+pub struct Names {
+    taken: FxHashSet<String>,
+}
+
+impl Names {
+    pub fn new(reserved: impl IntoIterator<Item = String>) -> Names {
+        let mut taken: FxHashSet<String> = reserved.into_iter().collect();
+        taken.extend(crate::syntax::token::KEYWORDS.iter().map(|k| k.to_string()));
+        Names { taken }
+    }
+
+    /// A fresh name from `text` (letters and digits kept, the rest `_`),
+    /// `fallback` when nothing is left; `_2`, `_3`, … until unused.
+    pub fn fresh(&mut self, text: &str, fallback: &str, lowercase: bool) -> String {
+        let mut base = String::new();
+        for c in text.chars() {
+            let c = if lowercase { c.to_ascii_lowercase() } else { c };
+            if c.is_ascii_alphanumeric() {
+                base.push(c);
+            } else if !base.ends_with('_') && !base.is_empty() {
+                base.push('_');
+            }
+            if base.len() >= 40 {
+                break;
+            }
+        }
+        // A long title is cut at a word, not inside one.
+        if base.len() >= 40 {
+            if let Some(cut) = base[..32].rfind('_').filter(|&c| c >= 8) {
+                base.truncate(cut);
+            }
+        }
+        let mut base = base.trim_end_matches('_').to_string();
+        if base.is_empty() {
+            base = fallback.to_string();
+        }
+        if base.starts_with(|c: char| c.is_ascii_digit()) {
+            base.insert(0, '_');
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
+
+/// An entity or event as written: doc lines, an optional comment, and
+/// the declaration itself.
+pub struct Item {
+    pub doc: Vec<String>,
+    pub comments: Vec<String>,
+    pub line: String,
+}
+
+/// The report's text before layout.
+pub struct Text {
+    pub bundle: Option<String>,
+    pub name: String,
+    pub title: String,
+    pub as_of: i64,
+    pub notes: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub entities: Vec<Item>,
+    pub events: Vec<Item>,
+}
+
+/// The standard modules a report uses: `std::core` and every module of
+/// norms, so that `norma eval` judges it at once.
+pub const USES: [&str; 6] = [
+    "std::core",
+    "std::countermeasures",
+    "std::escalation",
+    "std::gge2015",
+    "std::osce",
+    "std::paris_call",
+];
+
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in clip(text, 120).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Text {
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let bundle = self.bundle.as_deref().unwrap_or("without an id");
+        let _ = writeln!(
+            s,
+            "// Imported by `norma import stix` from the STIX 2.1 bundle {}.",
+            clip(bundle, 80)
+        );
+        s.push_str("// Facts the bundle does not give are `?`; intent is never in STIX.\n");
+        for n in &self.notes {
+            let _ = writeln!(s, "// {n}");
+        }
+        if self.skipped.is_empty() {
+            s.push_str("//\n// Every object of the bundle is mapped.\n");
+        } else {
+            let _ = writeln!(
+                s,
+                "//\n// Not mapped ({} object{}):",
+                self.skipped.len(),
+                if self.skipped.len() == 1 { "" } else { "s" }
+            );
+            for k in &self.skipped {
+                let _ = writeln!(s, "// - {}: {}", clip(&k.id, 80), clip(&k.reason, 300));
+            }
+        }
+        s.push('\n');
+        for u in USES {
+            let _ = writeln!(s, "use {u};");
+        }
+        let _ = writeln!(
+            s,
+            "\nreport {} {} {{\n  as_of {}",
+            self.name,
+            quoted(&self.title),
+            time(self.as_of)
+        );
+        for item in self.entities.iter().chain(&self.events) {
+            for c in &item.comments {
+                let _ = writeln!(s, "  // {c}");
+            }
+            for d in &item.doc {
+                let _ = writeln!(s, "  /// {d}");
+            }
+            let _ = writeln!(s, "  {}", item.line);
+        }
+        s.push_str("}\n");
+        s
+    }
+}
