@@ -348,10 +348,22 @@ impl<'b> Import<'b> {
         }
     }
 
+    /// The `located-at` relationships of `id` are read: each is named in
+    /// the doc comment of the entity `id` became, else of its country's.
     fn use_located(&mut self, id: &str) {
         for r in self.located.get(id).cloned().unwrap_or_default() {
+            if !self.used.insert(&r.id) {
+                continue;
+            }
             self.reasons.remove(r.id.as_str());
-            self.used.insert(&r.id);
+            let owner = self
+                .entity_of
+                .get(id)
+                .or_else(|| self.entity_of.get(r.target_ref.as_str()))
+                .and_then(|e| self.entity_at.get(e).copied());
+            if let Some(item) = owner.and_then(|k| self.entities.get_mut(k)) {
+                item.doc.push(format!("located by {}", r.id));
+            }
         }
     }
 
@@ -369,13 +381,10 @@ impl<'b> Import<'b> {
                         .first()
                         .map(|(loc, c, r)| (*loc, c.clone(), *r));
                     let base = match base {
-                        Some((loc, c, r)) => {
-                            let s = self.country_state(&c, r, loc);
-                            self.use_located(&g.id);
-                            s
-                        }
+                        Some((loc, c, r)) => self.country_state(&c, r, loc),
                         None => "?".into(),
                     };
+                    self.entity_at.insert(name.clone(), self.entities.len());
                     self.entities.push(Item {
                         doc: vec![format!("STIX {}{}: {}", g.id, name_of(&g.name), g.ty)],
                         comments: Vec::new(),
@@ -386,6 +395,7 @@ impl<'b> Import<'b> {
                     });
                     self.entity_of.insert(&g.id, name);
                     self.mark(&g.id);
+                    self.use_located(&g.id);
                 }
                 GroupNature::StateAgent => {
                     self.reasons.insert(
@@ -409,21 +419,58 @@ impl<'b> Import<'b> {
         }
     }
 
+    /// The objects the `attributed-to` relationships lead to from `start`
+    /// (depth first, each once), the relationships followed, and a note for
+    /// each that closes a cycle (it leads back to an object on the path).
+    fn chain(&self, start: &'b str) -> (Vec<&'b str>, Vec<&'b Relationship>, Vec<String>) {
+        let mut order = vec![start];
+        let mut seen: FxHashSet<&'b str> = FxHashSet::default();
+        let mut on_path: FxHashSet<&'b str> = FxHashSet::default();
+        let mut walked = Vec::new();
+        let mut notes = Vec::new();
+        seen.insert(start);
+        on_path.insert(start);
+        // (node, next relationship to follow)
+        let mut stack: Vec<(&'b str, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = stack.last_mut() {
+            let node = *node;
+            let rels = self.attributed.get(node).map_or(&[][..], Vec::as_slice);
+            let Some(r) = rels.get(*next).copied() else {
+                on_path.remove(node);
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            walked.push(r);
+            let target = r.target_ref.as_str();
+            if on_path.contains(target) {
+                notes.push(format!(
+                    "{} closes a cycle of attributed-to back to {}: each object is followed once",
+                    r.id,
+                    clip(target, 80)
+                ));
+            } else if seen.insert(target) {
+                order.push(target);
+                on_path.insert(target);
+                stack.push((target, 0));
+            }
+        }
+        (order, walked, notes)
+    }
+
     /// Who acted for `start`: the States and non-State actors its chain of
     /// `attributed-to` reaches (through groups, identities and locations),
     /// with the relationships walked.
     fn actor_of(&mut self, start: &'b str) -> (Actor, Vec<&'b Relationship>, Vec<String>) {
-        let mut seen: FxHashSet<&'b str> = FxHashSet::default();
-        let mut queue = vec![start];
-        let mut walked: Vec<&'b Relationship> = Vec::new();
-        let mut notes = Vec::new();
+        let (order, walked, mut notes) = self.chain(start);
+        if let Some(through) = order.get(1..).filter(|o| !o.is_empty()) {
+            let ids: Vec<String> = through.iter().map(|t| clip(t, 80)).collect();
+            notes.push(format!("attributed-to chain: {}", ids.join(", ")));
+        }
         let mut states: Vec<String> = Vec::new();
         let mut non_state: Option<String> = None;
         let mut agents: Vec<String> = Vec::new();
-        seen.insert(start);
-        let mut k = 0;
-        while let Some(&node) = queue.get(k) {
-            k += 1;
+        for node in order {
             if let Some(g) = self.group(node) {
                 match mapping::group_nature(&g.threat_actor_types, g.resource_level.as_deref()) {
                     GroupNature::StateAgent => {
@@ -444,23 +491,8 @@ impl<'b> Import<'b> {
                         self.mark(&g.id);
                     }
                 }
-            } else if node != start {
-                if self.is_state_entity(node) {
-                    states.extend(self.entity_of.get(node).cloned());
-                }
-            }
-            for r in self.attributed.get(node).cloned().unwrap_or_default() {
-                walked.push(r);
-                let target = r.target_ref.as_str();
-                if seen.insert(target) {
-                    queue.push(target);
-                } else {
-                    notes.push(format!(
-                        "the attributed-to chain returns to {} ({}): it is followed once",
-                        clip(target, 80),
-                        r.id
-                    ));
-                }
+            } else if self.is_state_entity(node) {
+                states.extend(self.entity_of.get(node).cloned());
             }
         }
         states.sort();
@@ -515,16 +547,13 @@ impl<'b> Import<'b> {
             .first()
             .map(|(loc, c, r)| (*loc, c.clone(), *r));
         let owner = match owner {
-            Some((loc, c, r)) => {
-                let s = self.country_state(&c, r, loc);
-                self.use_located(id);
-                s
-            }
+            Some((loc, c, r)) => self.country_state(&c, r, loc),
             None => "?".into(),
         };
         let name = self
             .names
             .fresh(label.as_deref().unwrap_or(""), "asset", true);
+        self.entity_at.insert(name.clone(), self.entities.len());
         self.entities.push(Item {
             doc: vec![format!("STIX {id}{}", name_of(&label))],
             comments: Vec::new(),
@@ -535,6 +564,7 @@ impl<'b> Import<'b> {
         });
         self.entity_of.insert(id, name.clone());
         self.mark(id);
+        self.use_located(id);
         Some(name)
     }
 
@@ -548,10 +578,15 @@ impl<'b> Import<'b> {
     ) -> Vec<(&'b str, String)> {
         let rels = self.targets.get(source).cloned().unwrap_or_default();
         let mut ids: Vec<&'b str> = Vec::new();
+        let mut read = Vec::new();
         for r in rels {
             self.reasons.remove(r.id.as_str());
             self.used.insert(&r.id);
             ids.push(&r.target_ref);
+            read.push(r.id.as_str());
+        }
+        if !read.is_empty() {
+            notes.push(format!("targets: {}", read.join(", ")));
         }
         ids.extend_from_slice(extra);
         let mut out: Vec<(&'b str, String)> = Vec::new();
@@ -591,6 +626,7 @@ impl<'b> Import<'b> {
                 event_ids.extend(c.event_refs.iter().map(String::as_str));
             }
             let mut spans: Vec<(i64, i64)> = Vec::new();
+            let mut read: Vec<&'b str> = Vec::new();
             let mut sighting_ids: Vec<&'b str> = Vec::new();
             for eid in &event_ids {
                 match self.index.events.get(eid).and_then(|&k| b.events.get(k)) {
@@ -601,6 +637,7 @@ impl<'b> Import<'b> {
                     }
                     Some(e) => {
                         self.mark(&e.id);
+                        read.push(&e.id);
                         sighting_ids.extend(e.sighting_refs.iter().map(String::as_str));
                         let start = parse(&e.start_time).map(|t| {
                             mapping::fidelity_window(e.start_time_fidelity.as_deref(), t)
@@ -637,6 +674,7 @@ impl<'b> Import<'b> {
                         continue;
                     };
                     self.mark(&s.id);
+                    read.push(&s.id);
                     if let Some(lo) = parse(&s.first_seen) {
                         spans.push((lo, parse(&s.last_seen).unwrap_or(lo)));
                     }
@@ -650,6 +688,7 @@ impl<'b> Import<'b> {
                         .and_then(|&k| b.sightings.get(k))
                     {
                         self.mark(&s.id);
+                        read.push(&s.id);
                     }
                 }
             }
@@ -755,6 +794,9 @@ impl<'b> Import<'b> {
                 }
             };
             self.mark(&inc.id);
+            if !read.is_empty() {
+                doc_extra.push(format!("its events and sightings: {}", read.join(", ")));
+            }
             let impacted: Vec<&'b str> = impacts.iter().flat_map(|i| i.2.iter().copied()).collect();
             let targets = self.targets_of(&inc.id, &impacted, &mut notes);
             let (actor, walked, chain_notes) = self.actor_of(&inc.id);
@@ -841,9 +883,13 @@ impl<'b> Import<'b> {
     }
 
     /// Each `attributed-to` relationship walked for an act becomes an
-    /// `attribute` by the State that made it.
+    /// `attribute` by the State that made it: one event per State and
+    /// party blamed, at the earliest claim, every relationship that makes
+    /// the claim named in its doc comment.
     fn attributions(&mut self, walked: &[&'b Relationship], about: Option<String>, actor: &Actor) {
         let Some(about) = about else { return };
+        // (by, action, blamed) → (time, doc)
+        let mut claims: Vec<((String, &'static str, String), i64, Vec<String>)> = Vec::new();
         for r in walked {
             let creator = r.created_by_ref.as_deref().and_then(|c| {
                 if self.identity(c).is_some_and(is_government) {
@@ -854,60 +900,60 @@ impl<'b> Import<'b> {
             });
             let (blamed, _, _) = self.actor_of(&r.target_ref);
             let when = parse(&r.start_time).or_else(|| parse(&r.created));
-            let mut doc = vec![format!("STIX {}: attributed-to", r.id)];
-            if let Some(c) = r.confidence {
-                doc.push(format!("confidence: {c}"));
-            }
-            let line = match (&creator, &blamed, actor, when) {
+            let claim = match (creator, &blamed, actor, when) {
                 (None, ..) => {
                     let who = r
                         .created_by_ref
                         .as_deref()
                         .map_or("an unnamed author".to_string(), |c| clip(c, 80));
-                    self.reasons.insert(&r.id, format!("an attribution of {about} by {who}, not a State: the vocabulary records attributions by States"));
-                    continue;
+                    Err(format!("an attribution of {about} by {who}, not a State: the vocabulary records attributions by States"))
                 }
-                (_, _, _, None) => {
-                    self.reasons
-                        .insert(&r.id, "an attribution with no time".into());
-                    continue;
-                }
+                (_, _, _, None) => Err("an attribution with no time".into()),
                 (Some(by), Actor::State(s), Actor::State(_) | Actor::Unknown(_), Some(t)) => {
-                    format!(
-                        "attribute(by: {by}, about: {about}, blamed: {s}) at {}",
-                        event_time(&When::Exact(t)).at
-                    )
+                    Ok(((by, "attribute", s.clone()), t))
                 }
                 (Some(by), Actor::NonState(a), Actor::NonState(_), Some(t)) => {
-                    format!(
-                        "attribute_intrusion(by: {by}, about: {about}, blamed: {a}) at {}",
-                        event_time(&When::Exact(t)).at
-                    )
+                    Ok(((by, "attribute_intrusion", a.clone()), t))
                 }
-                (Some(_), Actor::Unknown(why), ..) => {
-                    self.reasons.insert(
-                        &r.id,
-                        format!(
-                            "an attribution that blames no one the vocabulary can name ({why})"
-                        ),
-                    );
-                    continue;
-                }
-                _ => {
-                    self.reasons.insert(&r.id, "an attribution to a non-State actor of an act by a State (or the reverse): no action records it".into());
+                (Some(_), Actor::Unknown(why), ..) => Err(format!(
+                    "an attribution that blames no one the vocabulary can name ({why})"
+                )),
+                _ => Err("an attribution to a non-State actor of an act by a State (or the reverse): no action records it".into()),
+            };
+            let (key, t) = match claim {
+                Ok(c) => c,
+                Err(why) => {
+                    self.reasons.insert(&r.id, why);
                     continue;
                 }
             };
             self.reasons.remove(r.id.as_str());
             self.mark(&r.id);
-            let by = creator.unwrap_or_default();
+            let line = format!(
+                "STIX {}: attributed-to{}",
+                r.id,
+                r.confidence
+                    .map_or(String::new(), |c| format!(", confidence {c}"))
+            );
+            match claims.iter_mut().find(|c| c.0 == key) {
+                Some(c) => {
+                    c.1 = c.1.min(t);
+                    c.2.push(line);
+                }
+                None => claims.push((key, t, vec![line])),
+            }
+        }
+        for ((by, action, blamed), t, doc) in claims {
             let name = self
                 .names
                 .fresh(&format!("{by} attribution"), "attribution", true);
+            let at = event_time(&When::Exact(t)).at;
             self.events.push(Item {
                 doc,
                 comments: Vec::new(),
-                line: format!("event {name}: {line}"),
+                line: format!(
+                    "event {name}: {action}(by: {by}, about: {about}, blamed: {blamed}) at {at}"
+                ),
             });
         }
     }
@@ -1088,6 +1134,39 @@ impl<'b> Import<'b> {
                 &r.id,
                 "report: its name titles this report; its list of objects is not read",
             );
+        }
+        // A safety net: an object read for an entity or event but named in
+        // no doc comment is named here.
+        let mut written: FxHashSet<&str> = FxHashSet::default();
+        for item in self.entities.iter().chain(&self.events) {
+            for d in &item.doc {
+                written.extend(
+                    d.split(|c: char| c.is_whitespace() || c == ',')
+                        .map(|w| w.trim_end_matches(':')),
+                );
+            }
+        }
+        let all_ids = b
+            .identities
+            .iter()
+            .map(|x| x.id.as_str())
+            .chain(b.locations.iter().map(|x| x.id.as_str()))
+            .chain(b.groups.iter().map(|x| x.id.as_str()))
+            .chain(b.campaigns.iter().map(|x| x.id.as_str()))
+            .chain(b.incidents.iter().map(|x| x.id.as_str()))
+            .chain(b.impacts.iter().map(|x| x.id.as_str()))
+            .chain(b.events.iter().map(|x| x.id.as_str()))
+            .chain(b.sightings.iter().map(|x| x.id.as_str()))
+            .chain(b.relationships.iter().map(|x| x.id.as_str()));
+        let unnamed: Vec<String> = all_ids
+            .filter(|id| self.used.contains(id) && !written.contains(id))
+            .map(|id| clip(id, 80))
+            .collect();
+        if !unnamed.is_empty() {
+            self.notes.push(format!(
+                "Also read for the entities and events below: {}.",
+                unnamed.join(", ")
+            ));
         }
         let title_source = b
             .reports
