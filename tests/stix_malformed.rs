@@ -168,11 +168,19 @@ fn a_dangling_reference_is_listed() {
         id("relationship", 2),
         id("threat-actor", 99)
     )));
-    // An incident whose events and impacts are missing has no time: listed.
+    // An incident whose events and impacts are missing has no time: `?`.
     assert!(text.contains(&format!(
-        "// - {}: incident with no time of its own",
-        id("incident", 3)
+        "its event {} is not in the bundle",
+        id("event", 98)
     )));
+    assert!(text.contains(&format!(
+        "its impact {} is not in the bundle",
+        id("impact", 97)
+    )));
+    assert!(text.contains(
+        "/// time: `?`, no time of its own and no events, sightings or impacts with times"
+    ));
+    assert!(text.contains("event inc: operate(by: ?, against: ?, effect: ?, intent: ?) at ?"));
     assert!(
         text.contains("event op: operate(by: ?, against: ?, effect: ?, intent: ?) at 2017-05-12")
     );
@@ -209,7 +217,9 @@ fn a_cycle_of_attributed_to_ends_and_is_said() {
     )));
     // The criminal crew at the end of the chain is the actor.
     assert!(text.contains("entity crew: Actor { kind: criminal, base: ?, sponsors: ? }"));
-    assert!(text.contains("event loop: intrude(by: crew, against: ?, effect: ?) at 2017-05-12"));
+    assert!(
+        text.contains("event loop: intrude(by: crew, against: ?, effect: ?) at 2017-05-12 .. ?")
+    );
 }
 
 /// 50 MB: long names and descriptions, and many objects of unknown type.
@@ -323,9 +333,9 @@ fn validator_spellings_of_the_extension_are_read_alike() {
     assert_eq!(a, make("event_refs", "availability-ext"));
     // A month's fidelity is the month; each target gets the gravest of
     // the impacts that reach it.
-    assert!(a.contains("// at 2017-05-01 .. 2017-05-31T23:59:59Z (the span of its events)"));
-    assert!(flat(&a).contains("event hit_hospital: operate(by: ?, against: hospital, effect: destruction, intent: ?) at 2017-05-01"));
-    assert!(a.contains("event hit_bank: operate(by: ?, against: bank, effect: disruption, intent: ?) at 2017-05-01"));
+    assert!(a.contains("/// time: the span of its events"));
+    assert!(flat(&a).contains("event hit_hospital: operate(by: ?, against: hospital, effect: destruction, intent: ?) at 2017-05-01 .. 2017-05-31T23:59:59Z"));
+    assert!(flat(&a).contains("event hit_bank: operate(by: ?, against: bank, effect: disruption, intent: ?) at 2017-05-01 .. 2017-05-31T23:59:59Z"));
 }
 
 /// A government is its country's State, never an asset; a potential
@@ -420,11 +430,11 @@ fn a_state_attributes_an_intrusion_to_a_criminal_group() {
     ]);
     assert_sound(&text);
     assert!(text.contains("entity ransom_crew: Actor { kind: criminal, base: ?, sponsors: ? }"));
-    assert!(text.contains("event ransom_wave: intrude(by: ransom_crew, against: port_of_tallinn, effect: ?) at 2017-05-12"));
+    assert!(flat(&text).contains("event ransom_wave: intrude(by: ransom_crew, against: port_of_tallinn, effect: ?) at 2017-05-12 .. 2017-05-20"));
     assert!(flat(&text).contains("attribute_intrusion(by: Government_of_Estonia, about: ransom_wave, blamed: ransom_crew) at 2017-06-01"));
     assert!(text.contains("attributed-to, confidence 70"));
-    assert!(text.contains("// at 2017-05-12 .. 2017-05-14T12:00:00Z (first_seen .. last_seen); the earliest time is written"));
-    assert!(text.contains("event sighting: intrude(by: ransom_crew, against: port_of_tallinn, effect: ?) at 2017-05-12"));
+    assert!(text.contains("/// time: first_seen .. last_seen"));
+    assert!(flat(&text).contains("event sighting: intrude(by: ransom_crew, against: port_of_tallinn, effect: ?) at 2017-05-12 .. 2017-05-14T12:00:00Z"));
 }
 
 /// Names from the bundle never shadow the standard library's (an asset

@@ -160,7 +160,7 @@ impl<'a> FindingsStix<'a> {
                 "\nEvent: {} ({} at {})",
                 e.name,
                 p.action(e.action).name,
-                crate::time::format_time(e.at)
+                when(e.at, e.at_hi)
             ));
         }
         let bindings: Vec<String> = f
@@ -265,6 +265,22 @@ impl FindingsSink for FindingsStix<'_> {
     fn finish(&mut self, w: &mut dyn Write) -> io::Result<()> {
         self.start(w)?;
         w.write_all(b"\n  ]\n}\n")
+    }
+}
+
+/// An event's time as a report writes it: exact, a span, or `?`.
+fn when(lo: i64, hi: i64) -> String {
+    let end = |t: i64| {
+        if t == crate::time::PAST || t == i64::MAX {
+            "?".to_string()
+        } else {
+            crate::time::format_time(t)
+        }
+    };
+    if lo == hi {
+        end(lo)
+    } else {
+        format!("{} .. {}", end(lo), end(hi))
     }
 }
 

@@ -19,43 +19,56 @@ pub enum When {
     Exact(i64),
     /// Some time in `[lo, hi]`; `why` says where the span comes from.
     Span { lo: i64, hi: i64, why: String },
+    /// At `lo` or later, no later than `as_of`.
+    From { lo: i64, why: String },
+    /// The bundle gives no time.
+    Unknown { why: String },
 }
 
 impl When {
-    /// A span from two bounds: exact when they meet.
+    /// A span from two bounds: exact when they meet; ends the bundle gives
+    /// the wrong way round are put in order, and the doc comment says so.
     pub fn between(lo: i64, hi: i64, why: String) -> When {
-        if lo >= hi {
-            When::Exact(lo)
-        } else {
-            When::Span { lo, hi, why }
+        match lo.cmp(&hi) {
+            std::cmp::Ordering::Equal => When::Exact(lo),
+            std::cmp::Ordering::Less => When::Span { lo, hi, why },
+            std::cmp::Ordering::Greater => When::Span {
+                lo: hi,
+                hi: lo,
+                why: format!("{why}, whose ends the bundle gives the wrong way round"),
+            },
         }
     }
 }
 
-/// How an event's time is written: the text after `at`, and a comment
-/// line to put before the event when the text says less than the bundle.
+/// How an event's time is written: the text after `at`, and a line for
+/// the event's doc comment saying where an imprecise time comes from.
 pub struct TimeText {
     pub at: String,
-    pub comment: Option<String>,
+    pub note: Option<String>,
 }
 
-/// The one spelling of an event's time. The language's imprecise times
-/// (`at T1 .. T2`) are not yet accepted by `norma check`, so a span is
-/// written as its earliest time, with the span in a comment above the
-/// event. When they are, this function alone changes.
+/// The one spelling of an event's time: `at T`, `at T1 .. T2` for a span
+/// (a fidelity coarser than the second, `first_seen .. last_seen`),
+/// `at T .. ?` for a start with no known end (up to `as_of`), `at ?` when
+/// the bundle gives no time.
 pub fn event_time(when: &When) -> TimeText {
     match when {
         When::Exact(t) => TimeText {
             at: time(*t),
-            comment: None,
+            note: None,
         },
         When::Span { lo, hi, why } => TimeText {
-            at: time(*lo),
-            comment: Some(format!(
-                "at {} .. {} ({why}); the earliest time is written",
-                time(*lo),
-                time(*hi)
-            )),
+            at: format!("{} .. {}", time(*lo), time(*hi)),
+            note: Some(format!("time: {why}")),
+        },
+        When::From { lo, why } => TimeText {
+            at: format!("{} .. ?", time(*lo)),
+            note: Some(format!("time: {why}")),
+        },
+        When::Unknown { why } => TimeText {
+            at: "?".to_string(),
+            note: Some(format!("time: `?`, {why}")),
         },
     }
 }
@@ -137,11 +150,9 @@ impl Names {
     }
 }
 
-/// An entity or event as written: doc lines, an optional comment, and
-/// the declaration itself.
+/// An entity or event as written: its doc lines and the declaration.
 pub struct Item {
     pub doc: Vec<String>,
-    pub comments: Vec<String>,
     pub line: String,
 }
 
@@ -219,9 +230,6 @@ impl Text {
             time(self.as_of)
         );
         for item in self.entities.iter().chain(&self.events) {
-            for c in &item.comments {
-                let _ = writeln!(s, "  // {c}");
-            }
             for d in &item.doc {
                 let _ = writeln!(s, "  /// {d}");
             }

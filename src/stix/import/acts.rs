@@ -53,7 +53,6 @@ impl<'b> Import<'b> {
         self.entity_at.insert(name.clone(), self.entities.len());
         self.entities.push(Item {
             doc: vec![format!("STIX {id}{}", name_of(&label))],
-            comments: Vec::new(),
             line: format!(
                 "entity {name}: Asset {{ sector: {}, owner: {owner}, critical: ? }}",
                 sector.unwrap_or("?")
@@ -282,13 +281,9 @@ impl<'b> Import<'b> {
                 spans.iter().map(|s| s.1).max(),
             ) {
                 (Some(lo), Some(hi)) => When::between(lo, hi, format!("the span of {source}")),
-                _ => {
-                    self.reasons.insert(
-                        &inc.id,
-                        "incident with no time of its own and no events, sightings or impacts with times: a report cannot yet state an event at an unknown time".into(),
-                    );
-                    continue;
-                }
+                _ => When::Unknown {
+                    why: "no time of its own and no events, sightings or impacts with times".into(),
+                },
             };
             self.mark(&inc.id);
             if !read.is_empty() {
@@ -371,9 +366,11 @@ impl<'b> Import<'b> {
         }
         doc.extend(notes.iter().cloned());
         let t = event_time(when);
+        if let Some(note) = t.note {
+            doc.insert(1.min(doc.len()), note);
+        }
         self.events.push(Item {
             doc,
-            comments: t.comment.into_iter().collect(),
             line: line_of(&t.at),
         });
         name
@@ -382,17 +379,15 @@ impl<'b> Import<'b> {
     pub(super) fn campaigns(&mut self) {
         let b = self.b;
         for c in &b.campaigns {
-            let Some(lo) = parse(&c.first_seen) else {
-                self.reasons.insert(&c.id, "campaign with no first_seen: a report cannot yet state an event at an unknown time".into());
-                continue;
-            };
-            let when = match parse(&c.last_seen) {
-                Some(hi) => When::between(lo, hi, "first_seen .. last_seen".into()),
-                None => When::between(
+            let when = match (parse(&c.first_seen), parse(&c.last_seen)) {
+                (Some(lo), Some(hi)) => When::between(lo, hi, "first_seen .. last_seen".into()),
+                (Some(lo), None) => When::From {
                     lo,
-                    self.as_of,
-                    "from first_seen; no last_seen, so up to as_of".into(),
-                ),
+                    why: "from first_seen; no last_seen, so up to as_of".into(),
+                },
+                (None, _) => When::Unknown {
+                    why: "the campaign has no first_seen".into(),
+                },
             };
             self.mark(&c.id);
             let mut notes = Vec::new();
@@ -434,15 +429,16 @@ impl<'b> Import<'b> {
             if self.used.contains(s.id.as_str()) {
                 continue;
             }
-            let Some(lo) = parse(&s.first_seen) else {
-                self.reasons.insert(&s.id, "sighting with no first_seen: a report cannot yet state an event at an unknown time".into());
-                continue;
+            let when = match parse(&s.first_seen) {
+                Some(lo) => When::between(
+                    lo,
+                    parse(&s.last_seen).unwrap_or(lo),
+                    "first_seen .. last_seen".into(),
+                ),
+                None => When::Unknown {
+                    why: "the sighting has no first_seen".into(),
+                },
             };
-            let when = When::between(
-                lo,
-                parse(&s.last_seen).unwrap_or(lo),
-                "first_seen .. last_seen".into(),
-            );
             self.mark(&s.id);
             let mut notes = Vec::new();
             let sighted: Vec<&'b str> = s.where_sighted_refs.iter().map(String::as_str).collect();

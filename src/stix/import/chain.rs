@@ -187,7 +187,6 @@ impl<'b> Import<'b> {
             let at = event_time(&When::Exact(t)).at;
             self.events.push(Item {
                 doc,
-                comments: Vec::new(),
                 line: format!(
                     "event {name}: {action}(by: {by}, about: {about}, blamed: {blamed}) at {at}"
                 ),

@@ -284,7 +284,6 @@ impl<'b> Import<'b> {
                 "STIX {id}: the State of country {}",
                 clip(country, 10)
             )],
-            comments: Vec::new(),
             line: state_line(&name, region),
         });
         self.entity_of.insert(id, name.clone());
@@ -343,7 +342,6 @@ impl<'b> Import<'b> {
                             i.id,
                             name_of(&i.name)
                         )],
-                        comments: Vec::new(),
                         line: state_line(&name, None),
                     });
                     self.mark(&i.id);
@@ -394,7 +392,6 @@ impl<'b> Import<'b> {
                     self.entity_at.insert(name.clone(), self.entities.len());
                     self.entities.push(Item {
                         doc: vec![format!("STIX {}{}: {}", g.id, name_of(&g.name), g.ty)],
-                        comments: Vec::new(),
                         line: format!(
                             "entity {name}: Actor {{ kind: {}, base: {base}, sponsors: ? }}",
                             kind.unwrap_or("?")
