@@ -537,7 +537,7 @@ fn impact_effect(i: &Impact) -> (String, Option<Effect>, bool) {
         );
     }
     let cat = i.impact_category.as_deref().unwrap_or("?");
-    (format!("{}", clip(cat, 40)), None, false)
+    (clip(cat, 40), None, false)
 }
 
 /// The gravest of the effects: `None` (`?`) when there are none, or when

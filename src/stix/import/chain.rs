@@ -125,8 +125,7 @@ impl<'b> Import<'b> {
         actor: &Actor,
     ) {
         let Some(about) = about else { return };
-        // (by, action, blamed) → (time, doc)
-        let mut claims: Vec<((String, &'static str, String), i64, Vec<String>)> = Vec::new();
+        let mut claims: Vec<Claim> = Vec::new();
         for r in walked {
             let creator = r.created_by_ref.as_deref().and_then(|c| {
                 if self.identity(c).is_some_and(is_government) {
@@ -172,15 +171,24 @@ impl<'b> Import<'b> {
                 r.confidence
                     .map_or(String::new(), |c| format!(", confidence {c}"))
             );
-            match claims.iter_mut().find(|c| c.0 == key) {
+            match claims.iter_mut().find(|c| c.key == key) {
                 Some(c) => {
-                    c.1 = c.1.min(t);
-                    c.2.push(line);
+                    c.at = c.at.min(t);
+                    c.doc.push(line);
                 }
-                None => claims.push((key, t, vec![line])),
+                None => claims.push(Claim {
+                    key,
+                    at: t,
+                    doc: vec![line],
+                }),
             }
         }
-        for ((by, action, blamed), t, doc) in claims {
+        for Claim {
+            key: (by, action, blamed),
+            at: t,
+            doc,
+        } in claims
+        {
             let name = self
                 .names
                 .fresh(&format!("{by} attribution"), "attribution", true);
@@ -193,4 +201,12 @@ impl<'b> Import<'b> {
             });
         }
     }
+}
+
+/// One State's claim that a party did an act: (by, action, blamed), the
+/// earliest time it was made, and the relationships that make it.
+struct Claim {
+    key: (String, &'static str, String),
+    at: i64,
+    doc: Vec<String>,
 }
