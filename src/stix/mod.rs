@@ -6,8 +6,8 @@
 //! structs (the Rust STIX crates are 0.1 releases that do not model the
 //! Incident Core Extension); `mapping` is the vocabulary table (sectors,
 //! regions, actor types, impacts → effects, time fidelity); `import`
-//! decides entities, acts and attributions; `write` spells the report and
-//! lays it out with `norma fmt`'s formatter; `export` writes findings.
+//! decides entities, acts and attributions; `write` spells the report in
+//! `norma fmt`'s layout; `export` writes findings.
 //!
 //! **Nothing is dropped silently**: every object of the bundle is an
 //! entity or event (its STIX id in the `///` doc comment) or a line of the
@@ -17,7 +17,7 @@
 //! a bundle is an [`ImportError`]; an object that cannot be read is
 //! listed. The output grows with the input, never faster: names and
 //! labels taken from the bundle are clipped. This stage reads only public
-//! APIs (the formatter, the checked model, the evaluator's findings); it
+//! APIs (the checked model, the evaluator's findings); it
 //! never prints and never reads the clock.
 
 mod export;
@@ -36,8 +36,6 @@ pub enum ImportError {
     NotJson(String),
     /// JSON, but not a STIX bundle.
     NotABundle(String),
-    /// The report could not be laid out: a bug of this stage.
-    Internal(String),
 }
 
 impl std::fmt::Display for ImportError {
@@ -45,7 +43,6 @@ impl std::fmt::Display for ImportError {
         match self {
             ImportError::NotJson(m) => write!(f, "the file is not JSON: {m}"),
             ImportError::NotABundle(m) => write!(f, "the file is not a STIX 2.1 bundle: {m}"),
-            ImportError::Internal(m) => write!(f, "internal error: {m}; please report this bundle"),
         }
     }
 }
@@ -67,13 +64,8 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
     let bundle = objects::read(text)?;
     let built = import::build(&bundle, reserved_names());
     drop(bundle);
-    let raw = built.render();
-    let formatted = crate::fmt::format_source(&raw).map_err(|d| {
-        let first = d.first().map_or_else(String::new, |d| d.message.clone());
-        ImportError::Internal(format!("the report written does not lay out ({first})"))
-    })?;
     Ok(Imported {
-        text: formatted,
+        text: built.render(),
         entities: built.entities.len(),
         events: built.events.len(),
         skipped: built.skipped.len(),

@@ -31,10 +31,23 @@ struct RawBundle<'a> {
 }
 
 #[derive(Deserialize)]
+struct MinimalHeader<'a> {
+    #[serde(rename = "type", borrow)]
+    ty: Option<Cow<'a, str>>,
+    id: Option<String>,
+}
+
+/// What every object is read for first: its type and id, and the times
+/// that tell when the bundle's knowledge stops.
+#[derive(Deserialize)]
 struct Header<'a> {
     #[serde(rename = "type", borrow)]
     ty: Option<Cow<'a, str>>,
     id: Option<String>,
+    #[serde(borrow)]
+    created: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    modified: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -235,9 +248,9 @@ pub struct Skipped {
 #[derive(Default, Debug)]
 pub struct Bundle {
     pub id: Option<String>,
-    /// Every `created` and `modified` time seen, the latest: when the
-    /// bundle's knowledge stops.
-    pub latest_stamp: Option<String>,
+    /// The latest `created` or `modified` time of any object (seconds):
+    /// when the bundle's knowledge stops.
+    pub latest_stamp: Option<i64>,
     pub identities: Vec<Identity>,
     pub locations: Vec<Location>,
     pub groups: Vec<Group>,
@@ -251,12 +264,6 @@ pub struct Bundle {
     pub skipped: Vec<Skipped>,
     /// Identifiers of every object, read or not (for dangling references).
     pub ids: rustc_hash::FxHashSet<String>,
-}
-
-#[derive(Deserialize)]
-struct Stamps {
-    created: Option<String>,
-    modified: Option<String>,
 }
 
 /// Why a type is not read, for the types STIX 2.1 defines.
@@ -340,7 +347,16 @@ pub fn read(text: &str) -> Result<Bundle, ImportError> {
 
 fn sort_object(b: &mut Bundle, n: usize, obj: &RawValue) {
     let text = obj.get();
-    let header: Header = match serde_json::from_str(text) {
+    // Times that are not strings must not hide the type and id.
+    let header = serde_json::from_str::<Header>(text).or_else(|_| {
+        serde_json::from_str::<MinimalHeader>(text).map(|h| Header {
+            ty: h.ty,
+            id: h.id,
+            created: None,
+            modified: None,
+        })
+    });
+    let header = match header {
         Ok(h) => h,
         Err(_) => {
             b.skipped.push(Skipped {
@@ -350,6 +366,11 @@ fn sort_object(b: &mut Bundle, n: usize, obj: &RawValue) {
             return;
         }
     };
+    for t in [&header.created, &header.modified].into_iter().flatten() {
+        if let Ok(t) = crate::time::parse_time(t) {
+            b.latest_stamp = Some(b.latest_stamp.map_or(t, |l| l.max(t)));
+        }
+    }
     let id = header.id.unwrap_or_else(|| format!("object {}", n + 1));
     let ty = header.ty.as_deref().unwrap_or("");
     if ty.is_empty() {
@@ -358,15 +379,6 @@ fn sort_object(b: &mut Bundle, n: usize, obj: &RawValue) {
             reason: "no `type`".into(),
         });
         return;
-    }
-    if let Ok(s) = serde_json::from_str::<Stamps>(text) {
-        for t in [s.created, s.modified].into_iter().flatten() {
-            if crate::time::parse_time(&t).is_ok()
-                && b.latest_stamp.as_deref().is_none_or(|l| stamp_after(&t, l))
-            {
-                b.latest_stamp = Some(t);
-            }
-        }
     }
     b.ids.insert(id.clone());
     let ok = match ty {
@@ -393,13 +405,6 @@ fn sort_object(b: &mut Bundle, n: usize, obj: &RawValue) {
     };
     if let Err(reason) = ok {
         b.skipped.push(Skipped { id, reason });
-    }
-}
-
-fn stamp_after(a: &str, b: &str) -> bool {
-    match (crate::time::parse_time(a), crate::time::parse_time(b)) {
-        (Ok(x), Ok(y)) => x > y,
-        _ => false,
     }
 }
 

@@ -211,7 +211,7 @@ impl<'b> Import<'b> {
     fn latest_time(&self) -> i64 {
         let b = self.b;
         let mut all: Vec<i64> = Vec::new();
-        all.extend(parse(&b.latest_stamp));
+        all.extend(b.latest_stamp);
         for c in &b.campaigns {
             all.extend(parse(&c.first_seen));
             all.extend(parse(&c.last_seen));
