@@ -130,6 +130,19 @@ fn duty_against_forbid() {
 }
 
 #[test]
+fn a_duty_conflicts_only_when_its_whole_window_is_forbidden() {
+    // A 48-hour duty and "no notice more than 40 hours after": notifying
+    // within 40 hours obeys both.
+    assert_eq!(case("duty_window"), pairs(&[]));
+    // Notices only within the hour after a share: with no share, no
+    // instant of the window is open.
+    assert_eq!(
+        case("duty_window_closed"),
+        pairs(&[("duty_forbid", "a::notify_in_48h", "b::notice_after_sharing")])
+    );
+}
+
+#[test]
 fn a_conflict_that_needs_a_trigger_and_a_time_window() {
     assert_eq!(
         case("trigger_window"),
