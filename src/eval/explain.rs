@@ -93,7 +93,7 @@ pub struct DutyTrace {
     pub fulfilled_by: Option<String>,
     /// Events that do (true) or may (unknown) perform it.
     pub performers: Vec<(String, Truth)>,
-    /// Forbids its action at the deadline would violate, and how the
+    /// Forbids its action would violate over its whole window, and how the
     /// override between them reads (`duty wins`, `forbid wins`, `none`).
     pub conflicts: Vec<(String, &'static str)>,
 }

@@ -166,7 +166,7 @@ fn instance_lines(
         out.push('\n');
         for (f, how) in &d.conflicts {
             out.push_str(&format!(
-                "  its action at the deadline would violate {f}: {how}\n"
+                "  its action would violate {f} at every time of its window: {how}\n"
             ));
         }
     }
