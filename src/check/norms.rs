@@ -311,6 +311,11 @@ impl Checker<'_> {
                 }
             }
         }
+        self.env.unnamed = super::teach::unnamed_events(
+            &d.name,
+            trigger_pattern.as_ref(),
+            matched.as_ref().map(|m| (modality, m)),
+        );
         // Expressions see the whole frame.
         self.env.frame = vars
             .iter()
