@@ -311,7 +311,12 @@ fn parse_with(file: FileId, text: &str, fold: bool, quick: bool, pipe_from: usiz
             // `use std::core` with no `;`: the declaration is read as
             // meant, so what it declares or imports is there and the one
             // error is the missing `;`.
-            Err(e) if wants_semicolon(&e) && errs.is_empty() => {
+            Err(e)
+                if wants_semicolon(&e)
+                    && errs.is_empty()
+                    && lexed.borrow().truncated_at.is_none()
+                    && !lexed.borrow().diagnostics_in(first.0, chunk_end) =>
+            {
                 match parse_with_semicolon(&mut ctx, chunk, chunk_end) {
                     Some(item) => {
                         let d = parse_error(file, e, end_of_input, text);
