@@ -31,6 +31,11 @@ const CASES: &[(&str, &str, &str)] = &[
         "write `?`, not `\"unknown\"`",
     ),
     (
+        "breach_consequence_reads_unnamed_event",
+        "E0201",
+        "write `on breach of n x: operate(...)` to read that event as `x`",
+    ),
+    (
         "date_and_time_with_a_space",
         "E0104",
         "write `2017-06-27T09:00Z`",
@@ -157,6 +162,7 @@ const FIXED_BY_THEIR_FIX: &[&str] = &[
     "bool_capitalised",
     "bool_quoted_yes",
     "bool_unknown_spelt_out",
+    "breach_consequence_reads_unnamed_event",
     "duty_reads_unnamed_trigger",
     "exception_reads_unnamed_event",
     "fence_misspelt",

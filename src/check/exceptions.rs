@@ -100,7 +100,15 @@ impl Checker<'_> {
                 let norm = &self.prog.norms[root.index()];
                 self.env.unnamed = super::teach::unnamed_events(
                     &norm.name,
-                    norm.trigger.as_ref().map(|t| &t.pattern),
+                    norm.trigger.as_ref().map(|t| {
+                        let on = match t.breach {
+                            Some(b) => {
+                                format!("on breach of {}", self.prog.norms[b.norm.index()].name)
+                            }
+                            None => "on".to_string(),
+                        };
+                        (on, &t.pattern)
+                    }),
                     norm.matched.as_ref().map(|m| (norm.modality, m)),
                 );
                 let vars = &self.prog.norms[root.index()].vars;

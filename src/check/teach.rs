@@ -27,24 +27,24 @@ use super::Checker;
 #[derive(Clone, Debug)]
 pub(super) struct UnnamedEvent {
     norm: String,
-    /// `on`, `forbid` or `permit`.
-    clause: &'static str,
+    /// `on`, `on breach of NORM`, `forbid` or `permit`.
+    clause: String,
     action: ActionId,
     /// The pattern, whose start is where a name goes.
     pattern: Span,
 }
 
-/// The patterns of norm `norm` that name no event: its trigger's and its
-/// `forbid` or `permit` clause's.
+/// The patterns of norm `norm` that name no event: its trigger's (with
+/// the words before it: `on`, `on breach of NORM`) and its `forbid` or
+/// `permit` clause's.
 pub(super) fn unnamed_events(
     norm: &str,
-    trigger: Option<&Pattern>,
+    trigger: Option<(String, &Pattern)>,
     matched: Option<(Modality, &Pattern)>,
 ) -> Vec<UnnamedEvent> {
     let clauses = trigger
-        .map(|p| ("on", p))
         .into_iter()
-        .chain(matched.map(|(m, p)| (m.as_str(), p)));
+        .chain(matched.map(|(m, p)| (m.as_str().to_string(), p)));
     clauses
         .filter(|(_, p)| p.binder.is_none())
         .map(|(clause, p)| UnnamedEvent {
@@ -150,7 +150,7 @@ impl Checker<'_> {
             .unnamed
             .iter()
             .filter(|u| fits(u.action, &self.prog.actions[u.action.index()]))
-            .max_by_key(|u| u.clause != "on")
+            .max_by_key(|u| !u.clause.starts_with("on"))
         else {
             return d;
         };
