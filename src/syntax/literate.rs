@@ -146,7 +146,7 @@ pub struct Blocks {
 /// languages are skipped whole. A `norma` fence where a block of the same
 /// fence is still open starts a block anyway (the open one was meant to be
 /// closed: [`FenceProblem::NotClosed`]), so the code after it is read.
-pub fn blocks(text: &str) -> Blocks {
+pub fn read_blocks(text: &str) -> Blocks {
     enum Open<'a> {
         Norma(Fence<'a>, Range<usize>, usize),
         Other(Fence<'a>, Range<usize>),
@@ -215,13 +215,25 @@ pub fn blocks(text: &str) -> Blocks {
     out
 }
 
+/// The byte range of each block's code, and the opening fence of a block
+/// that is never closed (for the stages that show a literate file: its
+/// prose between the blocks).
+pub fn blocks(text: &str) -> (Vec<Range<usize>>, Option<Range<usize>>) {
+    let Blocks { code, problems } = read_blocks(text);
+    let unclosed = problems.into_iter().find_map(|p| match p {
+        FenceProblem::Unclosed(fence) => Some(fence),
+        _ => None,
+    });
+    (code, unclosed)
+}
+
 /// The code view: `text` with every byte outside the blocks blanked.
 pub fn code_view(text: &str) -> String {
     let mut bytes: Vec<u8> = text
         .bytes()
         .map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' })
         .collect();
-    for r in blocks(text).code {
+    for r in read_blocks(text).code {
         bytes[r.clone()].copy_from_slice(&text.as_bytes()[r]);
     }
     // Only ASCII spaces replaced whole UTF-8 sequences of prose, and the
@@ -236,7 +248,7 @@ pub fn parse_source(file: FileId, name: &str, text: &str) -> Parsed {
         return super::parse(file, text);
     }
     let mut parsed = super::parse(file, &code_view(text));
-    for problem in blocks(text).problems {
+    for problem in read_blocks(text).problems {
         parsed
             .diagnostics
             .push(fence_diagnostic(file, text, &problem));
@@ -280,7 +292,7 @@ fn fence_diagnostic(file: FileId, text: &str, problem: &FenceProblem) -> Diagnos
 /// byte outside the blocks unchanged. A block that does not parse makes
 /// the whole file an error (its diagnostics point into the Markdown).
 pub fn format_literate(text: &str) -> Result<String, Vec<Diagnostic>> {
-    let Blocks { code, problems } = blocks(text);
+    let Blocks { code, problems } = read_blocks(text);
     // A block whose end is not where its author meant is not formatted.
     let misread: Vec<Diagnostic> = problems
         .iter()
@@ -371,15 +383,16 @@ mod tests {
     #[test]
     fn other_fences_are_prose_and_an_open_fence_is_reported() {
         let md = "```text\nnot code\n```\n```norma\nconst a: Int = 1;\n";
-        let found = blocks(md);
+        let found = read_blocks(md);
         assert_eq!(found.code.len(), 1);
+        assert_eq!(blocks(md), (found.code.clone(), Some(21..29)));
         assert_eq!(found.problems, [FenceProblem::Unclosed(21..29)]);
         assert!(!code_view(md).contains("not code"));
     }
 
     /// The code of each block, as text.
     fn code_of(md: &str) -> Vec<&str> {
-        blocks(md).code.into_iter().map(|r| &md[r]).collect()
+        read_blocks(md).code.into_iter().map(|r| &md[r]).collect()
     }
 
     #[test]
@@ -405,7 +418,7 @@ mod tests {
                     .unwrap_or_default()
             );
             assert_eq!(code_of(&md), ["const a: Int = 1;\n"], "{fence:?}");
-            assert!(blocks(&md).problems.is_empty(), "{fence:?}");
+            assert!(read_blocks(&md).problems.is_empty(), "{fence:?}");
         }
         // Not `norma` blocks: other languages, a backtick in the info
         // string, a language that only starts with `norma`.
@@ -430,20 +443,20 @@ mod tests {
         // A ```norma example inside a longer fence is prose.
         let md = "````markdown\n```norma\nconst a: Int = 1;\n```\n````\n";
         assert!(code_of(md).is_empty());
-        assert!(blocks(md).problems.is_empty());
+        assert!(read_blocks(md).problems.is_empty());
     }
 
     #[test]
     fn fences_that_hide_code_are_problems() {
         let md = "```nroma\nconst a: Int = 1;\n```\n";
-        assert_eq!(blocks(md).problems, [FenceProblem::NearMiss(3..8)]);
+        assert_eq!(read_blocks(md).problems, [FenceProblem::NearMiss(3..8)]);
         let md = "``norma\nconst a: Int = 1;\n```\n";
-        assert_eq!(blocks(md).problems[0], FenceProblem::ShortFence(0..2));
+        assert_eq!(read_blocks(md).problems[0], FenceProblem::ShortFence(0..2));
         // A block left open before the next: both blocks are read.
         let md = "```norma\nconst a: Int = 1;\n```norma\nconst b: Int = 2;\n```\n";
         assert_eq!(code_of(md), ["const a: Int = 1;\n", "const b: Int = 2;\n"]);
         assert_eq!(
-            blocks(md).problems,
+            read_blocks(md).problems,
             [FenceProblem::NotClosed {
                 fence: 27..35,
                 open: 0..8
@@ -452,7 +465,7 @@ mod tests {
         // A ```text block left open before a ```norma one.
         let md = "```text\nprose\n```norma\nconst b: Int = 2;\n```\n";
         assert_eq!(code_of(md), ["const b: Int = 2;\n"]);
-        assert_eq!(blocks(md).problems.len(), 1);
+        assert_eq!(read_blocks(md).problems.len(), 1);
         assert!(format_literate(md).is_err());
     }
 }
