@@ -154,6 +154,51 @@ fn crlf_no_block_and_an_unterminated_fence() {
     assert!(d["message"].as_str().unwrap_or("").contains("never closed"));
 }
 
+/// The info strings Markdown reads as `norma` (any case, blanks before
+/// the word or the fence, tildes, more words after): every block is code,
+/// so the treaty's norm judges the incident written in the last block.
+#[test]
+fn fences_are_read_as_markdown_reads_them() {
+    let treaty = TREATY
+        .replacen("```norma\nuse", "``` Norma\nuse", 1)
+        .replacen("```norma\nnorm", "  ~~~NORMA hospitals, art. 1\nnorm", 1)
+        .replacen("}\n```", "}\n  ~~~", 1);
+    let md = format!(
+        "{treaty}\n````text\n```norma\nnot code: an example inside a longer fence\n```\n````\n\n```norma\n{}```\n",
+        INCIDENT
+            .replace("use std::core;\n", "")
+            .replace("use treaty;\n", "")
+    );
+    let dir = folder("fences", &[("t.norma.md", &md)]);
+    let (code, out, err) = norma(&["test", &path(&dir, "t.norma.md")]);
+    assert_eq!(code, 0, "{md}\n{out}{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+}
+
+/// A fence that is nearly ```` ```norma ```` is an error, never a file
+/// with "no problems" whose code was silently skipped; the fix is offered.
+#[test]
+fn a_near_miss_fence_is_an_error_with_its_fix() {
+    let md = TREATY.replacen("```norma\nnorm", "```norm\nnorm", 1);
+    let dir = folder("near-miss", &[("t.norma.md", &md)]);
+    let (code, out, _) = norma(&["check", "--format", "json", &path(&dir, "t.norma.md")]);
+    assert_eq!(code, 1, "{out}");
+    let d = &json(&out)["diagnostics"][0];
+    assert_eq!(d["code"], "E0103", "{d}");
+    let line = md.lines().position(|l| l == "```norm").expect("line");
+    assert_eq!(d["range"]["start"]["line"], line, "{d}");
+    assert_eq!(d["range"]["start"]["character"], 3, "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`norm`, not `norma`"),
+        "{d}"
+    );
+    assert_eq!(d["fix"]["replacement"], "norma", "{d}");
+    assert_eq!(d["fix"]["range"]["start"], d["range"]["start"], "{d}");
+}
+
 #[test]
 fn fmt_formats_the_blocks_and_leaves_every_byte_of_prose() {
     let messy = TREATY.replace(
