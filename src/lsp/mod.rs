@@ -14,24 +14,33 @@
 //! with bad parameters get an error answer, positions past the end are
 //! clamped, and a handler that panics anyway answers with an error.
 //!
+//! Each check also judges the reports of the open documents
+//! (`findings.rs`): findings on their events, failing `expect` lines,
+//! code lenses.
+//!
 //! Files: `state.rs` (documents, edits, analysis, the `std::` cache),
 //! `convert.rs` (diagnostics, quick fixes), `deep.rs` (the deep lints on
-//! save, the W0009 fix), `navigate.rs` (hover,
-//! definition, references), `symbols.rs`, `complete.rs`.
+//! save, the W0009 fix), `findings.rs` (findings and lenses), `navigate.rs`
+//! (hover, definition, references), `names.rs` (what each name is),
+//! `rename.rs`, `tokens.rs` (semantic tokens), `symbols.rs`, `complete.rs`.
 
 mod complete;
 mod convert;
 mod deep;
+mod findings;
 pub mod harness;
+mod names;
 mod navigate;
+mod rename;
 mod state;
 mod symbols;
+mod tokens;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{self as notif, Notification as _};
@@ -75,8 +84,50 @@ fn capabilities() -> ServerCapabilities {
         }),
         code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_lens_provider: Some(lsp_types::CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensOptions {
+                legend: tokens::legend(),
+                full: Some(lsp_types::SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                range: None,
+                work_done_progress_options: Default::default(),
+            }
+            .into(),
+        ),
         ..Default::default()
     }
+}
+
+/// The workspace folders of the client's `initialize` (`workspaceFolders`,
+/// else `rootUri`, else `rootPath`): where a rename looks for files.
+fn folders_from(params: &serde_json::Value) -> Vec<PathBuf> {
+    let from_uri = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| u.to_file_path().ok())
+    };
+    let folders: Vec<PathBuf> = params
+        .get("workspaceFolders")
+        .and_then(|f| f.as_array())
+        .map(|fs| fs.iter().filter_map(|f| from_uri(&f["uri"])).collect())
+        .unwrap_or_default();
+    if !folders.is_empty() {
+        return folders;
+    }
+    if let Some(root) = params.get("rootUri").and_then(from_uri) {
+        return vec![root];
+    }
+    params
+        .get("rootPath")
+        .and_then(|p| p.as_str())
+        .map(|p| vec![PathBuf::from(p)])
+        .unwrap_or_default()
 }
 
 /// `-I` folders from the client's `initializationOptions: {"include": [...]}`.
@@ -96,17 +147,8 @@ fn includes_from(params: &serde_json::Value) -> Vec<PathBuf> {
 fn serve(conn: &Connection) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     let params = conn.initialize(caps).map_err(|e| e.to_string())?;
-    let mut server = Server {
-        docs: BTreeMap::new(),
-        includes: includes_from(&params),
-        std_cache: StdCache::create(),
-        analysis: None,
-        parsed_ok: HashMap::new(),
-        published: HashMap::new(),
-        saved: false,
-        deep: Vec::new(),
-        deep_budget: deep::BUDGET,
-    };
+    let mut server = Server::new(includes_from(&params), StdCache::create());
+    server.folders = folders_from(&params);
     let mut backlog: VecDeque<Message> = VecDeque::new();
     loop {
         let msg = match backlog.pop_front() {
@@ -180,9 +222,34 @@ struct Server {
     deep: Vec<crate::diagnostics::Diagnostic>,
     /// The time a save may spend on the deep lints.
     deep_budget: Duration,
+    /// The workspace folders: a rename also edits their Norma files.
+    folders: Vec<PathBuf>,
+    /// What the reports of the open documents amount to.
+    judgements: findings::Judgements,
+    /// The reports last logged as waiting for a save.
+    deferred_logged: Vec<crate::model::ReportId>,
+    tokens: tokens::Memory,
 }
 
 impl Server {
+    fn new(includes: Vec<PathBuf>, std_cache: StdCache) -> Server {
+        Server {
+            docs: BTreeMap::new(),
+            includes,
+            std_cache,
+            analysis: None,
+            parsed_ok: HashMap::new(),
+            published: HashMap::new(),
+            saved: false,
+            deep: Vec::new(),
+            deep_budget: deep::BUDGET,
+            folders: Vec::new(),
+            judgements: findings::Judgements::default(),
+            deferred_logged: Vec::new(),
+            tokens: tokens::Memory::default(),
+        }
+    }
+
     /// Apply a notification; true if the documents changed.
     fn notification(&mut self, n: Notification) -> bool {
         match n.method.as_str() {
@@ -228,6 +295,7 @@ impl Server {
                     return false;
                 };
                 self.parsed_ok.remove(&p.text_document.uri);
+                self.tokens.forget(&p.text_document.uri);
                 let closed = self.docs.remove(&p.text_document.uri).is_some();
                 self.saved &= !closed;
                 closed
@@ -261,7 +329,8 @@ impl Server {
         };
         let analysis = Rc::new(analysis);
         let mut out = Vec::new();
-        if std::mem::take(&mut self.saved) {
+        let saved = std::mem::take(&mut self.saved);
+        if saved {
             let (level, lines) =
                 match deep::run(&analysis, &self.docs, &self.includes, self.deep_budget) {
                     deep::Outcome::Done { diagnostics, log } => {
@@ -273,6 +342,10 @@ impl Server {
             out.extend(lines.into_iter().map(|line| log_message(level, line)));
         }
         let mut now = convert::diagnostics_by_uri(&analysis);
+        out.extend(self.judge(&analysis, saved));
+        for (uri, d) in findings::diagnostics(&analysis, &self.judgements) {
+            now.entry(uri).or_default().push(d);
+        }
         for d in &self.deep {
             if let Some(uri) = analysis.uri(d.span.file) {
                 now.entry(uri.clone())
@@ -318,6 +391,25 @@ impl Server {
         }
         self.analysis = Some(analysis);
         out
+    }
+
+    /// Judge the reports of the open documents; what to log.
+    fn judge(&mut self, analysis: &Analysis, saved: bool) -> Vec<Notification> {
+        let open: HashSet<_> = self.docs.keys().filter_map(|u| analysis.file(u)).collect();
+        let start = Instant::now();
+        let judged = catch_unwind(AssertUnwindSafe(|| findings::judge(analysis, &open, saved)));
+        self.judgements = judged.unwrap_or_default();
+        let p = &analysis.session.program;
+        let mut lines = findings::log_lines(p, &self.judgements, saved, start);
+        // Say once that a report waits for saves, not on every keystroke.
+        if self.judgements.deferred == self.deferred_logged {
+            lines.retain(|l| !l.contains("on save only"));
+        }
+        self.deferred_logged = self.judgements.deferred.clone();
+        lines
+            .into_iter()
+            .map(|l| log_message(lsp_types::MessageType::INFO, l))
+            .collect()
     }
 
     fn request(&mut self, r: Request) -> Response {
@@ -387,6 +479,56 @@ impl Server {
                 let doc = self.docs.get(&p.text_document.uri)?;
                 Some(format_edits(&doc.path.display().to_string(), &doc.text))
             }),
+            req::CodeLensRequest::METHOD => answer::<req::CodeLensRequest>(r, |p| {
+                let a = self.analysis.as_ref()?;
+                let file = a.file(&p.text_document.uri)?;
+                Some(findings::lenses(a, &self.judgements, file))
+            }),
+            req::SemanticTokensFullRequest::METHOD => {
+                answer::<req::SemanticTokensFullRequest>(r, |p| {
+                    let uri = &p.text_document.uri;
+                    let a = self.analysis.as_ref()?;
+                    let data = tokens::compute(a, a.file(uri)?);
+                    Some(self.tokens.full(uri, data).into())
+                })
+            }
+            req::SemanticTokensFullDeltaRequest::METHOD => {
+                answer::<req::SemanticTokensFullDeltaRequest>(r, |p| {
+                    let uri = &p.text_document.uri;
+                    let a = self.analysis.as_ref()?;
+                    let data = tokens::compute(a, a.file(uri)?);
+                    Some(self.tokens.delta(uri, &p.previous_result_id, data))
+                })
+            }
+            req::PrepareRenameRequest::METHOD => try_answer::<req::PrepareRenameRequest>(r, |p| {
+                let Some(a) = self.analysis.as_ref() else {
+                    return Ok(None);
+                };
+                let Some(file) = a.file(&p.text_document.uri) else {
+                    return Ok(None);
+                };
+                let off = a.offset(file, p.position);
+                Ok(rename::prepare(a, file, off)?.map(|(range, placeholder)| {
+                    lsp_types::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }
+                }))
+            }),
+            req::Rename::METHOD => try_answer::<req::Rename>(r, |p| {
+                let pos = p.text_document_position;
+                let folder: Vec<PathBuf> = self
+                    .folders
+                    .iter()
+                    .flat_map(|f| rename::folder_files(f))
+                    .collect();
+                let edit = rename::rename(
+                    &self.docs,
+                    &self.includes,
+                    &folder,
+                    &pos.text_document.uri,
+                    pos.position,
+                    &p.new_name,
+                )?;
+                Ok(Some(edit))
+            }),
             _ => Response::new_err(
                 r.id,
                 ErrorCode::MethodNotFound as i32,
@@ -445,6 +587,25 @@ fn format_edits(name: &str, text: &str) -> Vec<TextEdit> {
             }]
         }
         _ => Vec::new(),
+    }
+}
+
+/// Answer a request of type `R` with `f`, whose error is told to the user
+/// (a refused rename), or with an error if its parameters do not parse.
+fn try_answer<R>(r: Request, f: impl FnOnce(R::Params) -> Result<R::Result, String>) -> Response
+where
+    R: req::Request,
+{
+    match serde_json::from_value::<R::Params>(r.params) {
+        Ok(params) => match f(params) {
+            Ok(result) => Response::new_ok(r.id, result),
+            Err(message) => Response::new_err(r.id, ErrorCode::RequestFailed as i32, message),
+        },
+        Err(e) => Response::new_err(
+            r.id,
+            ErrorCode::InvalidParams as i32,
+            format!("invalid parameters for `{}`: {e}", R::METHOD),
+        ),
     }
 }
 
