@@ -614,3 +614,101 @@ fn standard_library_names_are_not_renamed() {
     assert!(!renamed.contains("at worm") && !renamed.contains("about: worm"));
     assert_eq!(renamed.matches("at nhs_worm").count(), 6, "{renamed}");
 }
+
+/// `on breach of NORM` and `expect excused NORM at EVENT by NAME` (the
+/// language's v0.3): the finding says what excused it and which breach it
+/// answers, and a rename reaches both kinds of reference.
+const BREACH: &str = "enum Level { none < low < high }
+
+type Party { trusted: Bool }
+
+action strike(by: Party, level: Level)
+
+action repair(by: Party, to: Party)
+
+norm no_strike \"No high strikes\" {
+  source \"test\"
+  forbid x: strike(level: l) when l >= high
+}
+
+norm make_good \"Repair within a day\" {
+  source \"test\"
+  on breach of no_strike x: strike(by: p)
+  oblige repair(by: p) within 1d
+}
+
+norm answer_back \"Strike back once the wrongdoer failed to repair\" overrides no_strike {
+  source \"test\"
+  on breach of make_good x: strike(by: p)
+  permit y: strike(by: v) when v != p unless exists repair(by: p) before y
+}
+
+report chain {
+  as_of 2020-02-01
+  entity A: Party { trusted: false }
+  entity B: Party { trusted: false }
+  event wrong: strike(by: A, level: high) at 2020-01-01T00:00Z
+  event answered: strike(by: B, level: high) at 2020-01-03T00:00Z
+  expect missed make_good at wrong
+  expect excused no_strike at answered by answer_back
+}
+";
+
+#[test]
+fn breaches_and_excuses_are_related_and_renamed() {
+    let dir = folder("breach");
+    let uri = uri_of(&dir.0.join("chain.norma"));
+    let mut h = Harness::with_folder(dir.0.clone());
+    let diags = published(&open(&mut h, &uri, BREACH), &uri);
+    let excused = diags
+        .iter()
+        .find(|d| d["code"] == "excused")
+        .unwrap_or_else(|| panic!("{diags:?}"));
+    assert_eq!(excused["severity"], 3, "information");
+    assert_eq!(excused["range"]["start"], pos(BREACH, "answered:", 0));
+    assert!(excused["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("excused by chain::answer_back"));
+    let related = excused["relatedInformation"].as_array().expect("related");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"] == pos(BREACH, "answer_back \"", 0)),
+        "{related:?}"
+    );
+    let missed = diags
+        .iter()
+        .find(|d| d["code"] == "missed")
+        .expect("missed");
+    let related = missed["relatedInformation"].as_array().expect("related");
+    assert!(
+        related.iter().any(|r| r["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("answers the breach of chain::no_strike (violation at 2020-01-01")),
+        "{related:?}"
+    );
+
+    let rename = |h: &mut Harness, needle: &str, to: &str| {
+        let p = json!({"textDocument": {"uri": uri}, "position": pos(BREACH, needle, 0), "newName": to});
+        apply(&ok(h, "textDocument/rename", p), &uri, BREACH)
+    };
+    let renamed = rename(&mut h, "no_strike", "no_hard_strike");
+    assert!(
+        renamed.contains("on breach of no_hard_strike x:"),
+        "{renamed}"
+    );
+    assert!(renamed.contains("overrides no_hard_strike {"), "{renamed}");
+    assert!(
+        renamed.contains("expect excused no_hard_strike at answered"),
+        "{renamed}"
+    );
+    let renamed = rename(&mut h, "answer_back", "strike_back");
+    assert!(
+        renamed.contains("at answered by strike_back\n"),
+        "{renamed}"
+    );
+    let renamed = rename(&mut h, "make_good", "repair_duty");
+    assert!(renamed.contains("on breach of repair_duty x:"), "{renamed}");
+}

@@ -23,7 +23,7 @@ use lsp_types::{
 
 use super::state::Analysis;
 use crate::eval::{self, ExpectationResult, Finding, ReportFindings};
-use crate::model::{FindingKind, NormId, NormKind, Program, ReportId};
+use crate::model::{ExceptionTarget, FindingKind, NormId, NormKind, Program, ReportId};
 use crate::span::FileId;
 
 /// The largest report judged on every keystroke (in events).
@@ -210,8 +210,9 @@ fn finding_diagnostic(
     }) {
         facts.push(format!("justifies up to `{rung}`"));
     }
-    if let Some(d) = f.deadline {
-        facts.push(format!("deadline {}", crate::time::format_time(d)));
+    if let Some((earliest, latest)) = f.deadline {
+        let when = crate::time::format_interval(earliest, latest);
+        facts.push(format!("deadline {when}"));
     }
     if let Some(by) = f.fulfilled_by.and_then(|e| r.events.get(e.index())) {
         facts.push(format!("performed by `{}`", by.name));
@@ -233,6 +234,29 @@ fn finding_diagnostic(
             _ => format!("collides with {}", o.qualified),
         };
         related.push((o.name_span, why));
+    }
+    // What excused it (`expect excused N at E by NAME` names the same).
+    if let Some(by) = f.by {
+        let (name, span) = match by {
+            ExceptionTarget::Norm(n) => (&p.norm(n).qualified, p.norm(n).name_span),
+            ExceptionTarget::Exception(x) => (&p.exception(x).qualified, p.exception(x).name_span),
+        };
+        message.push_str(&format!("\nexcused by {name}"));
+        if related.iter().all(|(s, _)| *s != span) {
+            related.push((span, format!("excused by {name}")));
+        }
+    }
+    if let Some(b) = f.breach {
+        let breached = p.norm(b.norm);
+        related.push((
+            breached.name_span,
+            format!(
+                "answers the breach of {} ({} at {})",
+                breached.qualified,
+                b.kind.as_str(),
+                crate::time::format_interval(b.at.0, b.at.1)
+            ),
+        ));
     }
     let related: Vec<DiagnosticRelatedInformation> = related
         .into_iter()
