@@ -66,6 +66,19 @@ fn a_whole_session_over_stdio() {
     let caps = &init["capabilities"];
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
+    assert_eq!(caps["semanticTokensProvider"]["full"]["delta"], true);
+    let legend = caps["semanticTokensProvider"]["legend"]["tokenTypes"].to_string();
+    for t in [
+        "\"norm\"",
+        "\"redline\"",
+        "\"exception\"",
+        "\"event\"",
+        "\"enumMember\"",
+    ] {
+        assert!(legend.contains(t), "{legend}");
+    }
     c.notify("initialized", json!({}));
 
     // An error: diagnostics as `norma check` gives them.
