@@ -89,10 +89,31 @@ fn send(stdin: &mut impl Write, msg: Value) {
     let _ = stdin.flush();
 }
 
+/// The CPU time a process has used so far, in milliseconds (Linux: user
+/// and system clock ticks of `/proc/PID/stat`, 100 a second).
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10.0)
+}
+
+/// What one file's edits cost.
+struct Measured {
+    /// Wall time from each edit to its diagnostics, sorted.
+    times: Vec<f64>,
+    /// The server's CPU time per edit, on average.
+    cpu: Option<f64>,
+    /// How many diagnostics the last answer had.
+    shown: usize,
+}
+
 /// Open `text` in a fresh server, make `EDITS` one-character edits to a
-/// `source` citation in its middle; the milliseconds each took to answer,
-/// and how many diagnostics the last answer had.
-fn measure(text: &str) -> (Vec<f64>, usize) {
+/// `source` citation in its middle.
+fn measure(text: &str) -> Measured {
     let dir = std::env::temp_dir().join(format!("norma-lsp-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let uri = format!("file://{}/corpus.norma", dir.display());
@@ -163,6 +184,7 @@ fn measure(text: &str) -> (Vec<f64>, usize) {
         .unwrap_or(lines / 2);
     let mut times = Vec::new();
     let mut shown = 0;
+    let cpu_before = cpu_ms(child.id());
     for i in 0..EDITS {
         let (range, new_text) = if i % 2 == 0 {
             (
@@ -187,6 +209,9 @@ fn measure(text: &str) -> (Vec<f64>, usize) {
         assert_eq!(diags.len(), opened.len(), "edits change no diagnostic");
         shown = diags.len();
     }
+    let cpu = cpu_before
+        .zip(cpu_ms(child.id()))
+        .map(|(a, b)| (b - a) / EDITS as f64);
     send(
         &mut stdin,
         json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
@@ -195,7 +220,11 @@ fn measure(text: &str) -> (Vec<f64>, usize) {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
     times.sort_by(f64::total_cmp);
-    (times, shown)
+    Measured { times, cpu, shown }
+}
+
+fn show_cpu(cpu: Option<f64>) -> String {
+    cpu.map_or_else(|| "?".into(), |c| format!("{c:.1}"))
 }
 
 fn pick(times: &[f64], q: f64) -> f64 {
@@ -204,33 +233,39 @@ fn pick(times: &[f64], q: f64) -> f64 {
 
 fn main() {
     let text = corpus();
-    let (times, _) = measure(&text);
+    let m = measure(&text);
     println!(
         "lsp: one-character didChange -> publishDiagnostics on a {}-line file ({:.0} KB): \
-         median {:.1} ms, p90 {:.1} ms, worst {:.1} ms over {EDITS} edits (target < 50 ms)",
+         median {:.1} ms, p90 {:.1} ms, worst {:.1} ms over {EDITS} edits, server CPU {} ms \
+         an edit (target < 50 ms)",
         text.lines().count(),
         text.len() as f64 / 1024.0,
-        pick(&times, 0.5),
-        pick(&times, 0.9),
-        pick(&times, 1.0),
+        pick(&m.times, 0.5),
+        pick(&m.times, 0.9),
+        pick(&m.times, 1.0),
+        show_cpu(m.cpu),
     );
 
-    let judged = report_corpus(1_000);
-    let (with, findings) = measure(&judged);
-    let (without, none) = measure(&report_corpus(1_001));
-    assert!(findings > 0, "the 1 000-event report has findings");
-    assert_eq!(none, 0, "the 1 001-event report waits for a save");
+    let with = measure(&report_corpus(1_000));
+    let without = measure(&report_corpus(1_001));
+    assert!(with.shown > 0, "the 1 000-event report has findings");
+    assert_eq!(without.shown, 0, "the 1 001-event report waits for a save");
     println!(
-        "lsp: a report of 1 000 events judged on each keystroke ({findings} findings shown): \
-         median {:.1} ms, p90 {:.1} ms, worst {:.1} ms; the same text with 1 001 events \
-         (judged on save only): median {:.1} ms, p90 {:.1} ms; judging adds {:.1} ms at the \
-         median, {:.1} ms at p90 (target < 30 ms)",
-        pick(&with, 0.5),
-        pick(&with, 0.9),
-        pick(&with, 1.0),
-        pick(&without, 0.5),
-        pick(&without, 0.9),
-        pick(&with, 0.5) - pick(&without, 0.5),
-        pick(&with, 0.9) - pick(&without, 0.9),
+        "lsp: a report of 1 000 events judged on each keystroke ({} findings shown): \
+         median {:.1} ms, p90 {:.1} ms, worst {:.1} ms, server CPU {} ms an edit; the same \
+         text with 1 001 events (judged on save only): median {:.1} ms, p90 {:.1} ms, \
+         server CPU {} ms an edit. Judging adds {:.1} ms at the median, {:.1} ms at p90, \
+         {} ms of the server's CPU (target < 30 ms)",
+        with.shown,
+        pick(&with.times, 0.5),
+        pick(&with.times, 0.9),
+        pick(&with.times, 1.0),
+        show_cpu(with.cpu),
+        pick(&without.times, 0.5),
+        pick(&without.times, 0.9),
+        show_cpu(without.cpu),
+        pick(&with.times, 0.5) - pick(&without.times, 0.5),
+        pick(&with.times, 0.9) - pick(&without.times, 0.9),
+        show_cpu(with.cpu.zip(without.cpu).map(|(a, b)| a - b)),
     );
 }
