@@ -246,7 +246,7 @@ fn finding_diagnostic(
             related.push((span, format!("excused by {name}")));
         }
     }
-    if let Some(b) = f.breach {
+    if let Some(b) = &f.breach {
         let breached = p.norm(b.norm);
         related.push((
             breached.name_span,
