@@ -496,8 +496,9 @@ vim.cmd('qa!')
     assert!(got.contains("hgih"), "{got}");
 }
 
-/// Type a file one character at a time, asking for completion, hover and
-/// the outline after every keystroke: every half-typed state is answered.
+/// Type a file one character at a time, asking for completion, hover, the
+/// outline, lenses, semantic tokens and a rename after every keystroke:
+/// every half-typed state is answered.
 #[test]
 fn typing_character_by_character_never_stops_the_server() {
     let dir = workdir("typing");
@@ -530,11 +531,26 @@ fn typing_character_by_character_never_stops_the_server() {
         let back = json!({"textDocument": {"uri": uri},
             "position": {"line": line, "character": col.saturating_sub(1)}});
         c.request("textDocument/hover", back.clone());
-        c.request("textDocument/definition", back);
+        c.request("textDocument/definition", back.clone());
         c.request(
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": uri}}),
         );
+        c.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        c.request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        // A refusal is an answer; an internal error is not.
+        let prep = c.call("textDocument/prepareRename", back.clone());
+        assert_ne!(prep["error"]["code"], -32603, "{prep}");
+        let mut rename = back.clone();
+        rename["newName"] = json!("renamed");
+        let renamed = c.call("textDocument/rename", rename);
+        assert_ne!(renamed["error"]["code"], -32603, "{renamed}");
     }
     assert_eq!(
         diags.len(),
