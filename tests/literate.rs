@@ -297,22 +297,24 @@ fn the_language_server_reads_literate_documents() {
     c.shutdown();
 }
 
-/// The README's Neovim set-up: it must work with Debian's Neovim 0.7.2, so
-/// it uses none of the 0.8 API; and, where `nvim` is installed, it attaches
-/// a literate text to `norma lsp` and receives its diagnostics.
+/// The Neovim set-up of docs/editors.md: it must work with Debian's
+/// Neovim 0.7.2, so it uses none of the 0.8 API; and, where `nvim` is
+/// installed, it attaches a literate text to `norma lsp` and receives its
+/// diagnostics.
 #[test]
-fn the_readme_neovim_setup_works_from_0_7_and_covers_literate_texts() {
-    let readme = std::fs::read_to_string("README.md").expect("README");
-    let lua = readme
+fn the_documented_neovim_setup_works_from_0_7_and_covers_literate_texts() {
+    let page = std::fs::read_to_string("docs/editors.md").expect("docs/editors.md");
+    let lua = page
         .split("```lua\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("a lua block in the README");
+        .expect("a lua block in docs/editors.md");
     for newer in [
         "vim.lsp.start(",
         "vim.fs.",
         "vim.filetype.add",
         "vim.lsp.get_clients",
+        "LspAttach",
     ] {
         assert!(!lua.contains(newer), "`{newer}` needs Neovim 0.8 or later");
     }
