@@ -164,14 +164,24 @@ impl Env<'_> {
         } else {
             self.index.of_action(action)
         };
-        let late = late_candidates.iter().copied().find(|&e| {
-            self.event(e).is_some_and(|ev| {
-                Env::matches(wanted, ev.args)
-                    .and(deadline.lt(ev.time()))
-                    .and(ev.time().le(as_of))
-                    .is_true()
-            })
-        });
+        // The `late` row: an event certainly after the deadline that
+        // certainly performs the duty; one that only may (an argument or
+        // a time unknown) leaves it open between `late` and `missed`:
+        // `possible` (a reading of ours, so that knowing less never turns
+        // `late` into `missed`).
+        let mut late = None;
+        let mut maybe_late = false;
+        for &e in late_candidates {
+            let Some(ev) = self.event(e) else { continue };
+            let c = Env::matches(wanted, ev.args)
+                .and(deadline.lt(ev.time()))
+                .and(ev.time().le(as_of));
+            if c.is_true() {
+                late = Some(e);
+                break;
+            }
+            maybe_late |= c == Truth::Unknown;
+        }
         let unrecorded = self.unrecorded_covers(action, wanted);
         if let Some(e) = late {
             performers.push((e, Truth::True));
@@ -181,6 +191,9 @@ impl Env<'_> {
                 FindingKind::Late
             };
             return (status, Some(e), performers);
+        }
+        if maybe_late {
+            return (FindingKind::Possible, None, performers);
         }
         let status = match deadline.lt(as_of) {
             Truth::True if unrecorded => FindingKind::Possible,
