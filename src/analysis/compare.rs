@@ -815,8 +815,9 @@ fn permit_forbid(
 }
 
 /// Per partner forbid, per trigger slot: a duty of `oblige` in force
-/// whose hypothetical act the forbid makes a certain violation (`v = T`,
-/// permits on the act counted, duties not), and no forbid that
+/// whose act the forbid makes a certain violation (`v = T`, permits on
+/// the act counted, duties not) at every instant of its window, with no
+/// listed event that fulfils it escaping (§7.1), and no forbid that
 /// overrides the duty does the same (it would suspend the duty).
 fn duty_forbid(
     enc: &Enc<'_, '_>,
@@ -834,35 +835,7 @@ fn duty_forbid(
     for t in 0..enc.scen.k {
         let valid = enc.scen.is_action(t, trigger.pattern.action);
         let duty = enc.duty(oblige, t, within);
-        let Some(h) = enc.hypothetical(oblige, &duty) else {
-            continue;
-        };
-        let eh = Enc {
-            scen: enc.scen,
-            hypo: Some(&h),
-        };
-        let ev = Ev::hypo(&eh, &h);
-        let violation = |f: NormId| -> Bool {
-            let mut won = Vec::new();
-            let mut tied = Vec::new();
-            for &p in permits {
-                let pd = program.norm(p);
-                if program.norm(f).overrides.contains(&p) {
-                    continue;
-                }
-                let t = eh.in_force_on(p, &ev);
-                if pd.overrides.contains(&f) {
-                    won.push(t);
-                } else {
-                    tied.push(t);
-                }
-            }
-            Bool::and(&[
-                eh.certainly_in_force_on(f, &ev),
-                Tri::or(&won).f,
-                Tri::or(&tied).f,
-            ])
-        };
+        let violation = |f: NormId| enc.window_conflict(oblige, t, &duty, f, permits);
         let not_suspended: Vec<Bool> = overriding.iter().map(|&f| violation(f).not()).collect();
         let base = Bool::and(
             &[

@@ -15,20 +15,41 @@
 //! - `known(e)` is the known-rail of `e`.
 //!
 //! `max_response` and set-valued facts never reach here (`support`).
+//!
+//! While a duty's window is searched (§7.1), the hypothetical act's time
+//! is a fresh constant and every relation that reads it records where it
+//! changes value ([`Enc::note_cut`]): the evaluator's cuts, as terms.
 
-use z3::ast::{Bool, Int};
+use std::cell::RefCell;
+
+use z3::ast::{Ast, Bool, Int};
 
 use crate::model::{ActionId, ArithOp, CmpOp, Expr, ExprKind, Required, Timing, TimingKind, Ty};
 
 use super::logic::{Sym, Tri, Val};
 use super::scenario::Scenario;
 
-/// The required action of a duty taken at its deadline (§7.1): its event
-/// index is `k`, one past the slots.
+/// The required action of a duty taken at one instant of its window
+/// (§7.1 `h_τ`): its event index is `k`, one past the slots.
 pub(crate) struct Hypo {
     pub action: ActionId,
     pub args: Vec<Val>,
     pub at: Int,
+    /// While the window is searched (`at` a fresh constant): the instants
+    /// around which a relation reading `at` changes value.
+    pub cuts: Option<RefCell<Vec<Int>>>,
+}
+
+impl Hypo {
+    /// The same act at another instant, recording nothing.
+    pub fn at(&self, at: Int) -> Hypo {
+        Hypo {
+            action: self.action,
+            args: self.args.clone(),
+            at,
+            cuts: None,
+        }
+    }
 }
 
 /// Where expressions are encoded: a scenario, and perhaps the
@@ -68,6 +89,59 @@ fn known2(a: &Val, b: &Val, rel: Bool) -> Tri {
 }
 
 impl Enc<'_, '_> {
+    /// While a duty's window is searched: `d` is linear in the act's time
+    /// (`+`/`-` of times and durations); record the second before, at and
+    /// after the instant where it crosses zero, where a relation of it
+    /// changes value. A slope the solver cannot reduce to a number (the
+    /// act's time chosen among events by the scenario) is not encoded.
+    pub fn note_cut(&self, d: &Int) {
+        let Some((h, cuts)) = self.hypo.and_then(|h| h.cuts.as_ref().map(|c| (h, c))) else {
+            return;
+        };
+        let one = Int::from_i64(1);
+        let later = d.substitute(&[(&h.at, &Int::add(&[&h.at, &one]))]);
+        let slope = Int::sub(&[&later, d]).simplify();
+        match slope.as_i64() {
+            Some(0) => {}
+            Some(k) => {
+                // d = k·τ + b crosses zero at -b/k; `div` by a positive
+                // number is the floor.
+                let b = d.substitute(&[(&h.at, &Int::from_i64(0))]);
+                let (num, den) = if k > 0 {
+                    (b.unary_minus(), k)
+                } else {
+                    (b, k.saturating_neg())
+                };
+                let root = num.div(Int::from_i64(den)).simplify();
+                let mut list = cuts.borrow_mut();
+                list.push(Int::sub(&[&root, &one]).simplify());
+                list.push(root.clone());
+                list.push(Int::add(&[&root, &one]).simplify());
+            }
+            None => {
+                self.scen.inexact.borrow_mut().get_or_insert_with(|| {
+                    "the time of a duty's act is compared with that of an event \
+                     the scenario chooses"
+                        .into()
+                });
+            }
+        }
+    }
+
+    /// [`Enc::note_cut`] for a relation of two values (member by member
+    /// for sets).
+    fn note_pair(&self, a: &Val, b: &Val) {
+        if self.hypo.is_none_or(|h| h.cuts.is_none()) {
+            return;
+        }
+        match (&a.sym, &b.sym) {
+            (Sym::I(x), Sym::I(y)) => self.note_cut(&Int::sub(&[x, y])),
+            (Sym::Set(xs), _) => xs.iter().for_each(|x| self.note_pair(x, b)),
+            (_, Sym::Set(ys)) => ys.iter().for_each(|y| self.note_pair(a, y)),
+            _ => {}
+        }
+    }
+
     /// The index of the hypothetical event.
     pub fn hypo_index(&self) -> i64 {
         self.scen.k as i64
@@ -92,6 +166,7 @@ impl Enc<'_, '_> {
                 }
                 match self.value(s, frame).sym {
                     Sym::Set(items) => {
+                        items.iter().for_each(|i| self.note_pair(&x, i));
                         Tri::or(&items.iter().map(|i| eq3(&x, i)).collect::<Vec<_>>())
                     }
                     _ => Tri::unknown(),
@@ -155,6 +230,7 @@ impl Enc<'_, '_> {
     }
 
     fn compare(&self, op: CmpOp, a: &Val, b: &Val) -> Tri {
+        self.note_pair(a, b);
         match op {
             CmpOp::Eq => eq3(a, b),
             CmpOp::Ne => eq3(a, b).not(),
@@ -304,7 +380,10 @@ impl Enc<'_, '_> {
             &wanted
                 .iter()
                 .map(|(p, v)| match self.scen.arg(j, action, *p) {
-                    Some(arg) => eq3(arg, v),
+                    Some(arg) => {
+                        self.note_pair(arg, v);
+                        eq3(arg, v)
+                    }
                     None => Tri::unknown(),
                 })
                 .collect::<Vec<_>>(),
@@ -329,6 +408,14 @@ impl Enc<'_, '_> {
                     return Tri::unknown();
                 };
                 let d = within.as_ref().and_then(|w| w.as_int().cloned());
+                let recording = self.hypo.is_some_and(|h| h.cuts.is_some());
+                for e in self.scen.at.iter().filter(|_| recording) {
+                    self.note_cut(&Int::sub(&[e, &a]));
+                    if let Some(d) = &d {
+                        self.note_cut(&Int::sub(&[e, &Int::sub(&[&a, d])]));
+                        self.note_cut(&Int::sub(&[e, &Int::add(&[&a, d])]));
+                    }
+                }
                 let kind = t.kind;
                 let scen = self.scen;
                 Box::new(move |j| {

@@ -13,7 +13,12 @@
 //!   the first matching one after the deadline and by `as_of`;
 //! - `won` of a forbid on an event: a permit that overrides it is in
 //!   force, or the event fulfils a duty of a norm that overrides it;
-//!   `tied`: the same without the override.
+//!   `tied`: the same without the override;
+//! - a duty and a forbid conflict (§7.1) when the duty's act is a certain
+//!   violation at every instant of its window — tried at the trigger's
+//!   time, the deadline and one second either side of every instant where
+//!   a relation reading the act's time changes, as the evaluator tries
+//!   them — and every listed event that fulfils it in the window is one.
 
 use z3::ast::{Bool, Int};
 
@@ -157,6 +162,9 @@ impl Enc<'_, '_> {
                 let mut frame = base.clone();
                 self.bind(&mut frame, &trigger.pattern, &t);
                 self.bind(&mut frame, matched, ev);
+                if ev.slot.is_none() {
+                    self.note_cut(&Int::sub(&[&self.scen.at[j], &ev.at]));
+                }
                 Some(Instance {
                     valid: Bool::and(&[is, self.scen.at[j].le(&ev.at)]),
                     frame,
@@ -286,7 +294,94 @@ impl Enc<'_, '_> {
             action: req.action,
             args,
             at: duty.deadline.clone(),
+            cuts: None,
         })
+    }
+
+    /// `v = T` of forbid `f` on `ev` (a slot, or this encoder's
+    /// hypothetical act): certainly in force, and no permit of `permits`
+    /// may win or tie (duties are not counted).
+    pub fn violated(&self, f: NormId, ev: &Ev, permits: &[NormId]) -> Bool {
+        let program = self.program();
+        let over = |a: NormId, b: NormId| program.norm(a).overrides.contains(&b);
+        let mut won = Vec::new();
+        let mut tied = Vec::new();
+        for &p in permits {
+            if over(f, p) {
+                continue;
+            }
+            let t = self.in_force_on(p, ev);
+            if over(p, f) {
+                won.push(t);
+            } else {
+                tied.push(t);
+            }
+        }
+        Bool::and(&[
+            self.certainly_in_force_on(f, ev),
+            Tri::or(&won).f,
+            Tri::or(&tied).f,
+        ])
+    }
+
+    /// §7.1: the duty of `oblige` on trigger slot `t` and forbid `f`
+    /// conflict — its act, done at any instant of `[t.at, D]`, is a
+    /// violation of `f`, and so is every listed event that fulfils it in
+    /// the window. The instants are the trigger's time, the deadline and
+    /// the cuts recorded while encoding `f` on the act at a fresh time.
+    pub fn window_conflict(
+        &self,
+        oblige: NormId,
+        t: usize,
+        duty: &Duty,
+        f: NormId,
+        permits: &[NormId],
+    ) -> Bool {
+        let Some(base) = self.hypothetical(oblige, duty) else {
+            return Bool::from_bool(false);
+        };
+        let start = &self.scen.at[t];
+        let mut probe = base.at(Int::fresh_const("act_time"));
+        probe.cuts = Some(std::cell::RefCell::new(Vec::new()));
+        let enc = Enc {
+            scen: self.scen,
+            hypo: Some(&probe),
+        };
+        let _ = enc.violated(f, &Ev::hypo(&enc, &probe), permits);
+        let mut instants = vec![start.clone(), duty.deadline.clone()];
+        instants.extend(probe.cuts.take().unwrap_or_default().into_inner());
+        let mut seen = std::collections::HashSet::new();
+        let mut all = Vec::new();
+        for at in instants {
+            if !seen.insert(at.to_string()) {
+                continue;
+            }
+            let h = base.at(at.clone());
+            let eh = Enc {
+                scen: self.scen,
+                hypo: Some(&h),
+            };
+            let inside = Bool::and(&[start.le(&at), at.le(&duty.deadline)]);
+            all.push(inside.implies(eh.violated(f, &Ev::hypo(&eh, &h), permits)));
+        }
+        if let Some(req) = &self.program().norm(oblige).required {
+            let wanted = self.required_values(req, &duty.frame);
+            for j in 0..self.scen.k {
+                let is = self.scen.is_action(j, req.action);
+                if is.as_bool() == Some(false) {
+                    continue;
+                }
+                let at = &self.scen.at[j];
+                let fulfils = Bool::and(&[
+                    is,
+                    at.ge(start),
+                    at.le(&duty.deadline),
+                    self.matches(&wanted, req.action, j).t,
+                ]);
+                all.push(fulfils.implies(self.violated(f, &Ev::slot(self, j), permits)));
+            }
+        }
+        Bool::and(&all)
     }
 }
 

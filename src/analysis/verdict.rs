@@ -12,9 +12,9 @@
 //! - a duty's status comes from the first event in its window that may
 //!   perform it, else the first late one, else `as_of` and the deadline;
 //!   its outcome is `excused` when defeated, else `suspended` by the first
-//!   forbid its hypothetical act violates that overrides it, else
-//!   `conflict` with the first such forbid neither overrides, else the
-//!   status.
+//!   forbid it conflicts with over its whole window (§7.1) that overrides
+//!   it, else `conflict` with the first such forbid neither overrides,
+//!   else the status.
 
 use z3::ast::Bool;
 
@@ -167,8 +167,8 @@ struct DutyState {
     /// Per slot: the link's truth (it performs the duty, the duty in
     /// force) — what a forbid on that slot sees.
     links: Vec<Tri>,
-    /// Per forbid on the required action: its verdict on the hypothetical
-    /// act is a violation.
+    /// Per forbid on the required action: it conflicts with the duty over
+    /// the whole window (§7.1).
     conflicts: Vec<(NormId, Bool)>,
     outcome: Kinds,
     /// The forbid a `conflict` outcome names.
@@ -221,33 +221,6 @@ impl Enc<'_, '_> {
     /// Does `a` override `b`?
     fn over(&self, a: NormId, b: NormId) -> bool {
         self.scen.program.norm(a).overrides.contains(&b)
-    }
-
-    /// A forbid certainly violated by the hypothetical act of the duty
-    /// this encoder carries (permits counted, duties not).
-    fn violates_hypo(&self, f: NormId, permits: &[NormId]) -> Bool {
-        let Some(h) = self.hypo else {
-            return Bool::from_bool(false);
-        };
-        let ev = Ev::hypo(self, h);
-        let mut won = Vec::new();
-        let mut tied = Vec::new();
-        for &p in permits {
-            if self.over(f, p) {
-                continue;
-            }
-            let t = self.in_force_on(p, &ev);
-            if self.over(p, f) {
-                won.push(t);
-            } else {
-                tied.push(t);
-            }
-        }
-        Bool::and(&[
-            self.certainly_in_force_on(f, &ev),
-            Tri::or(&won).f,
-            Tri::or(&tied).f,
-        ])
     }
 
     fn duty_state(&self, v: &Version, d: NormId, t: usize) -> Option<DutyState> {
@@ -309,22 +282,13 @@ impl Enc<'_, '_> {
             })
             .collect();
 
-        // The conflicting-obligations rule on the hypothetical act.
+        // The conflicting-obligations rule over the whole window.
         let forbids = v.on(program, Modality::Forbid, req.action);
         let permits = v.on(program, Modality::Permit, req.action);
-        let conflicts: Vec<(NormId, Bool)> = match self.hypothetical(d, &duty) {
-            Some(h) => {
-                let eh = Enc {
-                    scen: self.scen,
-                    hypo: Some(&h),
-                };
-                forbids
-                    .iter()
-                    .map(|&f| (f, eh.violates_hypo(f, &permits)))
-                    .collect()
-            }
-            None => Vec::new(),
-        };
+        let conflicts: Vec<(NormId, Bool)> = forbids
+            .iter()
+            .map(|&f| (f, self.window_conflict(d, t, &duty, f, &permits)))
+            .collect();
         let suspending: Vec<(NormId, Bool)> = conflicts
             .iter()
             .filter(|(f, _)| self.over(*f, d))

@@ -1,7 +1,8 @@
 //! Obligations (§7 `oblige`, §7.1 "A duty"): one duty per trigger instance,
 //! its deadline in exact seconds, the events that fulfil it (found by binary
-//! search on time), its status, and the conflicting-obligations rule with
-//! the hypothetical event at the deadline.
+//! search on time), its status, and the conflicting-obligations rule over
+//! the whole window: the hypothetical act `h_τ` at every instant where a
+//! condition may change value, and the listed events that fulfil it.
 //!
 //! Readings of the spec:
 //! - the window is closed, `t.at <= e.at <= D`, and may contain the trigger
@@ -12,7 +13,12 @@
 //!   `suspended` if any of them overrides it (a duty that is suspended no
 //!   longer collides with anything), else `conflict` with the first by
 //!   qualified name;
-//! - `excused` comes first: a defeated duty neither conflicts nor is suspended.
+//! - `excused` comes first: a defeated duty neither conflicts nor is suspended;
+//! - "for every τ in [t.at, D]" is decided at t.at, D and, found as the
+//!   act is moved, one second either side of every instant where a
+//!   comparison reading its time (or a window anchored on it, or a
+//!   trigger of the forbid or of a permit at or before it) changes: the
+//!   value of `v(h_τ)` is constant between those instants.
 
 use crate::model::{EventId, FindingKind, NormId, Value};
 
@@ -43,7 +49,8 @@ pub(crate) struct Duty {
     pub by: Option<EventId>,
     /// Events that do (T) or may (U) perform the duty.
     pub performers: Vec<(EventId, Truth)>,
-    /// Forbids that the required action at the deadline would violate.
+    /// Forbids that the required action would violate at every instant
+    /// of the window, and that no listed fulfilling event escapes.
     pub conflicts: Vec<NormId>,
     /// The finding: `status`, or excused / conflict / suspended.
     pub outcome: FindingKind,
@@ -204,8 +211,8 @@ impl Env<'_> {
         (status, None, performers)
     }
 
-    /// The required action of `duty` as a hypothetical event at its deadline.
-    pub fn hypothetical(&self, duty: &Duty) -> Option<Hypothetical> {
+    /// The required action of `duty` as a hypothetical event at `at`.
+    pub fn hypothetical(&self, duty: &Duty, at: i64) -> Option<Hypothetical> {
         let def = self.program.norm(duty.norm);
         let req = def.required.as_ref()?;
         let n = self.program.actions.get(req.action.index())?.params.len();
@@ -218,27 +225,100 @@ impl Env<'_> {
         Some(Hypothetical {
             action: req.action,
             args,
-            // The latest instant certainly in the window (§7.1).
-            at: duty.deadline.0,
+            at,
+            cuts: None,
         })
     }
 
-    /// The conflicting-obligations rule: which forbids would the duty's
-    /// action violate (`v = T`, ignoring duties), and the duty's outcome.
-    pub fn resolve_conflicts(&self, duty: &mut Duty) {
-        if let Some(h) = self.hypothetical(duty) {
+    /// `v(e) = T` for forbid `f` on event `e` (real or hypothetical),
+    /// permits counted and duties not.
+    fn violated(&self, f: NormId, e: EventId) -> bool {
+        let Some(ev) = self.event(e) else {
+            return false;
+        };
+        let mut cache = PermitCache::default();
+        self.forbid_verdict(f, ev, &mut cache, &[])
+            .is_some_and(|v| v.kind == FindingKind::Violation)
+    }
+
+    /// §7.1: `O` and `f` conflict for this duty when its act, done at any
+    /// instant of the window, is a violation of `f`, and no listed event
+    /// that fulfils it in the window escapes `f`. With an imprecise window
+    /// (§6) the instants are those certainly in it, from the latest start
+    /// to the earliest deadline; a window with none is no conflict.
+    fn conflicts_over_window(&self, duty: &Duty, f: NormId) -> bool {
+        let (lo, hi) = (duty.start.1, duty.deadline.0);
+        if lo > hi {
+            return false;
+        }
+        let Some(base) = self.hypothetical(duty, lo) else {
+            return false;
+        };
+        let def = self.program.norm(duty.norm);
+        if let Some(req) = &def.required {
+            let wanted = self.required_values(req, &duty.frame);
+            for &e in self
+                .index
+                .between(req.action, duty.start.0, duty.deadline.1)
+            {
+                let fulfils = self.event(e).is_some_and(|ev| {
+                    Env::matches(&wanted, ev.args)
+                        .and(duty.start.le(ev.time()))
+                        .and(ev.time().le(duty.deadline))
+                        .is_true()
+                });
+                if fulfils && !self.violated(f, e) {
+                    return false;
+                }
+            }
+        }
+        let mut todo = vec![lo, hi];
+        // The instances of triggered norms on the act change where a
+        // trigger event enters the past of the act.
+        let triggered = std::iter::once(f)
+            .chain(self.index.permits_on(base.action).iter().copied())
+            .filter_map(|n| self.program.norm(n).trigger.as_ref());
+        for trigger in triggered {
+            for &e in self.index.between(trigger.pattern.action, lo, hi) {
+                if let Some(ev) = self.event(e) {
+                    todo.extend([ev.at.saturating_sub(1), ev.at, ev.at.saturating_add(1)]);
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        while let Some(at) = todo.pop() {
+            if !(lo..=hi).contains(&at) || !seen.insert(at) {
+                continue;
+            }
+            let h = Hypothetical {
+                at,
+                cuts: Some(std::sync::Mutex::new(Vec::new())),
+                action: base.action,
+                args: base.args.clone(),
+            };
             let env = Env {
                 hypo: Some(&h),
                 ..*self
             };
-            if let Some(hv) = env.event(HYPOTHETICAL) {
-                // One event: the permits' table serves every forbid.
-                let mut cache = PermitCache::default();
-                for &f in self.index.forbids_on(h.action) {
-                    let verdict = env.forbid_verdict(f, hv, &mut cache, &[]);
-                    if verdict.is_some_and(|v| v.kind == FindingKind::Violation) {
-                        duty.conflicts.push(f);
-                    }
+            if !env.violated(f, HYPOTHETICAL) {
+                return false;
+            }
+            if let Some(Ok(cuts)) = h.cuts.map(|c| c.into_inner()) {
+                todo.extend(cuts.into_iter().filter(|c| !seen.contains(c)));
+            }
+        }
+        true
+    }
+
+    /// The conflicting-obligations rule: which forbids the duty's action
+    /// would violate over its whole window (`v = T`, ignoring duties), and
+    /// the duty's outcome.
+    pub fn resolve_conflicts(&self, duty: &mut Duty) {
+        let def = self.program.norm(duty.norm);
+        if let Some(req) = &def.required {
+            for &f in self.index.forbids_on(req.action) {
+                if self.conflicts_over_window(duty, f) {
+                    duty.conflicts.push(f);
                 }
             }
         }

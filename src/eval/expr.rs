@@ -28,13 +28,75 @@ use super::truth::Truth;
 /// obligations rule (§7): never an index into the report's events.
 pub(crate) const HYPOTHETICAL: EventId = EventId(u32::MAX);
 
-/// The required action of a duty "taken at the deadline", its unspecified
-/// arguments unknown.
+/// The required action of a duty taken at one instant of its window, its
+/// unspecified arguments unknown (§7.1 `h_τ`).
 #[derive(Debug)]
 pub(crate) struct Hypothetical {
     pub action: ActionId,
     pub args: Vec<Value>,
     pub at: i64,
+    /// While the window is searched: the instants around which a
+    /// condition reading this act's time may change value. A `Mutex`
+    /// only so that `Env` stays `Sync`; one thread writes it.
+    pub cuts: Option<std::sync::Mutex<Vec<i64>>>,
+}
+
+impl Hypothetical {
+    /// The same act one second later, recording nothing: the slope of
+    /// every term that reads its time is the difference of the two.
+    fn later(&self) -> Hypothetical {
+        Hypothetical {
+            action: self.action,
+            args: self.args.clone(),
+            at: self.at.saturating_add(1),
+            cuts: None,
+        }
+    }
+
+    /// A term that is `d0` at this act's time and `d1` one second later
+    /// is linear in it; where it crosses zero, a comparison of it flips.
+    /// Record the second before, at and after that instant.
+    fn cut(&self, d0: i128, d1: i128) {
+        let (Some(cuts), slope) = (&self.cuts, d1 - d0) else {
+            return;
+        };
+        if slope == 0 {
+            return;
+        }
+        // The floor of `-d0 / slope`, whatever the slope's sign.
+        let (num, den) = if slope > 0 {
+            (-d0, slope)
+        } else {
+            (d0, -slope)
+        };
+        let root = i128::from(self.at) + num.div_euclid(den);
+        if let Ok(mut list) = cuts.lock() {
+            for c in [root - 1, root, root + 1] {
+                if let Ok(c) = i64::try_from(c) {
+                    list.push(c);
+                }
+            }
+        }
+    }
+
+    /// Record the instants around `t`.
+    fn cut_at(&self, t: i64) {
+        if let Some(Ok(mut list)) = self.cuts.as_ref().map(|c| c.lock()) {
+            list.extend([t.saturating_sub(1), t, t.saturating_add(1)]);
+        }
+    }
+
+    fn recording(&self) -> bool {
+        self.cuts.is_some()
+    }
+}
+
+/// A number, a time or a duration as seconds (for the slope of a term).
+fn number(v: &Value) -> Option<i128> {
+    match v {
+        Value::Int(x) | Value::Time(x) | Value::Duration(x) => Some(i128::from(*x)),
+        _ => None,
+    }
 }
 
 /// What the evaluator needs of an event, real or hypothetical.
@@ -295,8 +357,16 @@ impl<'a> Env<'a> {
             ExprKind::Not(x) => self.truth(x, frame).not(),
             ExprKind::And(xs) => Truth::all(xs.iter().map(|x| self.truth(x, frame))),
             ExprKind::Or(xs) => Truth::any(xs.iter().map(|x| self.truth(x, frame))),
-            ExprKind::Cmp(op, a, b) => compare(*op, &self.value(a, frame), &self.value(b, frame)),
-            ExprKind::In(x, s) => member_of(&self.value(x, frame), &self.value(s, frame)),
+            ExprKind::Cmp(op, a, b) => {
+                let (x, y) = (self.value(a, frame), self.value(b, frame));
+                self.note_cuts(a, b, &x, &y, frame);
+                compare(*op, &x, &y)
+            }
+            ExprKind::In(x, s) => {
+                let (xv, sv) = (self.value(x, frame), self.value(s, frame));
+                self.note_cuts(x, s, &xv, &sv, frame);
+                member_of(&xv, &sv)
+            }
             ExprKind::Exists(req, timing) => self.exists(req, timing.as_ref(), frame),
             ExprKind::Known(x) => Truth::from_bool(
                 // max_response is a rung whenever a ladder exists; while it
@@ -350,6 +420,43 @@ impl<'a> Env<'a> {
             | ExprKind::In(..)
             | ExprKind::Exists(..)
             | ExprKind::Known(_) => self.truth(e, frame).to_value(),
+        }
+    }
+
+    /// While a duty's window is searched (§7.1): where the comparison of
+    /// `a` and `b` (values `x`, `y` at the act's time) changes value as
+    /// the act moves. Both sides are linear in its time (`+`/`-` of
+    /// times and durations), so one second later gives the slope; a set
+    /// is compared member by member.
+    fn note_cuts(&self, a: &Expr, b: &Expr, x: &Value, y: &Value, frame: &[Value]) {
+        let Some(h) = self.hypo.filter(|h| h.recording()) else {
+            return;
+        };
+        let later = h.later();
+        let env = Env {
+            hypo: Some(&later),
+            ..*self
+        };
+        let (x1, y1) = (env.value(a, frame), env.value(b, frame));
+        let pairs = |v0: &Value, v1: &Value| -> Vec<(i128, i128)> {
+            match (v0, v1) {
+                (Value::Set(s0), Value::Set(s1)) => s0
+                    .iter()
+                    .zip(s1.iter())
+                    .filter_map(|(p, q)| Some((number(p)?, number(q)?)))
+                    .collect(),
+                // An imprecise value's comparisons change at either end.
+                (Value::Imprecise(_, lo0, hi0), Value::Imprecise(_, lo1, hi1)) => vec![
+                    (i128::from(*lo0), i128::from(*lo1)),
+                    (i128::from(*hi0), i128::from(*hi1)),
+                ],
+                _ => number(v0).zip(number(v1)).into_iter().collect(),
+            }
+        };
+        for (x0, x1) in pairs(x, &x1) {
+            for (y0, y1) in pairs(y, &y1) {
+                h.cut(x0 - y0, x1 - y1);
+            }
         }
     }
 
@@ -407,8 +514,60 @@ impl<'a> Env<'a> {
         Window::Range { lo, hi, exclude }
     }
 
+    /// While a duty's window is searched: the instants where `exists`
+    /// may change as the act moves — an event entering or leaving a
+    /// window anchored on the act, or a required argument that reads the
+    /// act's time starting or ceasing to match.
+    fn note_exists_cuts(
+        &self,
+        req: &Required,
+        timing: Option<&Timing>,
+        frame: &[Value],
+        wanted: &[(usize, Value)],
+    ) {
+        let Some(h) = self.hypo.filter(|h| h.recording()) else {
+            return;
+        };
+        let events = self.index.of_action(req.action);
+        if let Some(t) = timing {
+            let anchored =
+                matches!(self.value(&t.anchor, frame), Value::Event(id) if id == HYPOTHETICAL);
+            if anchored {
+                let d = match t.within.as_ref().map(|d| self.value(d, frame)) {
+                    Some(Value::Duration(d)) => d,
+                    _ => 0,
+                };
+                for ev in events.iter().filter_map(|&e| self.event(e)) {
+                    // Both ends of an imprecise time (§6).
+                    for at in [ev.at, ev.at_hi] {
+                        h.cut_at(at);
+                        h.cut_at(at.saturating_add(d));
+                        h.cut_at(at.saturating_sub(d));
+                    }
+                }
+            }
+        }
+        let later = h.later();
+        let env = Env {
+            hypo: Some(&later),
+            ..*self
+        };
+        let moved = env.required_values(req, frame);
+        for ((i, w0), (_, w1)) in wanted.iter().zip(&moved) {
+            let (Some(w0), Some(w1)) = (number(w0), number(w1)) else {
+                continue;
+            };
+            for ev in events.iter().filter_map(|&e| self.event(e)) {
+                if let Some(arg) = ev.args.get(*i).and_then(number) {
+                    h.cut(arg - w0, arg - w1);
+                }
+            }
+        }
+    }
+
     fn exists(&self, req: &Required, timing: Option<&Timing>, frame: &[Value]) -> Truth {
         let wanted = self.required_values(req, frame);
+        self.note_exists_cuts(req, timing, frame, &wanted);
         let listed = if self.report.imprecise {
             self.exists_imprecise(req.action, &wanted, timing, frame)
         } else {

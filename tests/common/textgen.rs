@@ -77,8 +77,37 @@ pub enum Gen {
     Oblige {
         when: Option<String>,
         to_self: bool,
+        /// `30m` or `1h`.
+        within: &'static str,
+    },
+    /// A forbid on `tell` that reads the time of the told act ([`TIMED`]),
+    /// perhaps narrowed by a condition.
+    Timed {
+        template: usize,
+        when: Option<String>,
     },
 }
+
+/// Forbids on `tell(by: s, to: r)` that read the act's time: (trigger,
+/// `when`, `unless`). Their constants (20m, 30m, 40m) and the duties'
+/// windows (30m, 1h) are multiples of ten minutes: [`timed_scenarios`]
+/// places events on that grid and one second either side.
+pub const TIMED: [(Option<&str>, Option<&str>, Option<&str>); 6] = [
+    (
+        Some("on d: act(by: t)"),
+        Some("t == s and x.at > d.at + 40m"),
+        None,
+    ),
+    (
+        Some("on d: act(by: t)"),
+        Some("t == s and x.at < d.at + 20m"),
+        None,
+    ),
+    (None, None, Some("exists act(by: s) within 20m before x")),
+    (None, Some("exists act(by: s) within 30m before x"), None),
+    (None, Some("exists act(by: s) before x"), None),
+    (None, None, Some("exists act(by: r) within 40m after x")),
+];
 
 pub fn on() -> impl Strategy<Value = On> {
     prop_oneof![Just(On::Act), Just(On::Tell)]
@@ -106,8 +135,48 @@ pub fn gen_norm() -> impl Strategy<Value = Gen> {
                 }
             )
         ),
-        (prop::option::of(condition(On::Act)), any::<bool>())
-            .prop_map(|(when, to_self)| Gen::Oblige { when, to_self }),
+        (prop::option::of(condition(On::Act)), any::<bool>()).prop_map(|(when, to_self)| {
+            Gen::Oblige {
+                when,
+                to_self,
+                within: "1h",
+            }
+        }),
+    ]
+}
+
+/// A forbid on `tell` that reads the act's time.
+pub fn gen_timed_forbid() -> impl Strategy<Value = Gen> {
+    (0..TIMED.len(), prop::option::weighted(0.3, atom(On::Tell)))
+        .prop_map(|(template, when)| Gen::Timed { template, when })
+}
+
+/// A duty to `tell` within 30 minutes or an hour of an `act`.
+pub fn gen_timed_duty() -> impl Strategy<Value = Gen> {
+    (
+        prop::option::weighted(0.3, atom(On::Act)),
+        any::<bool>(),
+        prop_oneof![Just("30m"), Just("1h")],
+    )
+        .prop_map(|(when, to_self, within)| Gen::Oblige {
+            when,
+            to_self,
+            within,
+        })
+}
+
+/// Duties with windows of 30 minutes or an hour, forbids on their act
+/// that read its time, and a few plain forbids on it.
+pub fn gen_timed_norm() -> impl Strategy<Value = Gen> {
+    prop_oneof![
+        3 => gen_timed_forbid(),
+        2 => gen_timed_duty(),
+        1 => prop::option::of(atom(On::Tell)).prop_map(|when| Gen::Forbid {
+            on: On::Tell,
+            when,
+            unless: None,
+            exception: None,
+        }),
     ]
 }
 
@@ -165,7 +234,28 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                 }
                 text.push_str("\n}\n");
             }
-            Gen::Oblige { when, to_self } => {
+            Gen::Timed { template, when } => {
+                let (trigger, cond, unless) = TIMED[*template % TIMED.len()];
+                text.push_str(&format!("norm {name} {{\n  source \"t\"\n"));
+                if let Some(t) = trigger {
+                    text.push_str(&format!("  {t}\n"));
+                }
+                text.push_str("  forbid x: tell(by: s, to: r)");
+                match (cond, when.as_deref()) {
+                    (Some(c), Some(w)) => text.push_str(&format!(" when {c} and {w}")),
+                    (Some(c), None) | (None, Some(c)) => text.push_str(&format!(" when {c}")),
+                    (None, None) => {}
+                }
+                if let Some(u) = unless {
+                    text.push_str(&format!(" unless {u}"));
+                }
+                text.push_str("\n}\n");
+            }
+            Gen::Oblige {
+                when,
+                to_self,
+                within,
+            } => {
                 text.push_str(&format!(
                     "norm {name} {{\n  source \"t\"\n  on x: act(by: s, level: l)"
                 ));
@@ -173,7 +263,7 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                     text.push_str(&format!(" when {w}"));
                 }
                 let to = if *to_self { ", to: s" } else { "" };
-                text.push_str(&format!("\n  oblige tell(by: s{to}) within 1h\n}}\n"));
+                text.push_str(&format!("\n  oblige tell(by: s{to}) within {within}\n}}\n"));
             }
         }
     }
@@ -199,6 +289,75 @@ pub fn scenarios() -> Vec<String> {
         ("ps", "ps2"),
     ] {
         out.push(format!("event e: tell(by: {by}, to: {to}) at 2025-01-01"));
+    }
+    out
+}
+
+/// Every report of at most two events for the timed norms: one act or one
+/// tell alone, and an act at 2025-01-01T00:00:00Z followed or preceded by
+/// a second act or a tell at every multiple of ten minutes up to 110 minutes
+/// and one second either side — every breakpoint of [`TIMED`]'s conditions
+/// and the duties' windows. Each is `(events, offset of the last event in
+/// seconds)`; the times are relative, and so are the conditions.
+pub fn timed_scenarios() -> Vec<(Vec<String>, i64)> {
+    let acts: Vec<(&str, &str)> = ["pn", "ps"]
+        .iter()
+        .flat_map(|b| ["low", "mid", "high"].map(|l| (*b, l)))
+        .collect();
+    let tells = [
+        ("pn", "pn"),
+        ("ps", "ps"),
+        ("pn", "ps"),
+        ("ps", "pn"),
+        ("pn", "pn2"),
+        ("ps", "ps2"),
+    ];
+    let at = |offset: i64| {
+        let t = 1_735_689_600 + offset;
+        norma::time::format_time(t)
+    };
+    let mut out = Vec::new();
+    for (b, l) in &acts {
+        out.push((
+            vec![format!("event e: act(by: {b}, level: {l}) at {}", at(0))],
+            0,
+        ));
+    }
+    for (b, r) in &tells {
+        out.push((
+            vec![format!("event e: tell(by: {b}, to: {r}) at {}", at(0))],
+            0,
+        ));
+    }
+    let mut offsets = Vec::new();
+    for k in -11i64..=11 {
+        for d in [-1, 0, 1] {
+            offsets.push(k * 600 + d);
+        }
+    }
+    for (b, l) in &acts {
+        let first = format!("event e: act(by: {b}, level: {l}) at {}", at(0));
+        for &o in &offsets {
+            let last = o.max(0);
+            for (b2, l2) in &acts {
+                out.push((
+                    vec![
+                        first.clone(),
+                        format!("event f: act(by: {b2}, level: {l2}) at {}", at(o)),
+                    ],
+                    last,
+                ));
+            }
+            for (b2, r2) in &tells {
+                out.push((
+                    vec![
+                        first.clone(),
+                        format!("event f: tell(by: {b2}, to: {r2}) at {}", at(o)),
+                    ],
+                    last,
+                ));
+            }
+        }
     }
     out
 }
