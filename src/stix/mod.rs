@@ -75,7 +75,10 @@ pub fn import(text: &str) -> Result<Imported, ImportError> {
 /// Every name the standard library declares (types, members, actions,
 /// constants, entities, norms): the report must not shadow one.
 fn reserved_names() -> Vec<String> {
-    let uses: String = write::USES.iter().map(|u| format!("use {u};\n")).collect();
+    let uses: String = write::uses()
+        .iter()
+        .map(|u| format!("use {u};\n"))
+        .collect();
     let s = crate::driver::check_text("stix_reserved.norma", &uses);
     let p = &s.program;
     let mut names: Vec<String> = Vec::new();

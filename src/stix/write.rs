@@ -171,16 +171,21 @@ pub struct Text {
     pub events: Vec<Item>,
 }
 
-/// The standard modules a report uses: `std::core` and every module of
-/// norms, so that `norma eval` judges it at once.
-pub const USES: [&str; 6] = [
-    "std::core",
-    "std::countermeasures",
-    "std::escalation",
-    "std::gge2015",
-    "std::osce",
-    "std::paris_call",
-];
+/// The standard modules a report uses: `std::core` and every other
+/// module of the standard library (each a module of norms), so that
+/// `norma eval` judges it at once — read from the library built into the
+/// binary, so a module added later is used too.
+pub fn uses() -> Vec<String> {
+    let mut others: Vec<String> = crate::resolve::loader::stdlib_modules()
+        .map(|(name, _)| name)
+        .filter(|name| *name != "core")
+        .map(|name| format!("std::{name}"))
+        .collect();
+    others.sort();
+    let mut all = vec!["std::core".to_string()];
+    all.extend(others);
+    all
+}
 
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
@@ -222,7 +227,7 @@ impl Text {
             }
         }
         s.push('\n');
-        for u in USES {
+        for u in uses() {
             let _ = writeln!(s, "use {u};");
         }
         let _ = writeln!(
