@@ -8,6 +8,7 @@
 mod check;
 mod compare;
 mod diff;
+mod doc;
 mod eval;
 mod fmt;
 mod graph;
@@ -220,6 +221,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
     },
+    /// Write a static site of the rule set: a page per module with its
+    /// prose, norms, exceptions and graph, an index and a search box.
+    Doc {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The folder to write the site to (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
     Fmt {
@@ -340,6 +350,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             report,
             format,
         } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        Command::Doc { inputs, out: dir } => doc::doc(&inputs, &dir, out, err),
         Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
         Command::Explain {
             inputs,
