@@ -38,19 +38,32 @@ pub enum NoDrawing {
     TooLarge(usize),
 }
 
-fn edge_label(k: EdgeKind) -> &'static str {
+/// How each kind of relation is drawn, and what the legend calls it.
+fn edge_look(k: EdgeKind) -> (LineStyleKind, &'static str) {
     match k {
-        EdgeKind::Uses => "uses",
-        EdgeKind::Declares => "declares",
-        EdgeKind::Triggers => "triggered by",
-        EdgeKind::Regulates => "regulates",
-        EdgeKind::Mentions => "mentions",
-        EdgeKind::ExceptionOf => "exception to",
-        EdgeKind::Overrides => "overrides",
-        EdgeKind::Judges => "judges with",
-        EdgeKind::Conflicts(kind) => kind,
+        EdgeKind::Regulates => (LineStyleKind::Normal, "black"),
+        EdgeKind::Triggers | EdgeKind::Mentions => (LineStyleKind::Dotted, "black"),
+        EdgeKind::ExceptionOf => (LineStyleKind::Dashed, "darkgoldenrod"),
+        EdgeKind::Overrides => (LineStyleKind::Normal, "blue"),
+        EdgeKind::Conflicts(_) => (LineStyleKind::Dashed, "red"),
+        EdgeKind::Uses | EdgeKind::Declares | EdgeKind::Judges => (LineStyleKind::Normal, "gray"),
     }
 }
+
+/// The legend of the drawing, in the words of `norma graph`.
+pub const LEGEND: &[(&str, &str)] = &[
+    (
+        "solid black",
+        "regulates (forbids, permits or obliges the action)",
+    ),
+    ("dotted", "is triggered by, or mentions, the action"),
+    ("dashed gold", "is an exception to"),
+    ("solid blue", "overrides"),
+    (
+        "blue boxes",
+        "norms; red: red lines; yellow: exceptions; grey: actions",
+    ),
+];
 
 fn fill(kind: NodeKind) -> &'static str {
     match kind {
@@ -125,17 +138,16 @@ pub fn module_svg(g: &DepGraph, m: ModuleId) -> Result<Drawing, NoDrawing> {
         let (Some(&ha), Some(&hb)) = (handles.get(&a), handles.get(&b)) else {
             continue;
         };
-        let style = if matches!(kind, EdgeKind::Conflicts(_)) {
-            LineStyleKind::Dashed
-        } else {
-            LineStyleKind::Normal
-        };
+        let (style, color) = edge_look(kind);
+        // No label on the edge: layout-rs makes each label a node of its
+        // own, which doubles the graph and makes the layout several times
+        // slower; the legend says what each line means.
         let arrow = Arrow::new(
             LineEndKind::None,
             LineEndKind::Arrow,
             style,
-            edge_label(kind),
-            &StyleAttr::new(Color::fast("black"), 1, None, 0, 12),
+            "",
+            &StyleAttr::new(Color::fast(color), 1, None, 0, 12),
             &None,
             &None,
         );

@@ -137,7 +137,14 @@ fn graph_figure(c: &Ctx, m: ModuleId) -> Markup {
                 h2 { "Dependency graph" }
                 figure.graph {
                     div.scroll tabindex="0" { (PreEscaped(svg)) }
-                    figcaption { (label) }
+                    figcaption {
+                        (label) ". "
+                        @for (k, (look, meaning)) in super::graph::LEGEND.iter().enumerate() {
+                            @if k > 0 { "; " }
+                            (look) ": " (meaning)
+                        }
+                        "."
+                    }
                 }
             }
         }
