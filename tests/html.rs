@@ -103,6 +103,85 @@ fn doc_reports_a_folder_it_cannot_write() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+const PACT: &str = "examples/treaties/sharing_pact.norma";
+const SECRECY: &str = "examples/treaties/regional_secrecy.norma";
+const PACT_2027: &str = "examples/treaties/sharing_pact_2027.norma";
+const WANNACRY: &str = "examples/wannacry_2017.norma";
+
+/// The HTML reports of the treaty examples: name, command, exit code.
+const REPORTS: &[(&str, &[&str], i32)] = &[
+    ("eval", &["eval", WANNACRY, "--format", "html"], 1),
+    (
+        "explain",
+        &[
+            "explain",
+            WANNACRY,
+            "--report",
+            "wannacry_2017",
+            "--event",
+            "worm",
+            "--format",
+            "html",
+        ],
+        0,
+    ),
+    (
+        "compare",
+        &["compare", PACT, SECRECY, "--format", "html"],
+        1,
+    ),
+    ("diff", &["diff", PACT, PACT_2027, "--format", "html"], 0),
+];
+
+#[test]
+fn html_reports_are_one_self_contained_file_each() {
+    for (name, args, code) in REPORTS {
+        let (got, out, err) = norma(args);
+        assert_eq!(got, *code, "{name}: {err}");
+        assert!(out.starts_with("<!DOCTYPE html>"), "{name}");
+        // Nothing fetched: the style inline, no script, no outside source.
+        assert!(out.contains("<style>"), "{name}");
+        for banned in ["<script", "<link", "src=\"http", "@import", "url(http"] {
+            assert!(!out.contains(banned), "{name} has {banned}");
+        }
+    }
+    let (_, compare, _) = norma(REPORTS[2].1);
+    // The two norms side by side, the witness as a timeline with the
+    // deciding event marked, and the command that replays it.
+    assert!(compare.contains("class=\"side\""));
+    assert!(compare.contains("share_with_victim") && compare.contains("keep_data_in_region"));
+    assert!(compare.contains("<mark class=\"decisive\">"));
+    assert!(compare.contains("norma test witnesses -I examples/treaties"));
+    let (_, diff, _) = norma(REPORTS[3].1);
+    // 72 hours became 24: the old words struck, the new ones marked.
+    assert!(
+        diff.contains("<del>72h</del>") || diff.contains("<del>72h"),
+        "{diff}"
+    );
+    assert!(diff.contains("<ins>24h"), "{diff}");
+    assert!(diff.contains("label stricter") && diff.contains("label looser"));
+    assert!(diff.contains("under the old version") && diff.contains("under the new version"));
+    let (_, eval, _) = norma(REPORTS[0].1);
+    // Findings grouped by event, each event's explanation one click away.
+    assert!(eval.contains("Event <code>worm</code>"));
+    assert!(eval.contains("<details>") && eval.contains("healthcare_disruption"));
+    let (_, explain, _) = norma(REPORTS[1].1);
+    assert!(explain.contains("Every norm that touched the event"));
+}
+
+#[test]
+fn html_reports_write_errors_for_a_person() {
+    let (code, out, err) = norma(&["eval", "no-such-file.norma", "--format", "html"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(!err.is_empty());
+    let (code, _, err) = norma(&[
+        "explain", WANNACRY, "--report", "nope", "--event", "worm", "--format", "html",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no report named `nope`"), "{err}");
+}
+
 /// The browser and its driver, or why they are missing.
 fn browser() -> Result<PathBuf, String> {
     let dir = root().join("tests/render");
@@ -136,8 +215,17 @@ fn site_and_reports_pass_in_chromium() {
     let site = dir.join("site");
     let (code, out, err) = doc(&["stdlib-norms", "examples"], &site);
     assert_eq!(code, 0, "{out}{err}");
-    let pages = html_pages(&site);
+    let mut pages = html_pages(&site);
     assert!(pages.len() > 20, "{pages:?}");
+    let reports = dir.join("reports");
+    std::fs::create_dir_all(&reports).expect("reports dir");
+    for (name, args, _) in REPORTS {
+        let (_, out, err) = norma(args);
+        assert!(out.starts_with("<!DOCTYPE html>"), "{name}: {err}");
+        let path = reports.join(format!("{name}.html"));
+        std::fs::write(&path, out).expect("write report");
+        pages.push(path);
+    }
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("html-screenshots");
     let spec = serde_json::json!({
         "root": dir,
@@ -154,6 +242,10 @@ fn site_and_reports_pass_in_chromium() {
                 "doc-index": site.join("index.html"),
                 "doc-plain-module": site.join("std.escalation.html"),
                 "doc-literate-module": site.join("gge2015.html"),
+                "report-eval": reports.join("eval.html"),
+                "report-explain": reports.join("explain.html"),
+                "report-compare": reports.join("compare.html"),
+                "report-diff": reports.join("diff.html"),
             },
         },
     });

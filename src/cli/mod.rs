@@ -14,6 +14,7 @@ mod fmt;
 mod graph;
 mod help;
 pub mod output;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -65,6 +66,26 @@ pub enum CheckFormat {
 pub enum Format {
     Human,
     Json,
+}
+
+/// The formats of the commands whose answer a person may read in a
+/// browser: `html` writes one self-contained page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Html,
+}
+
+impl ReportFormat {
+    /// The format of what is not the page: errors in the input and
+    /// failures are written for a person (on stderr) when HTML was asked.
+    fn plain(self) -> Format {
+        match self {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Human | ReportFormat::Html => Format::Human,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -157,7 +178,7 @@ pub enum Command {
         #[arg(long)]
         report: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
     },
     /// Check every `expect` of every report; ends with `N passed, N failed`.
     Test {
@@ -175,7 +196,7 @@ pub enum Command {
         #[arg(long)]
         event: String,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
     },
     /// Can both texts be followed at once? Every conflict between a norm
     /// in force for A alone and one in force for B alone, each with a
@@ -195,7 +216,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         witness_dir: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
@@ -216,7 +237,7 @@ pub enum Command {
         #[arg(long, value_name = "K", default_value_t = 4)]
         events: usize,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
@@ -349,7 +370,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             inputs,
             report,
             format,
-        } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        } => match format {
+            ReportFormat::Html => report::eval(&inputs, report.as_deref(), out, err),
+            f => eval::eval(&inputs, report.as_deref(), f.plain(), out, err),
+        },
         Command::Doc { inputs, out: dir } => doc::doc(&inputs, &dir, out, err),
         Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
         Command::Explain {
@@ -357,7 +381,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             report,
             event,
             format,
-        } => eval::explain(&inputs, &report, &event, format, out, err),
+        } => match format {
+            ReportFormat::Html => report::explain(&inputs, &report, &event, out, err),
+            f => eval::explain(&inputs, &report, &event, f.plain(), out, err),
+        },
         Command::Compare {
             a,
             b,
@@ -373,7 +400,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 include: &include,
                 events,
                 witness_dir: witness_dir.as_deref(),
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,
@@ -392,7 +420,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 new: &new,
                 include: &include,
                 events,
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,

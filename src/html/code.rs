@@ -17,7 +17,7 @@ pub fn highlight(
     text: &str,
     file: FileId,
     range: std::ops::Range<usize>,
-    links: &Links,
+    links: Option<&Links>,
     page: &str,
     anchors: &[(Span, String)],
 ) -> Markup {
@@ -46,7 +46,7 @@ pub fn highlight(
             _ if KEYWORDS.contains(&word) => "k",
             _ => "p",
         };
-        let link = links.target(span).map(|p| p.href(page));
+        let link = links.and_then(|l| l.target(span)).map(|p| p.href(page));
         let piece = match (id, link) {
             (Some(id), _) => html! { span.(class).def id=(id) { (word) } },
             (None, Some(href)) => html! { a.(class) href=(href) { (word) } },

@@ -11,13 +11,18 @@
 //! a page shows is fetched from anywhere: styles and scripts are files of
 //! the site (or inlined in a report).
 
+mod analysis;
 mod code;
 mod graph;
 mod links;
 mod norm;
 mod prose;
+mod report;
 mod site;
 mod style;
+
+pub use analysis::{compare_page, diff_page};
+pub use report::{eval_page, explain_page};
 
 use crate::driver::Session;
 use crate::graph::GraphOptions;

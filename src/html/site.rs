@@ -209,7 +209,7 @@ fn literate_body(c: &Ctx, m: ModuleId, decls: &[Decl], page: &str) -> Markup {
             text,
             file_id,
             b.clone(),
-            &c.links,
+            Some(&c.links),
             page,
             &anchors,
         ));
@@ -239,7 +239,7 @@ fn plain_body(c: &Ctx, m: ModuleId, decls: &[Decl], page: &str) -> Markup {
     html! {
         @if !intro.trim().is_empty() { div.intro { (markdown(&intro)) } }
         @for d in decls {
-            @let code = highlight(&file.text, d.span.file, d.span.range(), &c.links, page, &[]);
+            @let code = highlight(&file.text, d.span.file, d.span.range(), Some(&c.links), page, &[]);
             @match d.norm {
                 Some(id) => { (card(p, id, &c.links, &c.over, page)) (code) },
                 None => section.decl id=(anchor_of(d)) {

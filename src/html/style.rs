@@ -13,7 +13,7 @@ main { max-width: 68rem; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
 a { color: var(--link); }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.92em; }
 pre.code { background: var(--code); border: 1px solid var(--line); border-radius: 6px;
-  padding: 0.75rem 1rem; overflow-x: auto; line-height: 1.4; }
+  padding: 0.75rem 1rem; line-height: 1.4; white-space: pre-wrap; overflow-wrap: anywhere; }
 pre.code a { text-decoration: none; }
 pre.code a:hover, pre.code a:focus { text-decoration: underline; }
 .k { color: var(--kw); font-weight: 600; } .s { color: var(--str); } .l { color: var(--lit); }
