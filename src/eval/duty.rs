@@ -16,7 +16,7 @@
 
 use crate::model::{EventId, FindingKind, NormId, Value};
 
-use super::expr::{Env, Hypothetical, HYPOTHETICAL};
+use super::expr::{Env, Hypothetical, Interval, HYPOTHETICAL};
 use super::judge::{bind, overrides, DutyLink, PermitCache};
 use super::truth::Truth;
 
@@ -26,10 +26,16 @@ pub(crate) struct Duty {
     pub norm: NormId,
     pub trigger: EventId,
     pub frame: Vec<Value>,
+    /// The trigger instance's own part of `when`: its breach (§4), T for
+    /// an ordinary trigger.
+    pub gate: Truth,
     /// `w ∧ ¬unless`: `when` of the trigger, `unless` of the clause.
     pub applies: Truth,
     pub defeated: Truth,
-    pub deadline: i64,
+    /// When the window opens: the trigger's time, or the breach's (§4).
+    pub start: Interval,
+    /// `start + within`.
+    pub deadline: Interval,
     /// The status of the table of §7.1 (with `late`/`missed` made
     /// `possible` where the duty itself is uncertain).
     pub status: FindingKind,
@@ -69,57 +75,27 @@ impl Env<'_> {
             };
             for &t in self.index.of_action(trigger.pattern.action) {
                 let Some(tv) = self.event(t) else { continue };
+                // The window opens at the trigger, or at the breach it
+                // answers (§4).
+                let (gate, start) = match trigger.breach {
+                    None => (Truth::True, tv.time()),
+                    Some(b) => match self.breach(b.norm, t) {
+                        Some(v) => (v.truth, v.at),
+                        None => continue,
+                    },
+                };
                 let mut frame = vec![Value::Unknown; def.vars.len()];
                 bind(&mut frame, &trigger.pattern, tv);
-                let (when, unless) = self.norm_conditions(def, &frame);
+                let (when, unless) = self.norm_conditions(def, &frame, gate);
                 let applies = when.and(unless.not());
                 if applies.is_false() {
                     continue;
                 }
                 let defeated = self.defeated(o, &frame);
-                let deadline = tv.at.saturating_add(within);
+                let deadline = start.plus(within);
                 let wanted = self.required_values(req, &frame);
-                let mut performers = Vec::new();
-                let mut by = None;
-                let mut maybe = false;
-                for &e in self.index.between(req.action, tv.at, deadline) {
-                    let m = self
-                        .event(e)
-                        .map_or(Truth::Unknown, |ev| Env::matches(&wanted, ev.args));
-                    if m.is_false() {
-                        continue;
-                    }
-                    performers.push((e, m));
-                    if m.is_true() {
-                        by = Some(e);
-                        break;
-                    }
-                    maybe = true;
-                }
-                let mut status = if by.is_some() {
-                    FindingKind::Fulfilled
-                } else if maybe {
-                    FindingKind::Possible
-                } else {
-                    let late = self
-                        .index
-                        .between(req.action, deadline.saturating_add(1), self.report.as_of)
-                        .iter()
-                        .copied()
-                        .find(|&e| {
-                            self.event(e)
-                                .is_some_and(|ev| Env::matches(&wanted, ev.args).is_true())
-                        });
-                    if let Some(e) = late {
-                        by = Some(e);
-                        performers.push((e, Truth::True));
-                        FindingKind::Late
-                    } else if self.report.as_of > deadline {
-                        FindingKind::Missed
-                    } else {
-                        FindingKind::Pending
-                    }
-                };
+                let (mut status, by, performers) =
+                    self.duty_status(req.action, &wanted, start, deadline);
                 let uncertain = applies == Truth::Unknown || defeated == Truth::Unknown;
                 if uncertain && matches!(status, FindingKind::Late | FindingKind::Missed) {
                     status = FindingKind::Possible;
@@ -128,8 +104,10 @@ impl Env<'_> {
                     norm: o,
                     trigger: t,
                     frame,
+                    gate,
                     applies,
                     defeated,
+                    start,
                     deadline,
                     status,
                     by,
@@ -141,6 +119,89 @@ impl Env<'_> {
             }
         }
         out
+    }
+
+    /// The table of §7.1 for one duty: its status, the event that
+    /// fulfilled it (in time or late), and the events that do (T) or may
+    /// (U) perform it. Every window test is three-valued where a time is
+    /// imprecise (§6); an `unrecorded` clause that could cover the
+    /// required action makes a `missed` or `late` duty `possible`.
+    fn duty_status(
+        &self,
+        action: crate::model::ActionId,
+        wanted: &[(usize, Value)],
+        start: Interval,
+        deadline: Interval,
+    ) -> (FindingKind, Option<EventId>, Vec<(EventId, Truth)>) {
+        let exact = !self.report.imprecise && start.is_exact();
+        let candidates = if exact {
+            self.index.between(action, start.0, deadline.1)
+        } else {
+            self.index.of_action(action)
+        };
+        let mut performers = Vec::new();
+        let mut maybe = false;
+        for &e in candidates {
+            let Some(ev) = self.event(e) else { continue };
+            let m = Env::matches(wanted, ev.args);
+            let c = m.and(start.le(ev.time())).and(ev.time().le(deadline));
+            if c.is_false() {
+                continue;
+            }
+            performers.push((e, c));
+            if c.is_true() {
+                return (FindingKind::Fulfilled, Some(e), performers);
+            }
+            maybe = true;
+        }
+        if maybe {
+            return (FindingKind::Possible, None, performers);
+        }
+        let as_of = Interval::exact(self.report.as_of);
+        let late_candidates = if exact {
+            self.index
+                .between(action, deadline.1.saturating_add(1), self.report.as_of)
+        } else {
+            self.index.of_action(action)
+        };
+        // The `late` row: an event certainly after the deadline that
+        // certainly performs the duty; one that only may (an argument or
+        // a time unknown) leaves it open between `late` and `missed`:
+        // `possible` (a reading of ours, so that knowing less never turns
+        // `late` into `missed`).
+        let mut late = None;
+        let mut maybe_late = false;
+        for &e in late_candidates {
+            let Some(ev) = self.event(e) else { continue };
+            let c = Env::matches(wanted, ev.args)
+                .and(deadline.lt(ev.time()))
+                .and(ev.time().le(as_of));
+            if c.is_true() {
+                late = Some(e);
+                break;
+            }
+            maybe_late |= c == Truth::Unknown;
+        }
+        let unrecorded = self.unrecorded_covers(action, wanted);
+        if let Some(e) = late {
+            performers.push((e, Truth::True));
+            let status = if unrecorded {
+                FindingKind::Possible
+            } else {
+                FindingKind::Late
+            };
+            return (status, Some(e), performers);
+        }
+        if maybe_late {
+            return (FindingKind::Possible, None, performers);
+        }
+        let status = match deadline.lt(as_of) {
+            Truth::True if unrecorded => FindingKind::Possible,
+            Truth::True => FindingKind::Missed,
+            Truth::Unknown => FindingKind::Possible,
+            Truth::False => FindingKind::Pending,
+        };
+        (status, None, performers)
     }
 
     /// The required action of `duty` as a hypothetical event at its deadline.
@@ -157,7 +218,8 @@ impl Env<'_> {
         Some(Hypothetical {
             action: req.action,
             args,
-            at: duty.deadline,
+            // The latest instant certainly in the window (§7.1).
+            at: duty.deadline.0,
         })
     }
 
