@@ -79,6 +79,28 @@ fn doc_writes_a_page_per_module_with_stable_anchors() {
 }
 
 #[test]
+fn doc_shows_the_consequences_of_a_breach_both_ways() {
+    let dir = workdir("breach");
+    let (code, out, err) = doc(&["tests/eval/breach.norma"], &dir);
+    assert_eq!(code, 0, "{out}{err}");
+    let page = read(&dir.join("breach.html"));
+    // `make_good` is triggered by a breach of `no_strike`: its card says
+    // so, and `no_strike`'s card lists it among its consequences.
+    assert!(
+        page.contains(r##"<dt>On breach of</dt><dd><a href="#norm-no_strike">"##),
+        "{page}"
+    );
+    let no_strike = page
+        .split(r#"id="norm-no_strike""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .expect("no_strike's card");
+    assert!(no_strike.contains("<dt>Consequences</dt>"), "{no_strike}");
+    assert!(no_strike.contains("#norm-make_good"), "{no_strike}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn doc_refuses_a_rule_set_with_errors() {
     let dir = workdir("errors");
     let src = dir.join("bad.norma");

@@ -15,7 +15,7 @@ use super::report::{code_of, standalone};
 use crate::analysis::diff::Diff;
 use crate::analysis::Comparison;
 use crate::driver::Session;
-use crate::time::format_time;
+use crate::time::format_interval;
 
 /// A witness as a timeline: its entities, then its events in time order,
 /// the one named `decisive` marked. `None` when the witness did not check
@@ -51,7 +51,7 @@ pub fn timeline(w: Option<&Session>, decisive: &str) -> Markup {
                 @let args: Vec<String> = a.params.iter().zip(&e.args)
                     .map(|(f, v)| format!("{}: {}", f.name, p.show_value(v, Some(r)))).collect();
                 li {
-                    time { (format_time(e.at)) }
+                    time { (format_interval(e.at, e.at_hi)) }
                     @if e.name == decisive {
                         mark.decisive { code { (e.name) } " " (a.name) "(" (args.join(", ")) ")" }
                         " — the event that decides it"

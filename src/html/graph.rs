@@ -43,6 +43,7 @@ fn edge_look(k: EdgeKind) -> (LineStyleKind, &'static str) {
     match k {
         EdgeKind::Regulates => (LineStyleKind::Normal, "black"),
         EdgeKind::Triggers | EdgeKind::Mentions => (LineStyleKind::Dotted, "black"),
+        EdgeKind::BreachOf => (LineStyleKind::Dashed, "purple"),
         EdgeKind::ExceptionOf => (LineStyleKind::Dashed, "darkgoldenrod"),
         EdgeKind::Overrides => (LineStyleKind::Normal, "blue"),
         EdgeKind::Conflicts(_) => (LineStyleKind::Dashed, "red"),
@@ -59,6 +60,7 @@ pub const LEGEND: &[(&str, &str)] = &[
     ("dotted", "is triggered by, or mentions, the action"),
     ("dashed gold", "is an exception to"),
     ("solid blue", "overrides"),
+    ("dashed purple", "is a consequence of a breach of"),
     (
         "blue boxes",
         "norms; red: red lines; yellow: exceptions; grey: actions",

@@ -11,21 +11,28 @@ use super::links::{norm_anchor, Links};
 use super::prose::markdown;
 use crate::model::*;
 
-/// Who overrides whom, computed once for the site.
+/// Who overrides whom, and which norms are consequences of a breach of
+/// which, computed once for the site.
 pub struct Overrides {
     /// For each norm, the norms that override it.
     by: Vec<Vec<NormId>>,
+    /// For each norm, the norms triggered by a breach of it.
+    consequences: Vec<Vec<NormId>>,
 }
 
 impl Overrides {
     pub fn new(p: &Program) -> Overrides {
         let mut by = vec![Vec::new(); p.norms.len()];
+        let mut consequences = vec![Vec::new(); p.norms.len()];
         for (i, n) in p.norms.iter().enumerate() {
             for o in &n.overrides {
                 by[o.index()].push(NormId(i as u32));
             }
+            if let Some(b) = n.trigger.as_ref().and_then(|t| t.breach) {
+                consequences[b.norm.index()].push(NormId(i as u32));
+            }
         }
-        Overrides { by }
+        Overrides { by, consequences }
     }
 }
 
@@ -94,6 +101,15 @@ pub fn card(p: &Program, id: NormId, links: &Links, over: &Overrides, page: &str
                 @if !n.overrides.is_empty() {
                     dt { "Overrides" }
                     dd { @for (k, o) in n.overrides.iter().enumerate() { @if k > 0 { ", " } (norm_link(p, links, page, *o)) } }
+                }
+                @if let Some(b) = n.trigger.as_ref().and_then(|t| t.breach) {
+                    dt { "On breach of" }
+                    dd { (norm_link(p, links, page, b.norm)) " (this norm is a consequence of its breach)" }
+                }
+                @if !over.consequences[id.index()].is_empty() {
+                    dt { "Consequences" }
+                    dd { "a breach triggers "
+                        @for (k, o) in over.consequences[id.index()].iter().enumerate() { @if k > 0 { ", " } (norm_link(p, links, page, *o)) } }
                 }
                 @if !over.by[id.index()].is_empty() {
                     dt { "Overridden by" }

@@ -13,7 +13,7 @@ use crate::driver::Session;
 use crate::eval::{ConditionTrace, ExceptionTrace, Explanation, InstanceTrace, ReportFindings};
 use crate::model::{EventId, Program, ReportDef};
 use crate::span::{SourceMap, Span};
-use crate::time::format_time;
+use crate::time::{format_interval, format_time};
 
 /// Past this many events with findings, a report's explanations are not
 /// inlined (each is a fresh judgement of the event): the findings are,
@@ -92,7 +92,7 @@ pub fn instance(sources: &SourceMap, i: &InstanceTrace) -> Markup {
                 } }
             }
             @if let Some(d) = &i.duty {
-                p { "Duty: deadline " (format_time(d.deadline)) ", " span.(format!("label {}", d.outcome.as_str())) { (d.outcome.as_str()) }
+                p { "Duty: deadline " (format_interval(d.deadline.0, d.deadline.1)) ", " span.(format!("label {}", d.outcome.as_str())) { (d.outcome.as_str()) }
                     @if let Some(f) = &d.fulfilled_by { ", performed by " code { (f) } } }
             }
         }
@@ -107,16 +107,29 @@ fn finding_line(p: &Program, r: &ReportDef, f: &crate::eval::Finding) -> Markup 
         @if let Some(t) = &n.title { " " (t) }
         " · severity " (f.severity.as_str())
         @if let Some(o) = f.other { " · with " code { (p.norm(o).qualified) } }
-        @if let Some(d) = f.deadline { " · deadline " (format_time(d)) }
+        @if let Some((lo, hi)) = f.deadline { " · deadline " (format_interval(lo, hi)) }
         @let b: Vec<String> = f.bindings(p, r).map(|(k, v)| format!("{k} = {v}")).collect();
         @if !b.is_empty() { " · " code { (b.join(", ")) } }
     }
 }
 
+/// The findings of a report grouped by their event, in event order.
+fn by_event(rf: &ReportFindings) -> Vec<(usize, Vec<&crate::eval::Finding>)> {
+    let mut groups: Vec<(usize, Vec<&crate::eval::Finding>)> = Vec::new();
+    let mut sorted: Vec<&crate::eval::Finding> = rf.findings.iter().collect();
+    sorted.sort_by_key(|f| f.event.index());
+    for f in sorted {
+        match groups.last_mut() {
+            Some((ei, list)) if *ei == f.event.index() => list.push(f),
+            _ => groups.push((f.event.index(), vec![f])),
+        }
+    }
+    groups
+}
+
 /// `norma eval --format html`: every report's findings, grouped by event.
 pub fn eval_page(s: &Session, results: &[ReportFindings]) -> String {
     let p = &s.program;
-    let mut explained = 0usize;
     let body = html! {
         h1 { "Findings" }
         @for rf in results {
@@ -125,24 +138,22 @@ pub fn eval_page(s: &Session, results: &[ReportFindings]) -> String {
                 h2 { "Report " code { (r.qualified) } @if let Some(t) = &r.title { " " (t) } }
                 p.note { "As of " (format_time(r.as_of)) "; " (rf.findings.len()) " findings on " (r.events.len()) " events." }
                 @if rf.findings.is_empty() { p { "No finding." } }
-                @for (ei, ev) in r.events.iter().enumerate() {
-                    @let here: Vec<&crate::eval::Finding> = rf.findings.iter().filter(|f| f.event.index() == ei).collect();
-                    @if !here.is_empty() {
-                        section.event id=(format!("{}-{}", r.name, ev.name)) {
-                            h3 { "Event " code { (ev.name) } " at " (format_time(ev.at)) }
-                            (code_of(&s.sources, ev.span))
-                            ul.findings { @for f in &here { li { (finding_line(p, r, f)) } } }
-                            @if explained < MAX_EXPLAINED_EVENTS {
-                                @let x = crate::eval::explain(p, rf.report, EventId(ei as u32));
-                                details {
-                                    summary { "Why: the explanation of " code { (ev.name) } }
-                                    @for i in &x.instances { (instance(&s.sources, i)) }
-                                }
-                            } @else {
-                                p.note { "Explanation: " code { "norma explain FILE --report " (r.name) " --event " (ev.name) } }
+                @for (k, (ei, here)) in by_event(rf).into_iter().enumerate() {
+                    @if let Some(ev) = r.events.get(ei) {
+                    section.event id=(format!("{}-{}", r.name, ev.name)) {
+                        h3 { "Event " code { (ev.name) } " at " (format_interval(ev.at, ev.at_hi)) }
+                        (code_of(&s.sources, ev.span))
+                        ul.findings { @for f in &here { li { (finding_line(p, r, f)) } } }
+                        @if k < MAX_EXPLAINED_EVENTS {
+                            @let x = crate::eval::explain(p, rf.report, EventId(ei as u32));
+                            details {
+                                summary { "Why: the explanation of " code { (ev.name) } }
+                                @for i in &x.instances { (instance(&s.sources, i)) }
                             }
-                            @let _ = { explained += 1; };
+                        } @else {
+                            p.note { "Explanation: " code { "norma explain FILE --report " (r.name) " --event " (ev.name) } }
                         }
+                    }
                     }
                 }
             }
