@@ -43,6 +43,9 @@ pub fn highlight(
             Tok::Ident(_) => "n",
             Tok::Str(_) => "s",
             Tok::Int(_) | Tok::Duration(_) | Tok::Time(_) => "l",
+            // A keyword spelt as a parameter or field name (`by:`,
+            // `x.by`) is a name there.
+            _ if KEYWORDS.contains(&word) && as_name(code, start, end) => "n",
             _ if KEYWORDS.contains(&word) => "k",
             _ => "p",
         };
@@ -58,6 +61,14 @@ pub fn highlight(
     }
     gap(&code[at..], &mut out);
     html! { pre.code { code { (PreEscaped(out)) } } }
+}
+
+/// Whether the word at `start..end` stands as a name: before a single
+/// `:` (a parameter or field) or after a `.` (a field access).
+fn as_name(code: &str, start: usize, end: usize) -> bool {
+    let after = code[end..].trim_start();
+    let before = code[..start].trim_end();
+    (after.starts_with(':') && !after.starts_with("::")) || before.ends_with('.')
 }
 
 /// Text between tokens: blanks and comments (the token stream drops them).
