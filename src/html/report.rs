@@ -168,7 +168,7 @@ pub fn explain_page(s: &Session, x: &Explanation) -> String {
     let r = p.report(x.report_id);
     let body = html! {
         h1 { "Why: event " code { (x.event) } " of " code { (x.report) } }
-        @if let Some(at) = x.at { p.note { "At " (format_time(at)) "." } }
+        @if let Some((lo, hi)) = x.at { p.note { "At " (format_interval(lo, hi)) "." } }
         @if let Some(span) = x.event_span { (code_of(&s.sources, span)) }
         h2 { "Findings" }
         @if x.findings.is_empty() { p { "No finding on this event." } }
