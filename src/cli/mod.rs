@@ -8,11 +8,13 @@
 mod check;
 mod compare;
 mod diff;
+mod doc;
 mod eval;
 mod fmt;
 mod graph;
 mod help;
 pub mod output;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -64,6 +66,26 @@ pub enum CheckFormat {
 pub enum Format {
     Human,
     Json,
+}
+
+/// The formats of the commands whose answer a person may read in a
+/// browser: `html` writes one self-contained page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Html,
+}
+
+impl ReportFormat {
+    /// The format of what is not the page: errors in the input and
+    /// failures are written for a person (on stderr) when HTML was asked.
+    fn plain(self) -> Format {
+        match self {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Human | ReportFormat::Html => Format::Human,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -158,7 +180,7 @@ pub enum Command {
         #[arg(long)]
         report: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
     },
     /// Check every `expect` of every report; ends with `N passed, N failed`.
     Test {
@@ -176,7 +198,7 @@ pub enum Command {
         #[arg(long)]
         event: String,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
     },
     /// Can both texts be followed at once? Every conflict between a norm
     /// in force for A alone and one in force for B alone, each with a
@@ -196,7 +218,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         witness_dir: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
@@ -217,10 +239,19 @@ pub enum Command {
         #[arg(long, value_name = "K", default_value_t = 4)]
         events: usize,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
+    },
+    /// Write a static site of the rule set: a page per module with its
+    /// prose, norms, exceptions and graph, an index and a search box.
+    Doc {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The folder to write the site to (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
     },
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
@@ -343,14 +374,21 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             inputs,
             report,
             format,
-        } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        } => match format {
+            ReportFormat::Html => report::eval(&inputs, report.as_deref(), out, err),
+            f => eval::eval(&inputs, report.as_deref(), f.plain(), out, err),
+        },
+        Command::Doc { inputs, out: dir } => doc::doc(&inputs, &dir, out, err),
         Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
         Command::Explain {
             inputs,
             report,
             event,
             format,
-        } => eval::explain(&inputs, &report, &event, format, out, err),
+        } => match format {
+            ReportFormat::Html => report::explain(&inputs, &report, &event, out, err),
+            f => eval::explain(&inputs, &report, &event, f.plain(), out, err),
+        },
         Command::Compare {
             a,
             b,
@@ -366,7 +404,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 include: &include,
                 events,
                 witness_dir: witness_dir.as_deref(),
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,
@@ -385,7 +424,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 new: &new,
                 include: &include,
                 events,
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,
