@@ -29,6 +29,17 @@ pub fn check_paths(paths: &[PathBuf], includes: &[PathBuf]) -> Result<Session, I
     Ok(finish(loaded, false))
 }
 
+/// Check the files and folders named by the user, recording every
+/// resolved name in `Program::refs` (`norma doc` links each name to its
+/// declaration).
+pub fn check_paths_with_refs(
+    paths: &[PathBuf],
+    includes: &[PathBuf],
+) -> Result<Session, IoFailure> {
+    let loaded = loader::load(paths, includes)?;
+    Ok(finish(loaded, true))
+}
+
 /// Check files and folders together with in-memory sources, all as
 /// entries (`norma compare` with a module path).
 pub fn check_paths_and_texts(

@@ -10,6 +10,7 @@ pub mod driver;
 pub mod eval;
 pub mod fmt;
 pub mod graph;
+pub mod html;
 pub mod lsp;
 pub mod model;
 pub mod resolve;

@@ -29,6 +29,8 @@ pub struct CompareArgs<'a> {
     pub events: usize,
     pub witness_dir: Option<&'a Path>,
     pub format: Format,
+    /// One HTML page instead of `format`'s text.
+    pub html: bool,
     pub color: ColorChoice,
 }
 
@@ -196,6 +198,23 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     let result = analysis::compare(&session.program, &ea, &eb, &opts, &replayer);
     let program = &session.program;
     let mut text = match args.format {
+        _ if args.html => {
+            let witnesses: Vec<_> = result
+                .conflicts
+                .iter()
+                .map(|c| super::report::witness_session(&c.witness, &replayer))
+                .collect();
+            let replay = match args.witness_dir {
+                Some(dir) => replay_command(Some(dir), &includes),
+                None => format!(
+                    "norma compare {} {} --witness-dir witnesses && {}",
+                    args.a,
+                    args.b,
+                    replay_command(Some(Path::new("witnesses")), &includes)
+                ),
+            };
+            crate::html::compare_page(&session, &result, &witnesses, &replay)
+        }
         Format::Json => format!("{}\n", analysis::render::comparison_json(program, &result)),
         Format::Human => analysis::render::comparison_human(
             &session.sources,
@@ -208,11 +227,8 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         if let Err(e) = write_witnesses(dir, &result) {
             return fail(args.format, out, err, FailureKind::Io, &e);
         }
-        if args.format == Format::Human && !result.conflicts.is_empty() {
-            let mut cmd = format!("norma test {}", dir.display());
-            for i in &includes {
-                cmd.push_str(&format!(" -I {}", i.display()));
-            }
+        if args.format == Format::Human && !args.html && !result.conflicts.is_empty() {
+            let cmd = replay_command(Some(dir), &includes);
             text.push_str(&format!(
                 "wrote {} witness{} to {}; replay them with:\n  {cmd}\n",
                 result.conflicts.len(),
@@ -232,6 +248,16 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         return 2;
     }
     u8::from(!result.conflicts.is_empty())
+}
+
+/// The command that replays the witnesses: `norma test DIR -I ...`
+/// (`DIR` the folder `--witness-dir` wrote them to).
+fn replay_command(dir: Option<&Path>, includes: &[PathBuf]) -> String {
+    let mut cmd = format!("norma test {}", dir.unwrap_or(Path::new(".")).display());
+    for i in includes {
+        cmd.push_str(&format!(" -I {}", i.display()));
+    }
+    cmd
 }
 
 /// `DIR/conflict_N.norma`, one per conflict, the folder made if needed.

@@ -21,6 +21,8 @@ pub struct DiffArgs<'a> {
     pub include: &'a [PathBuf],
     pub events: usize,
     pub format: Format,
+    /// One HTML page instead of `format`'s text.
+    pub html: bool,
     pub color: ColorChoice,
 }
 
@@ -122,6 +124,37 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
     };
     let result = diff::diff(&input(&loaded[0]), &input(&loaded[1]), &opts);
     let text = match args.format {
+        _ if args.html => {
+            let witnesses: Vec<Vec<_>> = result
+                .norms
+                .iter()
+                .map(|n| {
+                    n.witnesses
+                        .iter()
+                        .map(|w| {
+                            let side = match w.holds_under {
+                                crate::analysis::diff::Side::Old => &loaded[0],
+                                crate::analysis::diff::Side::New => &loaded[1],
+                            };
+                            super::report::witness_session(&w.witness, &side.replayer)
+                        })
+                        .collect()
+                })
+                .collect();
+            // Each norm's text in each version, found by its name.
+            let text_of = |l: &Loaded, name: &Option<String>| {
+                let name = name.as_deref()?;
+                let p = &l.session.program;
+                let n = p.norms.iter().find(|n| n.qualified == name)?;
+                Some(l.session.sources.text(n.span).to_string())
+            };
+            let texts: Vec<_> = result
+                .norms
+                .iter()
+                .map(|n| (text_of(&loaded[0], &n.old), text_of(&loaded[1], &n.new)))
+                .collect();
+            crate::html::diff_page(&result, &texts, &witnesses)
+        }
         Format::Json => format!("{}\n", crate::analysis::render::diff_json(&result)),
         Format::Human => crate::analysis::render::diff_human(&result),
     };

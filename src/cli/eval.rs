@@ -12,7 +12,7 @@ use crate::eval;
 use crate::model::{EventId, ReportId};
 
 /// The session, or the exit code after printing why there is none.
-fn checked(
+pub(super) fn checked(
     inputs: &Inputs,
     format: Format,
     out: &mut dyn Write,
@@ -35,12 +35,12 @@ fn checked(
 }
 
 /// A usage failure (an unknown report or event), as asked.
-fn usage(format: Format, message: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub(super) fn usage(format: Format, message: &str, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     output::failure(format.wanted(), FailureKind::Usage, message, out, err)
 }
 
 /// Reports declared in files named on the command line.
-fn entry_reports(s: &Session) -> Vec<ReportId> {
+pub(super) fn entry_reports(s: &Session) -> Vec<ReportId> {
     s.program
         .reports
         .iter()
@@ -55,7 +55,7 @@ fn entry_reports(s: &Session) -> Vec<ReportId> {
         .collect()
 }
 
-fn find_report(s: &Session, name: &str) -> Option<ReportId> {
+pub(super) fn find_report(s: &Session, name: &str) -> Option<ReportId> {
     entry_reports(s)
         .into_iter()
         .find(|r| s.program.report(*r).name == name || s.program.report(*r).qualified == name)
@@ -89,7 +89,9 @@ pub(super) fn eval(
         return write(out, text).map_or_else(|code| code, |()| 0);
     }
     let mut sink: Box<dyn eval::FindingsSink> = match eval_format {
-        EvalFormat::Human => Box::new(eval::FindingsHuman::new(
+        // HTML is written by `report.rs`; were it asked here, text for a
+        // person is its nearest.
+        EvalFormat::Human | EvalFormat::Html => Box::new(eval::FindingsHuman::new(
             &s.program,
             &s.sources,
             inputs.color.enabled(),

@@ -8,12 +8,14 @@
 mod check;
 mod compare;
 mod diff;
+mod doc;
 mod eval;
 mod fmt;
 mod graph;
 mod help;
 mod import;
 pub mod output;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -67,20 +69,42 @@ pub enum Format {
     Json,
 }
 
-/// Output of `eval`: also `stix`, the findings as a STIX 2.1 bundle.
+/// The formats of the commands whose answer a person may read in a
+/// browser: `html` writes one self-contained page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Html,
+}
+
+impl ReportFormat {
+    /// The format of what is not the page: errors in the input and
+    /// failures are written for a person (on stderr) when HTML was asked.
+    fn plain(self) -> Format {
+        match self {
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Human | ReportFormat::Html => Format::Human,
+        }
+    }
+}
+
+/// Output of `eval`: also `html` (one self-contained page) and `stix`
+/// (the findings as a STIX 2.1 bundle).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EvalFormat {
     Human,
     Json,
+    Html,
     Stix,
 }
 
 impl EvalFormat {
     /// The format of failures: a STIX bundle is asked for by a program,
-    /// so failures are JSON on stdout.
+    /// so its failures are JSON on stdout; HTML's are for a person.
     fn base(self) -> Format {
         match self {
-            EvalFormat::Human => Format::Human,
+            EvalFormat::Human | EvalFormat::Html => Format::Human,
             EvalFormat::Json | EvalFormat::Stix => Format::Json,
         }
     }
@@ -195,7 +219,8 @@ pub enum Command {
         /// Only the report with this name.
         #[arg(long)]
         report: Option<String>,
-        /// `stix`: the findings as a STIX 2.1 bundle of notes.
+        /// `html`: one self-contained page; `stix`: the findings as a
+        /// STIX 2.1 bundle of notes.
         #[arg(long, value_enum, default_value = "human")]
         format: EvalFormat,
     },
@@ -220,7 +245,7 @@ pub enum Command {
         #[arg(long)]
         event: String,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
     },
     /// Can both texts be followed at once? Every conflict between a norm
     /// in force for A alone and one in force for B alone, each with a
@@ -240,7 +265,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         witness_dir: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
@@ -261,10 +286,19 @@ pub enum Command {
         #[arg(long, value_name = "K", default_value_t = 4)]
         events: usize,
         #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        format: ReportFormat,
         /// Colour in human output.
         #[arg(long, value_enum, default_value = "auto")]
         color: ColorChoice,
+    },
+    /// Write a static site of the rule set: a page per module with its
+    /// prose, norms, exceptions and graph, an index and a search box.
+    Doc {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The folder to write the site to (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
     },
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
@@ -387,7 +421,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             inputs,
             report,
             format,
-        } => eval::eval(&inputs, report.as_deref(), format, out, err),
+        } => match format {
+            EvalFormat::Html => report::eval(&inputs, report.as_deref(), out, err),
+            f => eval::eval(&inputs, report.as_deref(), f, out, err),
+        },
         Command::Import {
             source:
                 ImportSource::Stix {
@@ -396,13 +433,17 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                     format,
                 },
         } => import::import_stix(&bundle, output.as_deref(), format, out, err),
+        Command::Doc { inputs, out: dir } => doc::doc(&inputs, &dir, out, err),
         Command::Test { inputs, format } => eval::test(&inputs, format, out, err),
         Command::Explain {
             inputs,
             report,
             event,
             format,
-        } => eval::explain(&inputs, &report, &event, format, out, err),
+        } => match format {
+            ReportFormat::Html => report::explain(&inputs, &report, &event, out, err),
+            f => eval::explain(&inputs, &report, &event, f.plain(), out, err),
+        },
         Command::Compare {
             a,
             b,
@@ -418,7 +459,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 include: &include,
                 events,
                 witness_dir: witness_dir.as_deref(),
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,
@@ -437,7 +479,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 new: &new,
                 include: &include,
                 events,
-                format,
+                format: format.plain(),
+                html: format == ReportFormat::Html,
                 color,
             },
             out,
