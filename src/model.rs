@@ -185,7 +185,17 @@ pub enum Value {
     /// An event of the report being judged.
     Event(EventId),
     Set(Arc<[Value]>),
+    /// A time or duration known only to lie in `[lo, hi]`, `lo < hi`
+    /// (§6): only evaluation makes these, from events' imprecise times.
+    Imprecise(Measure, i64, i64),
     Unknown,
+}
+
+/// What an imprecise value measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Measure {
+    Time,
+    Duration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -259,6 +269,16 @@ pub struct Required {
 pub struct Trigger {
     pub pattern: Pattern,
     pub when: Option<Expr>,
+    /// `on breach of NORM`: the trigger's event must also be one on which
+    /// NORM is breached, and the trigger's time is the breach's (§4).
+    pub breach: Option<BreachRef>,
+}
+
+/// The norm named after `on breach of`, and where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreachRef {
+    pub norm: NormId,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -325,7 +345,11 @@ pub struct EventDef {
     pub action: ActionId,
     /// One value per parameter of the action, in its order.
     pub args: Vec<Value>,
+    /// When it happened, or the earliest it may have (`at T1 .. T2`, `at ?`):
+    /// events are ordered by it.
     pub at: i64,
+    /// The latest it may have happened: `at` itself for an exact time.
+    pub at_hi: i64,
     pub doc: Option<String>,
     pub span: Span,
     pub name_span: Span,
@@ -402,6 +426,8 @@ pub enum Expectation {
         kind: FindingKind,
         norm: NormId,
         event: Option<EventId>,
+        /// `by NAME`: the exception, permit or duty that excused it.
+        by: Option<ExceptionTarget>,
         span: Span,
     },
 }
@@ -420,6 +446,11 @@ pub struct ReportDef {
     /// In declaration order; `EventId` indexes this vector.
     pub events: Vec<EventDef>,
     pub expectations: Vec<Expectation>,
+    /// `unrecorded REQUIRED;`: events like these may have happened unlisted
+    /// (§6). Their arguments are constants (`?` where anything goes).
+    pub unrecorded: Vec<Required>,
+    /// Does some event have an imprecise time (`at ?`, `at T1 .. T2`)?
+    pub imprecise: bool,
     /// Every norm and red line in force (§1): declared in the report's
     /// module or in a module reachable from it through `use`.
     pub in_force: Vec<NormId>,
@@ -584,6 +615,14 @@ impl Program {
                     .map(|i| self.show_value_ref(i, report))
                     .collect::<Vec<_>>()
                     .join(", ")
+            )),
+            Value::Imprecise(Measure::Time, lo, hi) => {
+                Cow::Owned(crate::time::format_interval(*lo, *hi))
+            }
+            Value::Imprecise(Measure::Duration, lo, hi) => Cow::Owned(format!(
+                "{} .. {}",
+                crate::time::format_duration(*lo),
+                crate::time::format_duration(*hi)
             )),
             Value::Unknown => Cow::Borrowed("?"),
         }

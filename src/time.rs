@@ -175,6 +175,25 @@ pub fn format_time(secs: i64) -> String {
     )
 }
 
+/// The earliest end of a time written `?` (§6): before any time a report
+/// can write. Shifted by a duration it stays before every such time.
+pub const PAST: i64 = i64::MIN;
+
+/// Earlier than this, a bound came from [`PAST`]: no written time (year 0
+/// at the earliest) is before it.
+const WRITABLE: i64 = -62_167_219_200 - 1_000 * 366 * 86_400;
+
+/// A time that may be imprecise, as a report writes it: `T`, `T1 .. T2`,
+/// `?` (no known bound), or `? .. T2`.
+pub fn format_interval(lo: i64, hi: i64) -> String {
+    let past = lo < WRITABLE;
+    match (past, lo == hi) {
+        (true, _) => format!("? .. {}", format_time(hi)),
+        (false, true) => format_time(lo),
+        (false, false) => format!("{} .. {}", format_time(lo), format_time(hi)),
+    }
+}
+
 /// Format seconds as the largest exact unit (`72h`, `2w`, `90m`).
 pub fn format_duration(secs: i64) -> String {
     for (unit, scale) in [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60)] {

@@ -25,9 +25,9 @@
 use std::collections::HashMap;
 
 use crate::model::{
-    ActionDef, ActionId, EntityDef, EntityId, EnumDef, EnumId, ExceptionDef, ExceptionId,
-    ExceptionTarget, Expr, ExprKind, FieldDef, ModuleDef, ModuleId, NormDef, NormId, Pattern,
-    Program, RecordDef, RecordId, ReportId, Required, Timing, Trigger, Ty, Value, VarDef,
+    ActionDef, ActionId, BreachRef, EntityDef, EntityId, EnumDef, EnumId, ExceptionDef,
+    ExceptionId, ExceptionTarget, Expr, ExprKind, FieldDef, ModuleDef, ModuleId, NormDef, NormId,
+    Pattern, Program, RecordDef, RecordId, ReportId, Required, Timing, Trigger, Ty, Value, VarDef,
 };
 
 /// Marks an entity a scenario must not use (see the module's comment).
@@ -195,6 +195,10 @@ impl Map {
             trigger: n.trigger.as_ref().map(|t| Trigger {
                 pattern: self.pattern(&t.pattern),
                 when: t.when.as_ref().map(|e| self.expr(e)),
+                breach: t.breach.map(|b| BreachRef {
+                    norm: self.norm(b.norm),
+                    span: b.span,
+                }),
             }),
             matched: n.matched.as_ref().map(|p| self.pattern(p)),
             required: n.required.as_ref().map(|r| self.required(r)),

@@ -356,7 +356,7 @@ impl<'p> Scenario<'p> {
                     .map(|i| self.literal(i))
                     .collect::<Option<Vec<_>>>()?,
             )),
-            Value::Event(_) | Value::Unknown => return None,
+            Value::Event(_) | Value::Imprecise(..) | Value::Unknown => return None,
         })
     }
 

@@ -13,6 +13,8 @@
 //! - event-valued record fields, and actions whose parameters a witness
 //!   could not write (a set-valued parameter).
 //! - a tree of more than [`MAX_EXCEPTIONS`] exceptions on one norm.
+//! - `on breach of NORM` triggers: a breach is a finding of another norm,
+//!   judged at an earlier time; the engine does not encode that chain yet.
 
 use std::collections::HashSet;
 
@@ -176,6 +178,12 @@ fn ty_writable(program: &Program, ty: &Ty, seen: &mut HashSet<RecordId>) -> bool
 /// Why a norm (with its exceptions) is outside the encoding, if it is.
 pub(crate) fn unsupported(program: &Program, norm: NormId) -> Option<String> {
     let def = program.norm(norm);
+    if let Some(b) = def.trigger.as_ref().and_then(|t| t.breach) {
+        return Some(format!(
+            "is triggered by a breach of `{}`, which the analysis does not encode yet",
+            program.norm(b.norm).name
+        ));
+    }
     if exception_tree(program, def).len() > MAX_EXCEPTIONS {
         return Some(format!(
             "has more than {MAX_EXCEPTIONS} exceptions (with their own exceptions)"

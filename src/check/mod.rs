@@ -17,6 +17,7 @@
 //! could not be known, so later phases see ids they can trust; a program
 //! with errors is never evaluated.
 
+mod breach;
 mod calls;
 mod decls;
 mod exceptions;
@@ -151,6 +152,7 @@ pub fn check(
     c.resolve_ladder();
     c.check_consts_and_entities();
     c.check_norms();
+    c.check_breaches();
     c.check_exceptions();
     c.check_reports();
     c.lint_unused_vars();

@@ -17,6 +17,8 @@ pub(super) struct Body<'a> {
     pub(super) severity: Option<&'a ast::Ident>,
     pub(super) response: Option<&'a ast::Path>,
     pub(super) trigger: Option<(&'a Option<ast::Ident>, &'a ast::Call, Option<&'a ast::Expr>)>,
+    /// `on breach of NORM`: the breached norm as written.
+    pub(super) breach: Option<&'a ast::Path>,
     pub(super) deontic: Option<DeonticClause<'a>>,
 }
 
@@ -69,6 +71,7 @@ impl Checker<'_> {
                 ast::Clause::Severity(s) if !is_exception => body.severity = Some(s),
                 ast::Clause::Response(r) if !is_exception => body.response = Some(r),
                 ast::Clause::On {
+                    breach,
                     binder,
                     pattern,
                     span,
@@ -83,6 +86,7 @@ impl Checker<'_> {
                         self.diags.push(misplaced(*span, "the trigger `on` must come before the `forbid`, `permit` or `oblige` clause", ORDER_NOTE));
                     } else {
                         body.trigger = Some((binder, pattern, None));
+                        body.breach = breach.as_ref();
                     }
                     anchor = Anchor::Trigger;
                 }
@@ -258,9 +262,10 @@ impl Checker<'_> {
         }
 
         let mut vars: Vec<VarDef> = Vec::new();
-        let trigger_pattern = body
-            .trigger
-            .and_then(|(binder, call, _)| self.check_pattern(binder, call, &mut vars));
+        let (mut trigger_constants, mut matched_constants) = (Vec::new(), Vec::new());
+        let trigger_pattern = body.trigger.and_then(|(binder, call, _)| {
+            self.check_pattern(binder, call, &mut vars, &mut trigger_constants)
+        });
         let mut modality = ast::Modality::Forbid;
         let mut matched = None;
         let mut required = None;
@@ -307,21 +312,45 @@ impl Checker<'_> {
                         );
                     }
                 } else {
-                    matched = self.check_pattern(dc.binder, dc.action, &mut vars);
+                    matched =
+                        self.check_pattern(dc.binder, dc.action, &mut vars, &mut matched_constants);
                 }
             }
         }
-        // Expressions see the whole frame.
+        // Expressions see the whole frame, but for the variables that
+        // constant arguments are bound to: no name reaches them, and they
+        // count as used.
+        let constant_vars: Vec<VarId> = trigger_constants
+            .iter()
+            .chain(&matched_constants)
+            .map(|c| c.0)
+            .collect();
         self.env.frame = vars
             .iter()
-            .map(|v| (v.name.clone(), v.ty.clone(), v.span))
+            .enumerate()
+            .map(|(k, v)| {
+                let hidden = constant_vars.contains(&VarId(k as u32));
+                let name = if hidden {
+                    String::new()
+                } else {
+                    v.name.clone()
+                };
+                (name, v.ty.clone(), v.span)
+            })
             .collect();
-        self.env.used = vec![false; vars.len()];
+        self.env.used = (0..vars.len())
+            .map(|k| constant_vars.contains(&VarId(k as u32)))
+            .collect();
+        let breach = body.breach.and_then(|p| self.breached_norm(p));
         let trigger = match (trigger_pattern, body.trigger) {
-            (Some(pattern), Some((_, _, w))) => Some(Trigger {
-                pattern,
-                when: w.map(|w| self.check_cond(w, "when")),
-            }),
+            (Some(pattern), Some((_, _, w))) => {
+                let when = w.map(|w| self.check_cond(w, "when"));
+                Some(Trigger {
+                    pattern,
+                    when: Self::with_constants(&trigger_constants, &vars, when),
+                    breach,
+                })
+            }
             (None, Some((_, _, Some(w)))) => {
                 // Still check the condition for errors in it.
                 self.check_cond(w, "when");
@@ -353,6 +382,9 @@ impl Checker<'_> {
             }
             when = dc.when.map(|w| self.check_cond(w, "when"));
             unless = dc.unless.map(|u| self.check_cond(u, "unless"));
+        }
+        if matched.is_some() {
+            when = Self::with_constants(&matched_constants, &vars, when);
         }
         let mut overrides = Vec::new();
         for p in &n.overrides {
@@ -391,12 +423,15 @@ impl Checker<'_> {
         }
     }
 
-    /// A binding pattern: names or `_` only; each name becomes a variable.
+    /// A binding pattern: each name becomes a variable, `_` matches
+    /// anything, and a constant is pushed on `constants` (bound to a
+    /// variable no expression can name: see `breach.rs`).
     fn check_pattern(
         &mut self,
         binder: &Option<ast::Ident>,
         call: &ast::Call,
         vars: &mut Vec<VarDef>,
+        constants: &mut Vec<super::breach::PatternConstant>,
     ) -> Option<Pattern> {
         let Some(action) = self.resolve_action(&call.callee) else {
             Self::bind_without_action(binder, call, vars);
@@ -460,16 +495,39 @@ impl Checker<'_> {
                 continue;
             }
             seen.push(i);
+            let ty = self.prog.actions[action.index()].params[i].ty.clone();
+            if self.is_pattern_constant(&arg.value, &ty) {
+                let value = self.constant(&arg.value, &ty);
+                let span = arg.value.span;
+                let spelled = self
+                    .sources
+                    .get(span.file)
+                    .text
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or("")
+                    .to_string();
+                vars.push(VarDef {
+                    name: spelled,
+                    ty,
+                    span,
+                });
+                let v = VarId(vars.len() as u32 - 1);
+                bindings.push((i, v));
+                if value != Value::Unknown {
+                    constants.push((v, value, span));
+                }
+                continue;
+            }
             let Some(var) = arg.value.as_ident() else {
                 self.diags.push(
                     Diagnostic::new(
                         Code::E0103,
                         arg.value.span,
-                        "I was expecting a variable name or `_` in this pattern",
+                        "I was expecting a variable name, `_` or a constant in this pattern",
                     )
-                    .with_label_here("patterns never compare")
+                    .with_label_here("patterns never compute")
                     .with_note(format!(
-                        "bind a name, e.g. `{}: v`, and put the constraint in `when`",
+                        "bind a name, e.g. `{}: v`, and put the condition in `when`",
                         pname.name
                     )),
                 );
@@ -478,7 +536,6 @@ impl Checker<'_> {
             if var.name == "_" {
                 continue;
             }
-            let ty = self.prog.actions[action.index()].params[i].ty.clone();
             let v = bind(self, var, ty, vars);
             bindings.push((i, v));
         }

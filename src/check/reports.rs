@@ -17,11 +17,17 @@ use crate::syntax::{ast, events};
 /// [`Checker::check_reports`]).
 const BLOCK: usize = 8192;
 
-/// A checked event, and where its time is written.
+/// A checked event, and where its time (its latest end) is written.
 struct ReadEvent {
     def: EventDef,
     at_span: Span,
+    /// Where a `?` in its time is written (`at ?`, or an end that is `?`).
+    unknown_span: Option<Span>,
 }
+
+/// The latest end of an event time whose end is `?`: the report's `as_of`,
+/// put in place once the whole report is read.
+const AS_OF: i64 = i64::MAX;
 
 /// What [`Checker::simple_event`] keeps from one event to the next: the
 /// values already checked, by action, parameter and spelling, and a
@@ -192,17 +198,39 @@ impl<'a> Checker<'a> {
                         }
                         _ => continue,
                     };
+                    if let (Some(span), None) = (read.unknown_span, as_of) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::E0503,
+                                span,
+                                format!(
+                                    "event `{}` happened at an unknown time, but the report does not say when its knowledge stops",
+                                    read.def.name
+                                ),
+                            )
+                            .with_label_here("an unknown time is some time up to `as_of`")
+                            .with_label(r.name.span, "this report has no `as_of`")
+                            .with_note("state it, e.g. `as_of 2018-03-01`, or give the time as an interval `at 2017-06-01 .. 2017-06-30`"),
+                        );
+                    }
                     if let Some((t, as_of_span)) = as_of {
-                        if read.def.at > t {
-                            let at = read.def.at;
+                        if read.def.at_hi > t && read.def.at_hi != AS_OF {
+                            let at = read.def.at_hi;
                             self.diags.push(
                                 Diagnostic::new(
                                     Code::E0501,
                                     read.at_span,
-                                    format!(
-                                        "event `{}` happens after the report's `as_of`",
-                                        read.def.name
-                                    ),
+                                    if read.def.at == read.def.at_hi {
+                                        format!(
+                                            "event `{}` happens after the report's `as_of`",
+                                            read.def.name
+                                        )
+                                    } else {
+                                        format!(
+                                            "event `{}` may have happened after the report's `as_of`",
+                                            read.def.name
+                                        )
+                                    },
                                 )
                                 .with_label_here(format!("at {}", crate::time::format_time(at)))
                                 .with_label(
@@ -219,9 +247,31 @@ impl<'a> Checker<'a> {
                     event_defs.push(read.def);
                 }
             }
-            let as_of = as_of
-                .map(|a| a.0)
-                .unwrap_or_else(|| event_defs.iter().map(|e| e.at).max().unwrap_or(0));
+            let as_of = as_of.map(|a| a.0).unwrap_or_else(|| {
+                event_defs
+                    .iter()
+                    .map(|e| e.at_hi)
+                    .filter(|&t| t != AS_OF)
+                    .max()
+                    .unwrap_or(0)
+            });
+            let mut imprecise = false;
+            for ev in &mut event_defs {
+                if ev.at_hi == AS_OF {
+                    // Never before its own start: an E0503 report has
+                    // no `as_of` to end it, and is not judged anyway.
+                    ev.at_hi = as_of.max(ev.at);
+                }
+                imprecise |= ev.at_hi != ev.at;
+            }
+            let mut unrecorded = Vec::new();
+            for clause in &r.clauses {
+                if let ast::ReportClause::Unrecorded(call, _) = clause {
+                    if let Some(req) = self.check_required(call) {
+                        unrecorded.push(req);
+                    }
+                }
+            }
             let in_force = self.norms_in_force(d.module);
             let mut names: FxHashMap<&str, EventId> = FxHashMap::default();
             let mut expectations = Vec::new();
@@ -250,6 +300,8 @@ impl<'a> Checker<'a> {
                 entities: entities.iter().map(|(_, id)| *id).collect(),
                 events: event_defs,
                 expectations,
+                unrecorded,
+                imprecise,
                 in_force,
                 ladder: self.module_ladders.get(d.module).copied().flatten(),
                 span: r.span,
@@ -258,20 +310,57 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// An event written in full: its arguments and time checked.
+    /// An event written in full: its arguments and time checked. An
+    /// imprecise time (`at ?`, `at T1 .. T2`, §6) is an interval; an end
+    /// that is `?` stands for the report's `as_of` (filled in once it is
+    /// known: [`AS_OF`]), a start that is `?` for the remote past.
     fn event(&mut self, ev: ast::EventDecl, action: Option<ActionId>) -> ReadEvent {
         let args = action.map(|a| self.event_args(&ev, a)).unwrap_or_default();
-        let at = match self.constant(&ev.at, &Ty::Time) {
-            Value::Time(t) => t,
-            _ => 0,
+        let unknown = |e: &ast::Expr| matches!(e.kind, ast::ExprKind::Lit(ast::Lit::Unknown));
+        let time = |this: &mut Self, e: &ast::Expr, if_unknown: i64| {
+            if unknown(e) {
+                return if_unknown;
+            }
+            match this.constant(e, &Ty::Time) {
+                Value::Time(t) => t,
+                _ => 0,
+            }
+        };
+        let at = time(self, &ev.at, crate::time::PAST);
+        let mut at_hi = match &ev.at_end {
+            Some(end) => time(self, end, AS_OF),
+            None if unknown(&ev.at) => AS_OF,
+            None => at,
+        };
+        if let Some(end) = &ev.at_end {
+            if at_hi < at {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0104,
+                        end.span,
+                        format!("the time of event `{}` ends before it starts", ev.name.name),
+                    )
+                    .with_label_here("ends here")
+                    .with_label(ev.at.span, "later than the end")
+                    .with_note("an imprecise time is `at EARLIEST .. LATEST`: swap the two ends"),
+                );
+                at_hi = at;
+            }
+        }
+        let unknown_span = if unknown(&ev.at) {
+            Some(ev.at.span)
+        } else {
+            ev.at_end.as_ref().filter(|e| unknown(e)).map(|e| e.span)
         };
         ReadEvent {
-            at_span: ev.at.span,
+            at_span: ev.at_end.as_ref().map_or(ev.at.span, |e| e.span),
+            unknown_span,
             def: EventDef {
                 name: ev.name.name,
                 action: action.unwrap_or(ActionId(u32::MAX)),
                 args,
                 at,
+                at_hi,
                 doc: ev.doc,
                 span: ev.span,
                 name_span: ev.name.span,
@@ -453,15 +542,16 @@ impl<'a> Checker<'a> {
         events: &FxHashMap<&str, EventId>,
         in_force: &[NormId],
     ) -> Option<Expectation> {
-        let (negated, kind, norm, event, span) = match x {
+        let (negated, kind, norm, event, by, span) = match x {
             ast::Expectation::Clean(span) => return Some(Expectation::Clean { span: *span }),
             ast::Expectation::Outcome {
                 negated,
                 kind,
                 norm,
                 event,
+                by,
                 span,
-            } => (*negated, kind, norm, event, *span),
+            } => (*negated, kind, norm, event, by, *span),
         };
         let mut ok = true;
         let kind_v = FindingKind::parse(&kind.name);
@@ -581,6 +671,14 @@ impl<'a> Checker<'a> {
                 }
             },
         };
+        let by = match by {
+            None => None,
+            Some(p) => {
+                let excuser = self.expected_excuser(p, kind_v);
+                ok &= excuser.is_some();
+                excuser
+            }
+        };
         if !ok {
             return None;
         }
@@ -589,8 +687,69 @@ impl<'a> Checker<'a> {
             kind: kind_v?,
             norm: norm_id?,
             event: event_id,
+            by,
             span,
         })
+    }
+
+    /// The `by NAME` of an expectation: an exception, or a permit or duty
+    /// (a norm), and only after `excused` (E0502 otherwise).
+    fn expected_excuser(
+        &mut self,
+        p: &ast::Path,
+        kind: Option<FindingKind>,
+    ) -> Option<ExceptionTarget> {
+        if kind.is_some_and(|k| k != FindingKind::Excused) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0502,
+                    p.span,
+                    "only an `excused` finding names what excused it",
+                )
+                .with_label_here("`by` needs `expect excused`")
+                .with_note("write `expect excused NORM at EVENT by NAME;`, or leave out `by NAME`"),
+            );
+            return None;
+        }
+        match self.scopes.lookup_path(self.env.module, p) {
+            Ok(id) => {
+                let d = self.scopes.decl(id).clone();
+                self.refer(p.span, d.name_span);
+                match d.kind {
+                    DeclKind::Norm | DeclKind::Redline => {
+                        Some(ExceptionTarget::Norm(NormId(d.index)))
+                    }
+                    DeclKind::Exception => Some(ExceptionTarget::Exception(ExceptionId(d.index))),
+                    kind => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::E0502,
+                                p.span,
+                                format!(
+                                    "`{}` is {}: only an exception, a permit or a duty excuses",
+                                    p.to_text(),
+                                    kind.describe()
+                                ),
+                            )
+                            .with_label_here("cannot excuse")
+                            .with_label(d.name_span, "declared here"),
+                        );
+                        None
+                    }
+                }
+            }
+            Err(err) => {
+                let mut d =
+                    self.scopes
+                        .lookup_diag(self.env.module, p, err, "an exception or norm", |k| {
+                            matches!(k, DeclKind::Norm | DeclKind::Redline | DeclKind::Exception)
+                        });
+                // In an `expect` line, as for its norm and event.
+                d.code = Code::E0502;
+                self.diags.push(d);
+                None
+            }
+        }
     }
 }
 
@@ -660,11 +819,13 @@ fn read_event(
     let (nl, nr) = (ev.name.0 as usize, ev.name.1 as usize);
     Some(ReadEvent {
         at_span: Span::new(file, at_l, at_r),
+        unknown_span: None,
         def: EventDef {
             name: text.get(nl..nr)?.to_string(),
             action,
             args,
             at,
+            at_hi: at,
             doc: None,
             span: ev.span,
             name_span: Span::new(file, nl, nr),

@@ -43,8 +43,10 @@ pub enum Code {
     E0402,
     E0403,
     E0404,
+    E0405,
     E0501,
     E0502,
+    E0503,
     W0001,
     W0002,
     W0003,
@@ -56,7 +58,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 31] = [
         Code::E0101,
         Code::E0102,
         Code::E0103,
@@ -76,8 +78,10 @@ impl Code {
         Code::E0402,
         Code::E0403,
         Code::E0404,
+        Code::E0405,
         Code::E0501,
         Code::E0502,
+        Code::E0503,
         Code::W0001,
         Code::W0002,
         Code::W0003,
@@ -109,8 +113,10 @@ impl Code {
             Code::E0402 => "E0402",
             Code::E0403 => "E0403",
             Code::E0404 => "E0404",
+            Code::E0405 => "E0405",
             Code::E0501 => "E0501",
             Code::E0502 => "E0502",
+            Code::E0503 => "E0503",
             Code::W0001 => "W0001",
             Code::W0002 => "W0002",
             Code::W0003 => "W0003",
@@ -149,13 +155,15 @@ impl Code {
             Code::E0305 => "operator not defined for these types",
             Code::E0306 => "condition is not Bool",
             Code::E0401 => "exception or override target is not a norm",
-            Code::E0402 => "cycle among exceptions or overrides",
+            Code::E0402 => "cycle among exceptions, overrides or breach-of references",
             Code::E0403 => "oblige without a trigger or without within",
             Code::E0404 => {
                 "red line without severity or response, or responses from different enums"
             }
+            Code::E0405 => "breach of a permit or an exception, or of another action",
             Code::E0501 => "event after as_of",
             Code::E0502 => "unknown norm, event or outcome in expect",
+            Code::E0503 => "event at an unknown time in a report without as_of",
             Code::W0001 => "unused variable",
             Code::W0002 => "unused import",
             Code::W0003 => "norm without source",

@@ -18,11 +18,14 @@
 //!   act is moved, one second either side of every instant where a
 //!   comparison reading its time (or a window anchored on it, or a
 //!   trigger of the forbid or of a permit at or before it) changes: the
-//!   value of `v(h_τ)` is constant between those instants.
+//!   value of `v(h_τ)` is constant between those instants. With an
+//!   imprecise start or deadline, τ runs over the instants certainly in
+//!   the window (latest start to earliest deadline), and the listed
+//!   events are those that certainly fulfil the duty in it.
 
 use crate::model::{EventId, FindingKind, NormId, Value};
 
-use super::expr::{Env, Hypothetical, HYPOTHETICAL};
+use super::expr::{Env, Hypothetical, Interval, HYPOTHETICAL};
 use super::judge::{bind, overrides, DutyLink, PermitCache};
 use super::truth::Truth;
 
@@ -32,10 +35,16 @@ pub(crate) struct Duty {
     pub norm: NormId,
     pub trigger: EventId,
     pub frame: Vec<Value>,
+    /// The trigger instance's own part of `when`: its breach (§4), T for
+    /// an ordinary trigger.
+    pub gate: Truth,
     /// `w ∧ ¬unless`: `when` of the trigger, `unless` of the clause.
     pub applies: Truth,
     pub defeated: Truth,
-    pub deadline: i64,
+    /// When the window opens: the trigger's time, or the breach's (§4).
+    pub start: Interval,
+    /// `start + within`.
+    pub deadline: Interval,
     /// The status of the table of §7.1 (with `late`/`missed` made
     /// `possible` where the duty itself is uncertain).
     pub status: FindingKind,
@@ -76,57 +85,27 @@ impl Env<'_> {
             };
             for &t in self.index.of_action(trigger.pattern.action) {
                 let Some(tv) = self.event(t) else { continue };
+                // The window opens at the trigger, or at the breach it
+                // answers (§4).
+                let (gate, start) = match trigger.breach {
+                    None => (Truth::True, tv.time()),
+                    Some(b) => match self.breach(b.norm, t) {
+                        Some(v) => (v.truth, v.at),
+                        None => continue,
+                    },
+                };
                 let mut frame = vec![Value::Unknown; def.vars.len()];
                 bind(&mut frame, &trigger.pattern, tv);
-                let (when, unless) = self.norm_conditions(def, &frame);
+                let (when, unless) = self.norm_conditions(def, &frame, gate);
                 let applies = when.and(unless.not());
                 if applies.is_false() {
                     continue;
                 }
                 let defeated = self.defeated(o, &frame);
-                let deadline = tv.at.saturating_add(within);
+                let deadline = start.plus(within);
                 let wanted = self.required_values(req, &frame);
-                let mut performers = Vec::new();
-                let mut by = None;
-                let mut maybe = false;
-                for &e in self.index.between(req.action, tv.at, deadline) {
-                    let m = self
-                        .event(e)
-                        .map_or(Truth::Unknown, |ev| Env::matches(&wanted, ev.args));
-                    if m.is_false() {
-                        continue;
-                    }
-                    performers.push((e, m));
-                    if m.is_true() {
-                        by = Some(e);
-                        break;
-                    }
-                    maybe = true;
-                }
-                let mut status = if by.is_some() {
-                    FindingKind::Fulfilled
-                } else if maybe {
-                    FindingKind::Possible
-                } else {
-                    let late = self
-                        .index
-                        .between(req.action, deadline.saturating_add(1), self.report.as_of)
-                        .iter()
-                        .copied()
-                        .find(|&e| {
-                            self.event(e)
-                                .is_some_and(|ev| Env::matches(&wanted, ev.args).is_true())
-                        });
-                    if let Some(e) = late {
-                        by = Some(e);
-                        performers.push((e, Truth::True));
-                        FindingKind::Late
-                    } else if self.report.as_of > deadline {
-                        FindingKind::Missed
-                    } else {
-                        FindingKind::Pending
-                    }
-                };
+                let (mut status, by, performers) =
+                    self.duty_status(req.action, &wanted, start, deadline);
                 let uncertain = applies == Truth::Unknown || defeated == Truth::Unknown;
                 if uncertain && matches!(status, FindingKind::Late | FindingKind::Missed) {
                     status = FindingKind::Possible;
@@ -135,8 +114,10 @@ impl Env<'_> {
                     norm: o,
                     trigger: t,
                     frame,
+                    gate,
                     applies,
                     defeated,
+                    start,
                     deadline,
                     status,
                     by,
@@ -148,6 +129,89 @@ impl Env<'_> {
             }
         }
         out
+    }
+
+    /// The table of §7.1 for one duty: its status, the event that
+    /// fulfilled it (in time or late), and the events that do (T) or may
+    /// (U) perform it. Every window test is three-valued where a time is
+    /// imprecise (§6); an `unrecorded` clause that could cover the
+    /// required action makes a `missed` or `late` duty `possible`.
+    fn duty_status(
+        &self,
+        action: crate::model::ActionId,
+        wanted: &[(usize, Value)],
+        start: Interval,
+        deadline: Interval,
+    ) -> (FindingKind, Option<EventId>, Vec<(EventId, Truth)>) {
+        let exact = !self.report.imprecise && start.is_exact();
+        let candidates = if exact {
+            self.index.between(action, start.0, deadline.1)
+        } else {
+            self.index.of_action(action)
+        };
+        let mut performers = Vec::new();
+        let mut maybe = false;
+        for &e in candidates {
+            let Some(ev) = self.event(e) else { continue };
+            let m = Env::matches(wanted, ev.args);
+            let c = m.and(start.le(ev.time())).and(ev.time().le(deadline));
+            if c.is_false() {
+                continue;
+            }
+            performers.push((e, c));
+            if c.is_true() {
+                return (FindingKind::Fulfilled, Some(e), performers);
+            }
+            maybe = true;
+        }
+        if maybe {
+            return (FindingKind::Possible, None, performers);
+        }
+        let as_of = Interval::exact(self.report.as_of);
+        let late_candidates = if exact {
+            self.index
+                .between(action, deadline.1.saturating_add(1), self.report.as_of)
+        } else {
+            self.index.of_action(action)
+        };
+        // The `late` row: an event certainly after the deadline that
+        // certainly performs the duty; one that only may (an argument or
+        // a time unknown) leaves it open between `late` and `missed`:
+        // `possible` (a reading of ours, so that knowing less never turns
+        // `late` into `missed`).
+        let mut late = None;
+        let mut maybe_late = false;
+        for &e in late_candidates {
+            let Some(ev) = self.event(e) else { continue };
+            let c = Env::matches(wanted, ev.args)
+                .and(deadline.lt(ev.time()))
+                .and(ev.time().le(as_of));
+            if c.is_true() {
+                late = Some(e);
+                break;
+            }
+            maybe_late |= c == Truth::Unknown;
+        }
+        let unrecorded = self.unrecorded_covers(action, wanted);
+        if let Some(e) = late {
+            performers.push((e, Truth::True));
+            let status = if unrecorded {
+                FindingKind::Possible
+            } else {
+                FindingKind::Late
+            };
+            return (status, Some(e), performers);
+        }
+        if maybe_late {
+            return (FindingKind::Possible, None, performers);
+        }
+        let status = match deadline.lt(as_of) {
+            Truth::True if unrecorded => FindingKind::Possible,
+            Truth::True => FindingKind::Missed,
+            Truth::Unknown => FindingKind::Possible,
+            Truth::False => FindingKind::Pending,
+        };
+        (status, None, performers)
     }
 
     /// The required action of `duty` as a hypothetical event at `at`.
@@ -181,25 +245,34 @@ impl Env<'_> {
     }
 
     /// §7.1: `O` and `f` conflict for this duty when its act, done at any
-    /// instant of the window, is a violation of `f`, and no listed event
-    /// that fulfils it in the window escapes `f`.
-    fn conflicts_over_window(&self, duty: &Duty, f: NormId, start: i64) -> bool {
-        let Some(base) = self.hypothetical(duty, start) else {
+    /// instant certainly in the window, is a violation of `f`, and no
+    /// listed event that fulfils it in the window escapes `f`.
+    fn conflicts_over_window(&self, duty: &Duty, f: NormId) -> bool {
+        let (lo, hi) = (duty.start.1, duty.deadline.0);
+        let Some(base) = self.hypothetical(duty, lo) else {
             return false;
         };
         let def = self.program.norm(duty.norm);
         if let Some(req) = &def.required {
             let wanted = self.required_values(req, &duty.frame);
-            for &e in self.index.between(req.action, start, duty.deadline) {
-                let fulfils = self
-                    .event(e)
-                    .is_some_and(|ev| Env::matches(&wanted, ev.args).is_true());
+            let candidates = if self.report.imprecise {
+                self.index.of_action(req.action)
+            } else {
+                self.index
+                    .between(req.action, duty.start.0, duty.deadline.1)
+            };
+            for &e in candidates {
+                let fulfils = self.event(e).is_some_and(|ev| {
+                    Env::matches(&wanted, ev.args)
+                        .and(duty.start.le(ev.time()))
+                        .and(ev.time().le(duty.deadline))
+                        .is_true()
+                });
                 if fulfils && !self.violated(f, e) {
                     return false;
                 }
             }
         }
-        let (lo, hi) = (start, duty.deadline);
         let mut todo = vec![lo, hi];
         // The instances of triggered norms on the act change where a
         // trigger event enters the past of the act.
@@ -207,9 +280,20 @@ impl Env<'_> {
             .chain(self.index.permits_on(base.action).iter().copied())
             .filter_map(|n| self.program.norm(n).trigger.as_ref());
         for trigger in triggered {
-            for &e in self.index.between(trigger.pattern.action, lo, hi) {
+            let events = if self.report.imprecise {
+                self.index.of_action(trigger.pattern.action)
+            } else {
+                self.index.between(
+                    trigger.pattern.action,
+                    lo.saturating_sub(1),
+                    hi.saturating_add(1),
+                )
+            };
+            for &e in events {
                 if let Some(ev) = self.event(e) {
-                    todo.extend([ev.at.saturating_sub(1), ev.at, ev.at.saturating_add(1)]);
+                    for t in [ev.at, ev.at_hi] {
+                        todo.extend([t.saturating_sub(1), t, t.saturating_add(1)]);
+                    }
                 }
             }
         }
@@ -235,7 +319,9 @@ impl Env<'_> {
                 todo.extend(cuts.into_iter().filter(|c| !seen.contains(c)));
             }
         }
-        true
+        // No instant is certainly in the window: the act cannot be shown
+        // to be forbidden throughout it.
+        !seen.is_empty()
     }
 
     /// The conflicting-obligations rule: which forbids the duty's action
@@ -243,9 +329,9 @@ impl Env<'_> {
     /// the duty's outcome.
     pub fn resolve_conflicts(&self, duty: &mut Duty) {
         let def = self.program.norm(duty.norm);
-        if let (Some(req), Some(t)) = (&def.required, self.event(duty.trigger)) {
+        if let Some(req) = &def.required {
             for &f in self.index.forbids_on(req.action) {
-                if self.conflicts_over_window(duty, f, t.at) {
+                if self.conflicts_over_window(duty, f) {
                     duty.conflicts.push(f);
                 }
             }

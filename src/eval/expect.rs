@@ -37,6 +37,9 @@ pub fn describe(program: &Program, report: &ReportDef, f: &Finding) -> String {
     if let Some(o) = f.other {
         s.push_str(&format!(" (with {})", program.norm(o).qualified));
     }
+    if let Some(b) = f.by {
+        s.push_str(&format!(" by {}", excuser_name(program, b)));
+    }
     s
 }
 
@@ -72,6 +75,7 @@ pub fn check_expectations(
                 kind,
                 norm,
                 event,
+                by,
                 span,
             } => {
                 // A finding names a norm as the one it is recorded on or as
@@ -89,6 +93,7 @@ pub fn check_expectations(
                     f.kind == *kind
                         && (f.norm == *norm
                             || (*kind == FindingKind::Conflict && f.other.is_some()))
+                        && by.is_none_or(|b| f.by == Some(b))
                 });
                 let passed = hit != *negated;
                 let mut text = format!(
@@ -99,6 +104,9 @@ pub fn check_expectations(
                 );
                 if let Some(ev) = event.and_then(|e| def.events.get(e.index())) {
                     text.push_str(&format!(" at {}", ev.name));
+                }
+                if let Some(b) = by {
+                    text.push_str(&format!(" by {}", excuser_name(program, *b)));
                 }
                 let found = if passed {
                     Vec::new()
@@ -115,4 +123,12 @@ pub fn check_expectations(
             }
         })
         .collect()
+}
+
+/// The qualified name of what excused a finding.
+pub(crate) fn excuser_name(program: &Program, by: crate::model::ExceptionTarget) -> &str {
+    match by {
+        crate::model::ExceptionTarget::Norm(n) => &program.norm(n).qualified,
+        crate::model::ExceptionTarget::Exception(x) => &program.exception(x).qualified,
+    }
 }

@@ -83,7 +83,10 @@ pub struct CollisionTrace {
 /// The duty side of an instance of an `oblige`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DutyTrace {
-    pub deadline: i64,
+    /// When its window opens: the trigger's time, or the breach's (§4).
+    pub opens: (i64, i64),
+    /// `(earliest, latest)`: one instant unless a time is imprecise.
+    pub deadline: (i64, i64),
     /// The status of the table of §7.1 before conflicts and exceptions.
     pub status: FindingKind,
     pub outcome: FindingKind,
@@ -221,9 +224,10 @@ impl Env<'_> {
         trigger: Option<EventId>,
         matched: Option<EventId>,
         frame: &[Value],
+        gate: Truth,
     ) -> InstanceTrace {
         let def = self.program.norm(norm);
-        let it = self.instance_truth(norm, frame);
+        let it = self.instance_truth(norm, frame, gate);
         InstanceTrace {
             norm,
             norm_name: def.qualified.clone(),
@@ -246,7 +250,8 @@ impl Env<'_> {
 
     fn duty_trace(&self, d: &Duty) -> DutyTrace {
         DutyTrace {
-            deadline: d.deadline,
+            opens: (d.start.0, d.start.1),
+            deadline: (d.deadline.0, d.deadline.1),
             status: d.status,
             outcome: d.outcome,
             fulfilled_by: d.by.map(|e| self.event_name(e)),
@@ -323,8 +328,8 @@ pub(crate) fn explain(
     // Forbids and permits matching the event.
     for &f in env.index.forbids_on(ev.action) {
         let mut collision: Option<(Collision, Vec<CollisionTrace>)> = None;
-        env.for_each_instance(f, ev, |trigger, frame| {
-            let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), frame);
+        env.for_each_instance(f, ev, |trigger, gate, frame| {
+            let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), frame, gate);
             if !t.applies.is_false() {
                 let (c, traces) = collision.get_or_insert_with(|| {
                     let mut cache = PermitCache::every();
@@ -381,9 +386,15 @@ pub(crate) fn explain(
         });
     }
     for &p in env.index.permits_on(ev.action) {
-        env.for_each_instance(p, ev, |trigger, frame| {
-            out.instances
-                .push(env.instance_trace(p, Role::Matched, trigger, Some(event), frame));
+        env.for_each_instance(p, ev, |trigger, gate, frame| {
+            out.instances.push(env.instance_trace(
+                p,
+                Role::Matched,
+                trigger,
+                Some(event),
+                frame,
+                gate,
+            ));
             true
         });
     }
@@ -399,12 +410,16 @@ pub(crate) fn explain(
         if norm.modality == Modality::Oblige || trigger.pattern.action != ev.action {
             continue;
         }
-        for &m in env.index.between(matched.action, ev.at, i64::MAX) {
+        for &m in env.index.of_action(matched.action) {
             let Some(mv) = env.event(m) else { continue };
+            let gate = env.trigger_gate(trigger, ev, mv);
+            if gate.is_false() {
+                continue;
+            }
             let mut frame = vec![Value::Unknown; norm.vars.len()];
             bind(&mut frame, &trigger.pattern, ev);
             bind(&mut frame, matched, mv);
-            let t = env.instance_trace(n, Role::Trigger, Some(event), Some(m), &frame);
+            let t = env.instance_trace(n, Role::Trigger, Some(event), Some(m), &frame, gate);
             if !t.applies.is_false() {
                 out.instances.push(t);
             }
@@ -420,7 +435,7 @@ pub(crate) fn explain(
         } else {
             continue;
         };
-        let mut t = env.instance_trace(d.norm, role, Some(d.trigger), None, &d.frame);
+        let mut t = env.instance_trace(d.norm, role, Some(d.trigger), None, &d.frame, d.gate);
         t.outcome = Some(d.outcome);
         t.duty = Some(env.duty_trace(d));
         out.instances.push(t);

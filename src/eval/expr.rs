@@ -17,8 +17,8 @@
 use std::cmp::Ordering;
 
 use crate::model::{
-    ActionId, ArithOp, CmpOp, EventId, Expr, ExprKind, Program, ReportDef, Required, Timing,
-    TimingKind, Value,
+    ActionId, ArithOp, CmpOp, EventId, Expr, ExprKind, Measure, Program, ReportDef, Required,
+    Timing, TimingKind, Value,
 };
 
 use super::index::ReportIndex;
@@ -91,11 +91,14 @@ impl Hypothetical {
     }
 }
 
-/// A number, a time or a duration as seconds (for the slope of a term).
-fn number(v: &Value) -> Option<i128> {
+/// A number, a time or a duration as seconds (for the slope of a term):
+/// both ends of an imprecise one, every member's of a set.
+fn ends(v: &Value) -> Vec<i128> {
     match v {
-        Value::Int(x) | Value::Time(x) | Value::Duration(x) => Some(i128::from(*x)),
-        _ => None,
+        Value::Int(x) | Value::Time(x) | Value::Duration(x) => vec![i128::from(*x)],
+        Value::Imprecise(_, lo, hi) => vec![i128::from(*lo), i128::from(*hi)],
+        Value::Set(items) => items.iter().flat_map(ends).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -105,7 +108,118 @@ pub(crate) struct EventView<'a> {
     pub id: EventId,
     pub action: ActionId,
     pub args: &'a [Value],
+    /// When it happened: `[at, at_hi]`, one instant for an exact time.
     pub at: i64,
+    pub at_hi: i64,
+}
+
+impl EventView<'_> {
+    /// Its time as an interval.
+    pub fn time(&self) -> Interval {
+        Interval(self.at, self.at_hi)
+    }
+}
+
+/// A time (or a duration) as the closed interval of §6: `[t, t]` for an
+/// exact value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Interval(pub i64, pub i64);
+
+impl Interval {
+    pub fn exact(t: i64) -> Interval {
+        Interval(t, t)
+    }
+
+    pub fn is_exact(self) -> bool {
+        self.0 == self.1
+    }
+
+    /// Shifted by a duration (saturating: an end that is the remote past
+    /// stays there).
+    pub fn plus(self, d: i64) -> Interval {
+        Interval(self.0.saturating_add(d), self.1.saturating_add(d))
+    }
+
+    /// `self < other`: T when it certainly is, F when it certainly is not.
+    pub fn lt(self, other: Interval) -> Truth {
+        if self.1 < other.0 {
+            Truth::True
+        } else if self.0 >= other.1 {
+            Truth::False
+        } else {
+            Truth::Unknown
+        }
+    }
+
+    /// `self <= other`.
+    pub fn le(self, other: Interval) -> Truth {
+        if self.1 <= other.0 {
+            Truth::True
+        } else if self.0 > other.1 {
+            Truth::False
+        } else {
+            Truth::Unknown
+        }
+    }
+
+    /// `self == other`: T only when both are the same exact instant.
+    pub fn eq(self, other: Interval) -> Truth {
+        if self.is_exact() && self == other {
+            Truth::True
+        } else if self.1 < other.0 || other.1 < self.0 {
+            Truth::False
+        } else {
+            Truth::Unknown
+        }
+    }
+
+    pub fn to_value(self, m: Measure) -> Value {
+        match (self.is_exact(), m) {
+            (true, Measure::Time) => Value::Time(self.0),
+            (true, Measure::Duration) => Value::Duration(self.0),
+            (false, m) => Value::Imprecise(m, self.0, self.1),
+        }
+    }
+}
+
+/// A time or duration as an interval, with what it measures.
+fn bounds(v: &Value) -> Option<(Measure, Interval)> {
+    match v {
+        Value::Time(t) => Some((Measure::Time, Interval::exact(*t))),
+        Value::Duration(d) => Some((Measure::Duration, Interval::exact(*d))),
+        Value::Imprecise(m, lo, hi) => Some((*m, Interval(*lo, *hi))),
+        _ => None,
+    }
+}
+
+/// `a op b` for two values of which one at least is imprecise (§6).
+fn compare_imprecise(op: CmpOp, a: Interval, b: Interval) -> Truth {
+    match op {
+        CmpOp::Eq => a.eq(b),
+        CmpOp::Ne => a.eq(b).not(),
+        CmpOp::Lt => a.lt(b),
+        CmpOp::Le => a.le(b),
+        CmpOp::Gt => b.lt(a),
+        CmpOp::Ge => b.le(a),
+    }
+}
+
+/// `a ± b` on intervals: each end saturates, so the remote past stays
+/// before every written time.
+fn arith_imprecise(op: ArithOp, a: (Measure, Interval), b: (Measure, Interval)) -> Option<Value> {
+    let ((ma, x), (mb, y)) = (a, b);
+    let span = match op {
+        ArithOp::Add => Interval(x.0.saturating_add(y.0), x.1.saturating_add(y.1)),
+        ArithOp::Sub => Interval(x.0.saturating_sub(y.1), x.1.saturating_sub(y.0)),
+    };
+    let m = match (ma, mb, op) {
+        (Measure::Time, Measure::Duration, _) => Measure::Time,
+        (Measure::Duration, Measure::Time, ArithOp::Add) => Measure::Time,
+        (Measure::Duration, Measure::Duration, _) => Measure::Duration,
+        (Measure::Time, Measure::Time, ArithOp::Sub) => Measure::Duration,
+        _ => return None,
+    };
+    Some(span.to_value(m))
 }
 
 /// Where an expression is evaluated: the program, the report and its
@@ -119,6 +233,9 @@ pub(crate) struct Env<'a> {
     /// Member index of the ladder for every event of the report.
     pub responses: Option<&'a [u32]>,
     pub hypo: Option<&'a Hypothetical>,
+    /// The breaches `on breach of` triggers read (§4); `None` when no norm
+    /// in force has such a trigger.
+    pub breaches: Option<&'a super::breach::BreachTable>,
 }
 
 /// The events `exists` may look at, given its timing.
@@ -137,6 +254,10 @@ enum Window {
 pub(crate) fn eq3(a: &Value, b: &Value) -> Truth {
     match (a, b) {
         (Value::Unknown, _) | (_, Value::Unknown) => Truth::Unknown,
+        (Value::Imprecise(..), _) | (_, Value::Imprecise(..)) => match (bounds(a), bounds(b)) {
+            (Some((m, x)), Some((n, y))) if m == n => x.eq(y),
+            _ => Truth::Unknown,
+        },
         (Value::Set(xs), Value::Set(ys)) => {
             let each_in = |xs: &[Value], ys: &[Value]| {
                 Truth::all(xs.iter().map(|x| Truth::any(ys.iter().map(|y| eq3(x, y)))))
@@ -162,6 +283,12 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
     if matches!(a, Value::Unknown) || matches!(b, Value::Unknown) {
         return Truth::Unknown;
     }
+    if matches!(a, Value::Imprecise(..)) || matches!(b, Value::Imprecise(..)) {
+        return match (bounds(a), bounds(b)) {
+            (Some((m, x)), Some((n, y))) if m == n => compare_imprecise(op, x, y),
+            _ => Truth::Unknown,
+        };
+    }
     match op {
         CmpOp::Eq => eq3(a, b),
         CmpOp::Ne => eq3(a, b).not(),
@@ -178,6 +305,12 @@ pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
 }
 
 fn arith(op: ArithOp, a: &Value, b: &Value) -> Value {
+    if matches!(a, Value::Imprecise(..)) || matches!(b, Value::Imprecise(..)) {
+        return match (bounds(a), bounds(b)) {
+            (Some(x), Some(y)) => arith_imprecise(op, x, y).unwrap_or(Value::Unknown),
+            _ => Value::Unknown,
+        };
+    }
     let f = |x: i64, y: i64| match op {
         ArithOp::Add => x.checked_add(y),
         ArithOp::Sub => x.checked_sub(y),
@@ -210,6 +343,7 @@ impl<'a> Env<'a> {
                 action: h.action,
                 args: &h.args,
                 at: h.at,
+                at_hi: h.at,
             });
         }
         self.report.events.get(id.index()).map(|e| EventView {
@@ -217,6 +351,7 @@ impl<'a> Env<'a> {
             action: e.action,
             args: &e.args,
             at: e.at,
+            at_hi: e.at_hi,
         })
     }
 
@@ -272,7 +407,7 @@ impl<'a> Env<'a> {
             ExprKind::At(x) => match self.value(x, frame) {
                 Value::Event(id) => self
                     .event(id)
-                    .map_or(Value::Unknown, |ev| Value::Time(ev.at)),
+                    .map_or(Value::Unknown, |ev| ev.time().to_value(Measure::Time)),
                 _ => Value::Unknown,
             },
             ExprKind::Arith(op, a, b) => arith(*op, &self.value(a, frame), &self.value(b, frame)),
@@ -306,14 +441,13 @@ impl<'a> Env<'a> {
             ..*self
         };
         let (x1, y1) = (env.value(a, frame), env.value(b, frame));
+        // The same ends, in the same order, one second later.
         let pairs = |v0: &Value, v1: &Value| -> Vec<(i128, i128)> {
-            match (v0, v1) {
-                (Value::Set(s0), Value::Set(s1)) => s0
-                    .iter()
-                    .zip(s1.iter())
-                    .filter_map(|(p, q)| Some((number(p)?, number(q)?)))
-                    .collect(),
-                _ => number(v0).zip(number(v1)).into_iter().collect(),
+            let (e0, e1) = (ends(v0), ends(v1));
+            if e0.len() == e1.len() {
+                e0.into_iter().zip(e1).collect()
+            } else {
+                Vec::new()
             }
         };
         for (x0, x1) in pairs(x, &x1) {
@@ -396,14 +530,19 @@ impl<'a> Env<'a> {
             let anchored =
                 matches!(self.value(&t.anchor, frame), Value::Event(id) if id == HYPOTHETICAL);
             if anchored {
-                let d = match t.within.as_ref().map(|d| self.value(d, frame)) {
-                    Some(Value::Duration(d)) => d,
-                    _ => 0,
+                let ds = match t.within.as_ref().map(|d| self.value(d, frame)) {
+                    Some(Value::Duration(d)) => vec![d],
+                    Some(Value::Imprecise(_, lo, hi)) => vec![lo, hi],
+                    _ => vec![0],
                 };
                 for ev in events.iter().filter_map(|&e| self.event(e)) {
-                    h.cut_at(ev.at);
-                    h.cut_at(ev.at.saturating_add(d));
-                    h.cut_at(ev.at.saturating_sub(d));
+                    for t in [ev.at, ev.at_hi] {
+                        h.cut_at(t);
+                        for &d in &ds {
+                            h.cut_at(t.saturating_add(d));
+                            h.cut_at(t.saturating_sub(d));
+                        }
+                    }
                 }
             }
         }
@@ -414,12 +553,16 @@ impl<'a> Env<'a> {
         };
         let moved = env.required_values(req, frame);
         for ((i, w0), (_, w1)) in wanted.iter().zip(&moved) {
-            let (Some(w0), Some(w1)) = (number(w0), number(w1)) else {
+            let (w0, w1) = (ends(w0), ends(w1));
+            if w0.len() != w1.len() {
                 continue;
-            };
+            }
             for ev in events.iter().filter_map(|&e| self.event(e)) {
-                if let Some(arg) = ev.args.get(*i).and_then(number) {
-                    h.cut(arg - w0, arg - w1);
+                let args = ev.args.get(*i).map(ends).unwrap_or_default();
+                for arg in args {
+                    for (a0, a1) in w0.iter().zip(&w1) {
+                        h.cut(arg - a0, arg - a1);
+                    }
                 }
             }
         }
@@ -428,23 +571,136 @@ impl<'a> Env<'a> {
     fn exists(&self, req: &Required, timing: Option<&Timing>, frame: &[Value]) -> Truth {
         let wanted = self.required_values(req, frame);
         self.note_exists_cuts(req, timing, frame, &wanted);
+        let listed = if self.report.imprecise {
+            self.exists_imprecise(req.action, &wanted, timing, frame)
+        } else {
+            self.exists_exact(req.action, &wanted, timing, frame)
+        };
+        if listed.is_true() || !self.unrecorded_could(req.action, &wanted, timing, frame) {
+            return listed;
+        }
+        listed.or(Truth::Unknown)
+    }
+
+    /// `exists` over a report whose events all have exact times: the
+    /// window is two binary searches.
+    fn exists_exact(
+        &self,
+        action: ActionId,
+        wanted: &[(usize, Value)],
+        timing: Option<&Timing>,
+        frame: &[Value],
+    ) -> Truth {
         let (events, exclude, maybe) = match self.window(timing, frame) {
-            Window::All => (self.index.of_action(req.action), None, false),
-            Window::Unknown => (self.index.of_action(req.action), None, true),
+            Window::All => (self.index.of_action(action), None, false),
+            Window::Unknown => (self.index.of_action(action), None, true),
             Window::Range { lo, hi, exclude } => {
-                (self.index.between(req.action, lo, hi), exclude, false)
+                (self.index.between(action, lo, hi), exclude, false)
             }
         };
         Truth::any(events.iter().filter(|&&id| Some(id) != exclude).map(|&id| {
             let m = self
                 .event(id)
-                .map_or(Truth::Unknown, |ev| Env::matches(&wanted, ev.args));
+                .map_or(Truth::Unknown, |ev| Env::matches(wanted, ev.args));
             if maybe {
                 m.and(Truth::Unknown)
             } else {
                 m
             }
         }))
+    }
+
+    /// `exists` where some time is imprecise (§6): each timing is the
+    /// three-valued comparison of the two intervals.
+    fn exists_imprecise(
+        &self,
+        action: ActionId,
+        wanted: &[(usize, Value)],
+        timing: Option<&Timing>,
+        frame: &[Value],
+    ) -> Truth {
+        let events = self.index.of_action(action);
+        let Some(timing) = timing else {
+            return Truth::any(events.iter().map(|&id| {
+                self.event(id)
+                    .map_or(Truth::Unknown, |ev| Env::matches(wanted, ev.args))
+            }));
+        };
+        let (anchor, within) = match self.anchor(timing, frame) {
+            Some(a) => a,
+            None => return self.exists_exact(action, wanted, Some(timing), frame),
+        };
+        let x = anchor.time();
+        Truth::any(events.iter().map(|&id| {
+            let Some(ev) = self.event(id) else {
+                return Truth::Unknown;
+            };
+            let m = Env::matches(wanted, ev.args);
+            if m.is_false() {
+                return m;
+            }
+            let e = ev.time();
+            let when = match (timing.kind, within) {
+                (TimingKind::Before, None) => e.lt(x),
+                (TimingKind::After, None) => x.lt(e),
+                _ if id == anchor.id => Truth::False,
+                (TimingKind::Before, Some(d)) => x.plus(-d).le(e).and(e.le(x)),
+                (TimingKind::After, Some(d)) => x.le(e).and(e.le(x.plus(d))),
+            };
+            m.and(when)
+        }))
+    }
+
+    /// The anchor event of a timing and its `within` distance, when both
+    /// are known.
+    fn anchor(&self, timing: &Timing, frame: &[Value]) -> Option<(EventView<'a>, Option<i64>)> {
+        let anchor = match self.value(&timing.anchor, frame) {
+            Value::Event(id) => self.event(id)?,
+            _ => return None,
+        };
+        let within = match &timing.within {
+            None => None,
+            Some(d) => match self.value(d, frame) {
+                Value::Duration(d) => Some(d),
+                _ => return None,
+            },
+        };
+        Some((anchor, within))
+    }
+
+    /// Could an event that the report's `unrecorded` clauses allow match
+    /// `wanted` (no argument of the two known to differ) at a time the
+    /// timing admits, no later than `as_of` (§6)?
+    pub fn unrecorded_could(
+        &self,
+        action: ActionId,
+        wanted: &[(usize, Value)],
+        timing: Option<&Timing>,
+        frame: &[Value],
+    ) -> bool {
+        if self.report.unrecorded.is_empty() {
+            return false;
+        }
+        let in_time = match timing.and_then(|t| self.anchor(t, frame).map(|a| (t.kind, a))) {
+            Some((TimingKind::After, (anchor, None))) => anchor.at < self.report.as_of,
+            Some((TimingKind::After, (anchor, Some(_)))) => anchor.at <= self.report.as_of,
+            _ => true,
+        };
+        in_time && self.unrecorded_covers(action, wanted)
+    }
+
+    /// Could an unrecorded event of `action` have these arguments?
+    pub fn unrecorded_covers(&self, action: ActionId, wanted: &[(usize, Value)]) -> bool {
+        self.report.unrecorded.iter().any(|clause| {
+            clause.action == action
+                && clause.args.iter().all(|(i, e)| {
+                    let given = self.value(e, &[]);
+                    wanted
+                        .iter()
+                        .filter(|(j, _)| j == i)
+                        .all(|(_, v)| !eq3(v, &given).is_false())
+                })
+        })
     }
 }
 

@@ -3,7 +3,8 @@
 //! evaluation and no rendering lives here.
 
 use crate::model::{
-    EnumId, EventId, FindingKind, NormId, NormSeverity, Program, ReportDef, ReportId, Value,
+    EnumId, EventId, ExceptionTarget, FindingKind, NormId, NormSeverity, Program, ReportDef,
+    ReportId, Value,
 };
 use crate::span::Span;
 
@@ -27,8 +28,25 @@ pub struct Finding {
     pub other: Option<NormId>,
     /// For duties: the event that fulfilled it, in time or late.
     pub fulfilled_by: Option<EventId>,
-    /// For duties: `trigger.at + within`, seconds since the epoch.
-    pub deadline: Option<i64>,
+    /// For duties: the window's start plus `within`, seconds since the
+    /// epoch, as an interval `(earliest, latest)` (one instant unless a
+    /// time is imprecise).
+    pub deadline: Option<(i64, i64)>,
+    /// For `excused`: the exception that held (and was not defeated), else
+    /// the permit or duty whose override won (§7).
+    pub by: Option<ExceptionTarget>,
+    /// For a norm triggered `on breach of`: the breach its instance answers.
+    pub breach: Option<Breach>,
+}
+
+/// The breach a consequence answers (§4): the breached norm, its finding
+/// on the trigger event, and when the breach happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Breach {
+    pub norm: NormId,
+    pub kind: FindingKind,
+    /// `(earliest, latest)`, seconds since the epoch.
+    pub at: (i64, i64),
 }
 
 /// Every finding of one report, in the order of [`FindingOrder`].

@@ -8,7 +8,9 @@
 //! `when`, so `applies = trigger_when ∧ when ∧ ¬unless`; an instance with
 //! `applies = F` is not an instance at all (no finding, no collision).
 
-use crate::model::{EventId, ExceptionId, FindingKind, NormDef, NormId, Pattern, Value};
+use crate::model::{
+    EventId, ExceptionId, ExceptionTarget, FindingKind, NormDef, NormId, Pattern, Trigger, Value,
+};
 
 use super::expr::{Env, EventView};
 use super::finding::forbid_rank;
@@ -115,6 +117,8 @@ pub(crate) struct ForbidVerdict {
     pub trigger: Option<EventId>,
     pub frame: Vec<Value>,
     pub other: Option<NormId>,
+    /// For `excused`: the exception that held, else the permit or duty that won.
+    pub by: Option<ExceptionTarget>,
 }
 
 /// Does `a` override `b`? A hash lookup (`ReportIndex::override_pairs`).
@@ -142,10 +146,16 @@ impl Env<'_> {
     }
 
     /// `when` (the trigger's and the clause's) and `unless` of a norm.
-    pub fn norm_conditions(&self, norm: &NormDef, frame: &[Value]) -> (Truth, Truth) {
-        let trig = norm.trigger.as_ref().map_or(Truth::True, |t| {
-            self.opt_truth(t.when.as_ref(), Truth::True, frame)
-        });
+    /// `gate` is the trigger instance's own part of `when`: that the
+    /// trigger came in time, and (`on breach of`) the breach (§4, §6).
+    pub fn norm_conditions(&self, norm: &NormDef, frame: &[Value], gate: Truth) -> (Truth, Truth) {
+        let trig = if gate.is_false() {
+            Truth::False
+        } else {
+            norm.trigger.as_ref().map_or(Truth::True, |t| {
+                gate.and(self.opt_truth(t.when.as_ref(), Truth::True, frame))
+            })
+        };
         let when = if trig.is_false() {
             Truth::False
         } else {
@@ -199,9 +209,24 @@ impl Env<'_> {
         self.defeated_all(norm, frame).0
     }
 
-    pub fn instance_truth(&self, norm: NormId, frame: &[Value]) -> InstanceTruth {
+    /// The first of `norm`'s own exceptions that holds and is not
+    /// defeated: what excuses a defeated instance (§7 `by`).
+    pub fn excused_by(&self, norm: NormId, frame: &[Value]) -> Option<ExceptionId> {
+        let plan = self.index.plan(norm)?;
+        let (_, table) = self.defeated_all(norm, frame);
+        plan.order
+            .iter()
+            .zip(&plan.parent)
+            .zip(&table)
+            .find(|((_, parent), (applies, defeated))| {
+                parent.is_none() && applies.and(defeated.not()).is_true()
+            })
+            .map(|((&x, _), _)| x)
+    }
+
+    pub fn instance_truth(&self, norm: NormId, frame: &[Value], gate: Truth) -> InstanceTruth {
         let def = self.program.norm(norm);
-        let (when, unless) = self.norm_conditions(def, frame);
+        let (when, unless) = self.norm_conditions(def, frame, gate);
         let applies = when.and(unless.not());
         let defeated = if applies.is_false() {
             Truth::False
@@ -219,12 +244,15 @@ impl Env<'_> {
 
     /// Every instance of a forbid or permit on `ev`: the frames binding
     /// the matched pattern to `ev` and the trigger (if any) to each event
-    /// at or before it. Calls `f` until it returns false.
+    /// at or before it — strictly after the breach, for a trigger `on
+    /// breach of` (§4) — with the truth of that timing and of the breach
+    /// (the instance's gate, three-valued where a time is imprecise).
+    /// Calls `f` until it returns false.
     pub fn for_each_instance(
         &self,
         norm: NormId,
         ev: EventView<'_>,
-        mut f: impl FnMut(Option<EventId>, &[Value]) -> bool,
+        mut f: impl FnMut(Option<EventId>, Truth, &[Value]) -> bool,
     ) {
         let def = self.program.norm(norm);
         let Some(matched) = &def.matched else { return };
@@ -237,24 +265,46 @@ impl Env<'_> {
             // stack, no allocation.
             let mut frame: [Value; SMALL_FRAME] = std::array::from_fn(|_| Value::Unknown);
             bind(&mut frame[..n], matched, ev);
-            f(None, &frame[..n]);
+            f(None, Truth::True, &frame[..n]);
             return;
         }
         let mut base = vec![Value::Unknown; n];
         bind(&mut base, matched, ev);
         let Some(trigger) = &def.trigger else {
-            f(None, &base);
+            f(None, Truth::True, &base);
             return;
         };
-        for &t in self.index.between(trigger.pattern.action, i64::MIN, ev.at) {
+        // Triggers that may come at or before `ev` (sorted by their
+        // earliest time).
+        for &t in self
+            .index
+            .between(trigger.pattern.action, i64::MIN, ev.at_hi)
+        {
             let Some(tv) = self.event(t) else { continue };
+            let gate = self.trigger_gate(trigger, tv, ev);
+            if gate.is_false() {
+                continue;
+            }
             let mut frame = base.clone();
             bind(&mut frame, &trigger.pattern, tv);
             // The matched pattern wins where both bind the same variable.
             bind(&mut frame, matched, ev);
-            if !f(Some(t), &frame) {
+            if !f(Some(t), gate, &frame) {
                 return;
             }
+        }
+    }
+
+    /// The gate of a trigger instance of a forbid or permit: the trigger
+    /// `t` comes at or before the matched event `ev`; for `on breach of
+    /// NORM`, NORM is breached on `t` strictly before `ev` (§4).
+    pub fn trigger_gate(&self, trigger: &Trigger, t: EventView<'_>, ev: EventView<'_>) -> Truth {
+        match trigger.breach {
+            None => t.time().le(ev.time()),
+            Some(b) => match self.breach(b.norm, t.id) {
+                Some(breach) => breach.truth.and(breach.at.lt(ev.time())),
+                None => Truth::False,
+            },
         }
     }
 
@@ -264,8 +314,8 @@ impl Env<'_> {
             return Truth::False;
         }
         let mut acc = Truth::False;
-        self.for_each_instance(permit, ev, |_, frame| {
-            acc = acc.or(self.instance_truth(permit, frame).in_force);
+        self.for_each_instance(permit, ev, |_, gate, frame| {
+            acc = acc.or(self.instance_truth(permit, frame, gate).in_force);
             !acc.is_true()
         });
         acc
@@ -352,8 +402,8 @@ impl Env<'_> {
         }
         let mut best: Option<ForbidVerdict> = None;
         let mut collision: Option<Collision> = None;
-        self.for_each_instance(forbid, ev, |trigger, frame| {
-            let it = self.instance_truth(forbid, frame);
+        self.for_each_instance(forbid, ev, |trigger, gate, frame| {
+            let it = self.instance_truth(forbid, frame, gate);
             if it.applies.is_false() {
                 return true;
             }
@@ -365,11 +415,20 @@ impl Env<'_> {
                 .as_ref()
                 .is_none_or(|b| forbid_rank(kind) > forbid_rank(b.kind))
             {
+                let by = if kind != FindingKind::Excused {
+                    None
+                } else if it.defeated.is_true() {
+                    self.excused_by(forbid, frame)
+                        .map(ExceptionTarget::Exception)
+                } else {
+                    other.map(ExceptionTarget::Norm)
+                };
                 best = Some(ForbidVerdict {
                     kind,
                     trigger,
                     frame: frame.to_vec(),
                     other,
+                    by,
                 });
             }
             kind != FindingKind::Violation

@@ -31,6 +31,7 @@
 //! - Events at the same time are ordered by name, so no result depends on
 //!   the order in which events are written.
 
+mod breach;
 mod duty;
 mod expect;
 mod explain;
@@ -55,7 +56,7 @@ pub use expect::{check_expectations, describe, ExpectationResult};
 pub use explain::{
     CollisionTrace, ConditionTrace, DutyTrace, ExceptionTrace, Explanation, InstanceTrace, Role,
 };
-pub use finding::{Finding, ReportFindings};
+pub use finding::{Breach, Finding, ReportFindings};
 pub use render_explain::{render_explain_human, render_explain_json};
 pub use render_findings::{
     findings_json, render_findings_human, render_findings_json, render_tests_human,

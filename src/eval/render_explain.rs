@@ -148,8 +148,9 @@ fn instance_lines(
     }
     if let Some(d) = &t.duty {
         out.push_str(&format!(
-            "  deadline {}; status {}",
-            crate::time::format_time(d.deadline),
+            "  window {} to {}; status {}",
+            crate::time::format_interval(d.opens.0, d.opens.1),
+            crate::time::format_interval(d.deadline.0, d.deadline.1),
             d.status.as_str()
         ));
         if let Some(by) = &d.fulfilled_by {
@@ -268,7 +269,8 @@ fn instance_json(sources: &SourceMap, t: &InstanceTrace) -> Json {
         obj.insert(
             "duty".into(),
             json!({
-                "deadline": crate::time::format_time(d.deadline),
+                "opens": crate::time::format_interval(d.opens.0, d.opens.1),
+                "deadline": crate::time::format_interval(d.deadline.0, d.deadline.1),
                 "status": d.status.as_str(),
                 "outcome": d.outcome.as_str(),
                 "fulfilled_by": d.fulfilled_by,

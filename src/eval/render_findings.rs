@@ -142,6 +142,28 @@ pub(crate) fn finding_json(
     if let Some(other) = f.other {
         o.insert("other".into(), json!(program.norm(other).qualified));
     }
+    if let Some(by) = f.by {
+        o.insert("by".into(), json!(super::expect::excuser_name(program, by)));
+    }
+    if let Some(d) = f.deadline {
+        o.insert(
+            "deadline".into(),
+            json!(crate::time::format_interval(d.0, d.1)),
+        );
+    }
+    if let Some(e) = f.fulfilled_by.and_then(|e| report.events.get(e.index())) {
+        o.insert("fulfilled_by".into(), json!(e.name));
+    }
+    if let Some(b) = f.breach {
+        o.insert(
+            "breach".into(),
+            json!({
+                "norm": program.norm(b.norm).qualified,
+                "kind": b.kind.as_str(),
+                "at": crate::time::format_interval(b.at.0, b.at.1),
+            }),
+        );
+    }
     o.insert("norm_span".into(), span_json(sources, f.norm_span(program)));
     o.insert(
         "event_span".into(),
@@ -282,7 +304,12 @@ impl FindingsSink for FindingsJson<'_> {
 /// findings array.
 struct FindingOut<'a> {
     bindings: Bindings<'a>,
+    /// `(norm, kind, at)` of the breach answered.
+    breach: Option<(&'a str, &'static str, String)>,
+    by: Option<&'a str>,
+    deadline: Option<String>,
     event: Option<&'a str>,
+    fulfilled_by: Option<&'a str>,
     /// The span's JSON, in [`Spans`].
     event_span: std::ops::Range<usize>,
     kind: &'static str,
@@ -337,6 +364,19 @@ impl<'a> FindingOut<'a> {
     ) -> FindingOut<'a> {
         FindingOut {
             bindings: Bindings::new(f.bindings(program, report)),
+            breach: f.breach.map(|b| {
+                (
+                    program.norm(b.norm).qualified.as_str(),
+                    b.kind.as_str(),
+                    crate::time::format_interval(b.at.0, b.at.1),
+                )
+            }),
+            by: f.by.map(|b| super::expect::excuser_name(program, b)),
+            deadline: f.deadline.map(|d| crate::time::format_interval(d.0, d.1)),
+            fulfilled_by: f
+                .fulfilled_by
+                .and_then(|e| report.events.get(e.index()))
+                .map(|e| e.name.as_str()),
             event: report.events.get(f.event.index()).map(|e| e.name.as_str()),
             event_span: spans.get(f.event_span(program, report)),
             kind: f.kind.as_str(),
@@ -415,10 +455,32 @@ impl FindingOut<'_> {
             }
             buf.extend_from_slice(b"\n          }");
         }
+        if let Some((norm, kind, at)) = &self.breach {
+            key(buf, b"breach");
+            buf.extend_from_slice(b"{\n            \"at\": ");
+            json_str(buf, at);
+            buf.extend_from_slice(b",\n            \"kind\": ");
+            json_str(buf, kind);
+            buf.extend_from_slice(b",\n            \"norm\": ");
+            json_str(buf, norm);
+            buf.extend_from_slice(b"\n          }");
+        }
+        if let Some(by) = self.by {
+            key(buf, b"by");
+            json_str(buf, by);
+        }
+        if let Some(deadline) = &self.deadline {
+            key(buf, b"deadline");
+            json_str(buf, deadline);
+        }
         key(buf, b"event");
         json_opt_str(buf, self.event);
         key(buf, b"event_span");
         buf.extend_from_slice(span(&self.event_span));
+        if let Some(e) = self.fulfilled_by {
+            key(buf, b"fulfilled_by");
+            json_str(buf, e);
+        }
         key(buf, b"kind");
         json_str(buf, self.kind);
         key(buf, b"norm");
@@ -580,7 +642,7 @@ fn finding_report(
         _ => format!("{}{title} at {ev_name}", norm.qualified),
     };
     let when = ev.map_or_else(String::new, |e| {
-        format!(" at {}", crate::time::format_time(e.at))
+        format!(" at {}", crate::time::format_interval(e.at, e.at_hi))
     });
     let event_span = f.event_span(program, program.report(rid));
     let mut b = Report::build(kind, aspan(sources, event_span))
@@ -608,6 +670,39 @@ fn finding_report(
                 .with_color(Color::Magenta),
         );
     }
+    if let Some(by) = f.by {
+        let (name, span) = match by {
+            crate::model::ExceptionTarget::Norm(n) => {
+                (&program.norm(n).qualified, program.norm(n).name_span)
+            }
+            crate::model::ExceptionTarget::Exception(x) => (
+                &program.exception(x).qualified,
+                program.exception(x).name_span,
+            ),
+        };
+        if f.other.is_none_or(|o| program.norm(o).name_span != span) {
+            b = b.with_label(
+                Label::new(aspan(sources, span))
+                    .with_message(format!("excused by {name}"))
+                    .with_color(Color::Green),
+            );
+        }
+        b = b.with_note(format!("excused by {name}"));
+    }
+    if let Some(br) = f.breach {
+        let breached = program.norm(br.norm);
+        b = b.with_label(
+            Label::new(aspan(sources, breached.name_span))
+                .with_message(format!("breached: {}", br.kind.as_str()))
+                .with_color(Color::Red),
+        );
+        b = b.with_note(format!(
+            "answers the breach of {} ({} at {})",
+            breached.qualified,
+            br.kind.as_str(),
+            crate::time::format_interval(br.at.0, br.at.1)
+        ));
+    }
     if !f.frame.is_empty() {
         let shown: Vec<String> = f
             .bindings(program, report)
@@ -626,7 +721,10 @@ fn finding_report(
         }
     }
     if let Some(d) = f.deadline {
-        facts.push(format!("deadline {}", crate::time::format_time(d)));
+        facts.push(format!(
+            "deadline {}",
+            crate::time::format_interval(d.0, d.1)
+        ));
     }
     if let Some(by) = f.fulfilled_by.and_then(|e| report.events.get(e.index())) {
         facts.push(format!("performed by `{}`", by.name));

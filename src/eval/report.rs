@@ -12,8 +12,11 @@
 
 use rayon::prelude::*;
 
-use crate::model::{EventId, FindingKind, NormId, NormKind, Program, ReportDef, Value};
+use crate::model::{
+    EventId, ExceptionTarget, FindingKind, NormId, NormKind, Program, ReportDef, Value,
+};
 
+use super::breach::BreachTable;
 use super::duty::Duty;
 use super::expr::{mentions_max_response, Env, EventView};
 use super::finding::{Finding, FindingOrder};
@@ -21,12 +24,14 @@ use super::index::ReportIndex;
 use super::judge::{DutyLink, PermitCache};
 use super::truth::Truth;
 
-/// A report ready to be judged: its index and its `max_response` table.
+/// A report ready to be judged: its index, its `max_response` table and
+/// the breaches its `on breach of` triggers read.
 pub(crate) struct Prepared<'a> {
     pub program: &'a Program,
     pub report: &'a ReportDef,
     pub index: ReportIndex,
     pub responses: Option<Vec<u32>>,
+    pub breaches: Option<BreachTable>,
 }
 
 /// The duties of a report and, per event, the duties it performs.
@@ -81,8 +86,51 @@ impl<'a> Prepared<'a> {
             report,
             index,
             responses: None,
+            breaches: None,
         };
+        let breached = BreachTable::breached_norms(program, report);
+        if breached.is_empty() {
+            prepared.set_responses();
+            return prepared;
+        }
+        // Rounds until the breaches settle (see `breach.rs`).
+        let mut table = BreachTable::default();
+        let mut settled = false;
+        for _ in 0..super::breach::MAX_ROUNDS {
+            prepared.breaches = Some(table);
+            prepared.set_responses();
+            let env = prepared.env();
+            let duties = duties(&env);
+            let found = findings(&env, &duties);
+            let next = BreachTable::read(&env, &breached, &duties, &found);
+            table = prepared.breaches.take().unwrap_or_default();
+            if next == table {
+                settled = true;
+                break;
+            }
+            table = next;
+        }
+        if !settled {
+            // The last two rounds disagree: what still changes is unknown.
+            prepared.breaches = Some(table.clone());
+            prepared.set_responses();
+            let env = prepared.env();
+            let duties = duties(&env);
+            let found = findings(&env, &duties);
+            let next = BreachTable::read(&env, &breached, &duties, &found);
+            table = table.unsettled(&next);
+        }
+        prepared.breaches = Some(table);
+        prepared.set_responses();
+        prepared
+    }
+
+    /// The `max_response` table, with the breaches found so far.
+    fn set_responses(&mut self) {
+        let (program, report) = (self.program, self.report);
+        self.responses = None;
         if let (Some(ladder), true) = (report.ladder, uses_max_response(program)) {
+            let prepared = &mut *self;
             let env = prepared.env();
             let duties = duties(&env);
             let mut table = vec![0u32; report.events.len()];
@@ -97,7 +145,6 @@ impl<'a> Prepared<'a> {
             }
             prepared.responses = Some(table);
         }
-        prepared
     }
 
     pub fn env(&self) -> Env<'_> {
@@ -107,6 +154,7 @@ impl<'a> Prepared<'a> {
             index: &self.index,
             responses: self.responses.as_deref(),
             hypo: None,
+            breaches: self.breaches.as_ref(),
         }
     }
 }
@@ -205,6 +253,8 @@ fn forbid_findings(
                         other: v.other,
                         fulfilled_by: None,
                         deadline: None,
+                        by: v.by,
+                        breach: env.breach_of_finding(f, v.trigger),
                     };
                     if v.kind == FindingKind::Violation && norm.kind == NormKind::Redline {
                         out.push(Finding {
@@ -245,7 +295,12 @@ pub(crate) fn findings(env: &Env<'_>, duties: &Duties) -> Vec<Finding> {
             response: None,
             other: d.other,
             fulfilled_by: d.by,
-            deadline: Some(d.deadline),
+            deadline: Some((d.deadline.0, d.deadline.1)),
+            by: (d.outcome == FindingKind::Excused)
+                .then(|| env.excused_by(d.norm, &d.frame))
+                .flatten()
+                .map(ExceptionTarget::Exception),
+            breach: env.breach_of_finding(d.norm, Some(d.trigger)),
         });
     }
     order.sort(&mut out);

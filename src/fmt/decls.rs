@@ -349,9 +349,17 @@ impl Printer<'_> {
                 self.path(rung);
             }
             Clause::On {
-                binder, pattern, ..
+                breach,
+                binder,
+                pattern,
+                ..
             } => {
                 self.word_at(start, "on ");
+                if let Some(norm) = breach {
+                    self.word("breach of ");
+                    self.path(norm);
+                    self.word(" ");
+                }
                 if let Some(b) = binder {
                     self.ident(b);
                     self.word(": ");
@@ -434,6 +442,10 @@ impl Printer<'_> {
                 self.one_line_or_split(d.span, |p, split| p.event(d, split));
             }
             ReportClause::Expect(x) => self.expectation(x),
+            ReportClause::Unrecorded(call, span) => {
+                self.word_at(span.start as usize, "unrecorded ");
+                self.call(call, false);
+            }
             // The formatter parses without folding; a folded event is
             // printed as written.
             ReportClause::Error(span) | ReportClause::SimpleEvent(SimpleEvent { span, .. }) => {
@@ -452,6 +464,7 @@ impl Printer<'_> {
                 kind,
                 norm,
                 event,
+                by,
                 span,
             } => {
                 self.word_at(span.start as usize, "expect ");
@@ -464,6 +477,10 @@ impl Printer<'_> {
                 if let Some(ev) = event {
                     self.word(" at ");
                     self.ident(ev);
+                }
+                if let Some(by) = by {
+                    self.word(" by ");
+                    self.path(by);
                 }
             }
         }
@@ -478,13 +495,19 @@ impl Printer<'_> {
             p.call(&d.call, split);
             p.word(" at ");
             p.expr(&d.at);
+            if let Some(end) = &d.at_end {
+                p.word(" .. ");
+                p.expr(end);
+            }
         });
     }
 }
 
 fn report_clause_span(c: &ReportClause) -> Span {
     match c {
-        ReportClause::AsOf(_, span) | ReportClause::Error(span) => *span,
+        ReportClause::AsOf(_, span)
+        | ReportClause::Error(span)
+        | ReportClause::Unrecorded(_, span) => *span,
         ReportClause::Entity(d) => d.span,
         ReportClause::Event(d) => d.span,
         ReportClause::SimpleEvent(d) => d.span,

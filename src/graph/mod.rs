@@ -57,6 +57,8 @@ pub enum EdgeKind {
     Mentions,
     ExceptionOf,
     Overrides,
+    /// `on breach of`: from the consequence to the breached norm.
+    BreachOf,
     Judges,
     /// Two norms that some scenario puts in conflict: the kind of the
     /// conflict (`permit_forbid`, `duty_forbid`).
@@ -73,6 +75,7 @@ impl EdgeKind {
             EdgeKind::Mentions => "mentions",
             EdgeKind::ExceptionOf => "exception to",
             EdgeKind::Overrides => "overrides",
+            EdgeKind::BreachOf => "breach of",
             EdgeKind::Judges => "judges with",
             EdgeKind::Conflicts(kind) => kind,
         }
@@ -88,6 +91,7 @@ impl EdgeKind {
             EdgeKind::Mentions => "mentions",
             EdgeKind::ExceptionOf => "exception_of",
             EdgeKind::Overrides => "overrides",
+            EdgeKind::BreachOf => "breach_of",
             EdgeKind::Judges => "judges",
             EdgeKind::Conflicts(_) => "conflicts",
         }
@@ -212,6 +216,9 @@ pub fn build(p: &Program, opts: &GraphOptions) -> DepGraph {
         if let Some(t) = &n.trigger {
             if let Some(&a) = action_nodes.get(t.pattern.action.index()) {
                 edge(&mut g, norm_nodes[i], a, EdgeKind::Triggers);
+            }
+            if let Some(&b) = t.breach.and_then(|b| norm_nodes.get(b.norm.index())) {
+                edge(&mut g, norm_nodes[i], b, EdgeKind::BreachOf);
             }
         }
         let regulated = n
@@ -385,5 +392,53 @@ pub fn check_cycles(p: &Program, diags: &mut Vec<Diagnostic>) {
             d = d.with_label(span, format!("`{name}` is part of the cycle too"));
         }
         diags.push(d.with_note("which of them prevails would depend on itself; break the cycle by removing one `to` or `overrides`"));
+    }
+    breach_cycles(p, diags);
+}
+
+/// E0402 for a cycle of `on breach of` references: a norm that would
+/// arise, in the end, from its own breach. (A consequence may override the
+/// norm whose breach started it: that is no cycle of this kind.)
+fn breach_cycles(p: &Program, diags: &mut Vec<Diagnostic>) {
+    let mut g: DiGraph<usize, crate::span::Span> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..p.norms.len()).map(|i| g.add_node(i)).collect();
+    for (i, n) in p.norms.iter().enumerate() {
+        let breach = n.trigger.as_ref().and_then(|t| t.breach);
+        if let Some((b, &t)) = breach.and_then(|b| Some((b, nodes.get(b.norm.index())?))) {
+            g.add_edge(nodes[i], t, b.span);
+        }
+    }
+    for scc in tarjan_scc(&g) {
+        let is_cycle = scc.len() > 1 || g.contains_edge(scc[0], scc[0]);
+        if !is_cycle {
+            continue;
+        }
+        let mut members: Vec<usize> = scc.iter().map(|&n| g[n]).collect();
+        members.sort();
+        let first = &p.norms[members[0]];
+        let names: Vec<String> = members
+            .iter()
+            .map(|&m| format!("`{}`", p.norms[m].name))
+            .collect();
+        let message = if members.len() == 1 {
+            format!("`{}` is triggered by its own breach", first.name)
+        } else {
+            format!("cycle among `breach of` references: {}", names.join(", "))
+        };
+        let mut d = Diagnostic::new(Code::E0402, first.name_span, message)
+            .with_label_here("part of the cycle");
+        for &m in &members {
+            let at = p.norms[m]
+                .trigger
+                .as_ref()
+                .and_then(|t| t.breach)
+                .map(|b| b.span);
+            if let Some(at) = at {
+                d = d.with_label(at, format!("`{}` arises from this breach", p.norms[m].name));
+            }
+        }
+        diags.push(d.with_note(
+            "a consequence answers an earlier breach; a norm cannot arise from its own: remove one `on breach of`",
+        ));
     }
 }

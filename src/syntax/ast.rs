@@ -242,6 +242,8 @@ pub enum Clause {
     Severity(Ident),
     Response(Path),
     On {
+        /// `on breach of NORM ...`: the norm whose breach triggers this one.
+        breach: Option<Path>,
         binder: Option<Ident>,
         pattern: Box<Call>,
         span: Span,
@@ -319,6 +321,8 @@ pub enum ReportClause {
     /// builds from the same text.
     SimpleEvent(SimpleEvent),
     Expect(Box<Expectation>),
+    /// `unrecorded REQUIRED;`: events like this may have happened unlisted.
+    Unrecorded(Box<Call>, Span),
     Error(Span),
 }
 
@@ -339,6 +343,8 @@ pub struct EventDecl {
     pub name: Ident,
     pub call: Call,
     pub at: Expr,
+    /// `at T1 .. T2`: the latest time the event may have happened.
+    pub at_end: Option<Expr>,
     pub span: Span,
 }
 
@@ -352,6 +358,8 @@ pub enum Expectation {
         kind: Ident,
         norm: Path,
         event: Option<Ident>,
+        /// `by NAME`: the exception, permit or duty that excused it.
+        by: Option<Path>,
         span: Span,
     },
 }

@@ -170,7 +170,13 @@ impl<'a, 'o, I: Tokens<'a>> Fold<'a, 'o, I> {
         }
         let ends_clause = matches!(
             self.peek(k + 3)?,
-            Tok::Semi | Tok::RBrace | Tok::Event | Tok::Entity | Tok::Expect | Tok::AsOf
+            Tok::Semi
+                | Tok::RBrace
+                | Tok::Event
+                | Tok::Entity
+                | Tok::Expect
+                | Tok::AsOf
+                | Tok::Unrecorded
         );
         let head = [name.0, name.1, callee.0, callee.1].map(|o| o as u32);
         ends_clause.then_some((k + 3, head))
@@ -456,6 +462,7 @@ pub fn expand(file: FileId, text: &str, ev: &SimpleEvent) -> Option<EventDecl> {
         .collect::<Option<Vec<_>>>()?;
     let callee = callee(file, text, ev)?;
     Some(EventDecl {
+        at_end: None,
         doc: None,
         name: ident(file, text, ev.name)?,
         call: Call {

@@ -98,6 +98,14 @@ enum Raw {
     True,
     #[token("false")]
     False,
+    #[token("breach")]
+    Breach,
+    #[token("of")]
+    Of,
+    #[token("unrecorded")]
+    Unrecorded,
+    #[token("by")]
+    By,
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident,
     /// `72 hours` is read whole (see [`super::teach::unit_word_len`]).
@@ -147,6 +155,8 @@ enum Raw {
     Minus,
     #[token(".")]
     Dot,
+    #[token("..")]
+    DotDot,
     #[token(",")]
     Comma,
     #[token(":")]
@@ -346,7 +356,15 @@ fn quick_event(lx: &mut logos::Lexer<'_, Raw>) -> Option<(usize, Head)> {
     let after = lx.clone();
     let ends_clause = matches!(
         raw(lx),
-        Some(Raw::Semi | Raw::RBrace | Raw::Event | Raw::Entity | Raw::Expect | Raw::AsOf)
+        Some(
+            Raw::Semi
+                | Raw::RBrace
+                | Raw::Event
+                | Raw::Entity
+                | Raw::Expect
+                | Raw::AsOf
+                | Raw::Unrecorded
+        )
     );
     *lx = after;
     let head = [name.start, name.end, callee.start, callee.end].map(|o| o as u32);
@@ -358,13 +376,14 @@ fn quick_event(lx: &mut logos::Lexer<'_, Raw>) -> Option<(usize, Head)> {
 /// lists together, and to the grammar).
 fn is_keyword(word: &str) -> bool {
     match word.len() {
-        2 => matches!(word, "to" | "at" | "on" | "or" | "in"),
+        2 => matches!(word, "to" | "at" | "on" | "or" | "in" | "of" | "by"),
         3 => matches!(word, "use" | "and" | "not"),
         4 => matches!(word, "enum" | "type" | "norm" | "when" | "true"),
         5 => matches!(word, "const" | "event" | "as_of" | "after" | "false"),
         6 => matches!(
             word,
             "action"
+                | "breach"
                 | "entity"
                 | "report"
                 | "expect"
@@ -380,6 +399,7 @@ fn is_keyword(word: &str) -> bool {
         7 => word == "redline",
         8 => matches!(word, "severity" | "response"),
         9 => matches!(word, "exception" | "overrides"),
+        10 => word == "unrecorded",
         _ => false,
     }
 }
@@ -535,7 +555,7 @@ fn plain_event(text: &str, from: usize) -> Option<(usize, Head)> {
         Some(_) => word(next).is_some_and(|w| {
             matches!(
                 text.get(next..w),
-                Some("event" | "entity" | "expect" | "as_of")
+                Some("event" | "entity" | "expect" | "as_of" | "unrecorded")
             )
         }),
         None => false,
@@ -756,6 +776,10 @@ fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -
         Raw::In => Tok::In,
         Raw::True => Tok::True,
         Raw::False => Tok::False,
+        Raw::Breach => Tok::Breach,
+        Raw::Of => Tok::Of,
+        Raw::Unrecorded => Tok::Unrecorded,
+        Raw::By => Tok::By,
         Raw::Ident => Tok::Ident(slice),
         Raw::Int if slice.contains([' ', '\t']) => super::teach::word_duration(slice, span, diags),
         Raw::Time if slice.contains([' ', '\t']) => super::teach::spaced_time(slice, span, diags),
@@ -817,6 +841,7 @@ fn cook<'a>(raw: Raw, slice: &'a str, span: Span, diags: &mut Vec<Diagnostic>) -
         Raw::Plus => Tok::Plus,
         Raw::Minus => Tok::Minus,
         Raw::Dot => Tok::Dot,
+        Raw::DotDot => Tok::DotDot,
         Raw::Comma => Tok::Comma,
         Raw::Colon => Tok::Colon,
         Raw::ColonColon => Tok::ColonColon,

@@ -3,7 +3,7 @@
 
 /// Every keyword of the language, in the order the language reference
 /// lists them (completion offers them in this order).
-pub const KEYWORDS: [&str; 35] = [
+pub const KEYWORDS: [&str; 39] = [
     "use",
     "enum",
     "type",
@@ -39,6 +39,10 @@ pub const KEYWORDS: [&str; 35] = [
     "in",
     "true",
     "false",
+    "breach",
+    "of",
+    "unrecorded",
+    "by",
 ];
 
 /// A cooked token, as the grammar sees it.
@@ -79,6 +83,10 @@ pub enum Tok<'a> {
     In,
     True,
     False,
+    Breach,
+    Of,
+    Unrecorded,
+    By,
     Ident(&'a str),
     Int(i64),
     /// Seconds.
@@ -105,6 +113,8 @@ pub enum Tok<'a> {
     ColonColon,
     Semi,
     Question,
+    /// `..`, between the two ends of an imprecise time.
+    DotDot,
     /// A whole event in its most common shape (see
     /// [`crate::syntax::events`]), never made by the lexer: offsets of its
     /// name and of its action's name, `[start, end, start, end]`.
@@ -163,6 +173,10 @@ impl Tok<'_> {
             Tok::In => "in",
             Tok::True => "true",
             Tok::False => "false",
+            Tok::Breach => "breach",
+            Tok::Of => "of",
+            Tok::Unrecorded => "unrecorded",
+            Tok::By => "by",
             Tok::LBrace => "{",
             Tok::RBrace => "}",
             Tok::LParen => "(",
@@ -182,6 +196,7 @@ impl Tok<'_> {
             Tok::ColonColon => "::",
             Tok::Semi => ";",
             Tok::Question => "?",
+            Tok::DotDot => "..",
             Tok::Ident(_)
             | Tok::Int(_)
             | Tok::Duration(_)

@@ -119,6 +119,8 @@ impl B {
             entities: vec![],
             events: vec![],
             expectations: vec![],
+            unrecorded: vec![],
+            imprecise: false,
             in_force: vec![],
             ladder: Some(RUNG),
             span: sp(),
@@ -140,6 +142,7 @@ impl B {
             action,
             args,
             at,
+            at_hi: at,
             doc: None,
             span: sp(),
             name_span: sp(),
@@ -205,6 +208,7 @@ impl B {
                 span: sp(),
             },
             when,
+            breach: None,
         });
         n.required = Some(Required {
             action: REPLY,

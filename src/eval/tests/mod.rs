@@ -35,6 +35,7 @@ fn truth_of(b: &B, e: &Expr, frame: &[Value]) -> Truth {
         index: &index,
         responses: None,
         hypo: None,
+        breaches: None,
     };
     env.truth(e, frame)
 }
@@ -224,6 +225,7 @@ fn a_trigger_reaches_only_later_events() {
             span: sp(),
         },
         when: None,
+        breach: None,
     });
     n.matched = Some(Pattern {
         action: ACT,
@@ -272,7 +274,7 @@ fn duty_statuses_with_exact_deadlines() {
     assert_eq!(got, want);
     let f = evaluate(&b.p, ReportId(0));
     let ok = f.findings.iter().find(|f| f.kind == Fulfilled);
-    assert_eq!(ok.and_then(|f| f.deadline), Some(100));
+    assert_eq!(ok.and_then(|f| f.deadline), Some((100, 100)));
     assert_eq!(ok.and_then(|f| f.fulfilled_by), Some(EventId(1)));
 }
 
@@ -387,6 +389,7 @@ fn expectations_pass_and_fail_with_what_was_found() {
             kind: Possible,
             norm: f,
             event: Some(e),
+            by: None,
             span: sp(),
         },
         Expectation::Outcome {
@@ -394,6 +397,7 @@ fn expectations_pass_and_fail_with_what_was_found() {
             kind: Violation,
             norm: f,
             event: None,
+            by: None,
             span: sp(),
         },
         Expectation::Outcome {
@@ -401,6 +405,7 @@ fn expectations_pass_and_fail_with_what_was_found() {
             kind: Violation,
             norm: f,
             event: Some(e),
+            by: None,
             span: sp(),
         },
         Expectation::Clean { span: sp() },
