@@ -52,3 +52,36 @@ fn every_std_rule_is_documented_and_cited() {
         );
     }
 }
+
+/// The standard library's page in `docs/` names every module and every
+/// rule, so a rule added without saying what it reads fails here.
+#[test]
+fn the_stdlib_page_lists_every_module_and_rule() {
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/stdlib.md"))
+        .expect("docs/stdlib.md is readable");
+    let mut text = String::new();
+    for (name, _) in norma::resolve::loader::stdlib_modules() {
+        assert!(
+            page.contains(&format!("`std::{name}`")),
+            "docs/stdlib.md does not name std::{name}"
+        );
+        text.push_str(&format!("use std::{name};\n"));
+    }
+    let s = norma::driver::check_text("all.norma", &text);
+    assert!(!s.has_errors(), "{:?}", s.diagnostics);
+    let names = s
+        .program
+        .norms
+        .iter()
+        .map(|n| &n.name)
+        .chain(s.program.exceptions.iter().map(|e| &e.name));
+    let mut listed = 0;
+    for name in names {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "docs/stdlib.md does not list the rule {name}"
+        );
+        listed += 1;
+    }
+    assert!(listed >= 60, "only {listed} rules found");
+}

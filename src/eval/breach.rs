@@ -156,13 +156,13 @@ impl Env<'_> {
     }
 
     /// The breach a finding of `norm` with trigger `trigger` answers.
-    pub fn breach_of_finding(&self, norm: NormId, trigger: Option<EventId>) -> Option<Breach> {
+    pub fn breach_of_finding(&self, norm: NormId, trigger: Option<EventId>) -> Option<Box<Breach>> {
         let b = self.program.norm(norm).trigger.as_ref()?.breach?;
         let v = self.breach(b.norm, trigger?)?;
-        Some(Breach {
+        Some(Box::new(Breach {
             norm: b.norm,
             kind: v.kind,
             at: (v.at.0, v.at.1),
-        })
+        }))
     }
 }

@@ -117,6 +117,9 @@ pub struct InstanceTrace {
     /// What this instance alone would make of a forbid (§7.1 table).
     pub outcome: Option<FindingKind>,
     pub duty: Option<DutyTrace>,
+    /// For an `on breach of` trigger: the breach it answers (§4): the
+    /// breached norm's qualified name, its finding, and when.
+    pub breach: Option<(String, FindingKind, (i64, i64))>,
     pub span: Span,
 }
 
@@ -127,7 +130,8 @@ pub struct Explanation {
     pub report: String,
     pub event: String,
     pub event_span: Option<Span>,
-    pub at: Option<i64>,
+    /// When it happened: `(earliest, latest)`.
+    pub at: Option<(i64, i64)>,
     /// The findings of the report on this event.
     pub findings: Vec<Finding>,
     pub instances: Vec<InstanceTrace>,
@@ -244,6 +248,9 @@ impl Env<'_> {
             collisions: Vec::new(),
             outcome: None,
             duty: None,
+            breach: self
+                .breach_of_finding(norm, trigger)
+                .map(|b| (self.program.norm(b.norm).qualified.clone(), b.kind, b.at)),
             span: def.span,
         }
     }
@@ -316,7 +323,7 @@ pub(crate) fn explain(
         report: def.name.clone(),
         event: env.event_name(event),
         event_span: def.events.get(event.index()).map(|e| e.span),
-        at: def.events.get(event.index()).map(|e| e.at),
+        at: def.events.get(event.index()).map(|e| (e.at, e.at_hi)),
         findings,
         instances: Vec::new(),
     };

@@ -35,8 +35,9 @@ pub struct Finding {
     /// For `excused`: the exception that held (and was not defeated), else
     /// the permit or duty whose override won (§7).
     pub by: Option<ExceptionTarget>,
-    /// For a norm triggered `on breach of`: the breach its instance answers.
-    pub breach: Option<Breach>,
+    /// For a norm triggered `on breach of`: the breach its instance answers
+    /// (boxed: few findings have one, and a large report holds millions).
+    pub breach: Option<Box<Breach>>,
 }
 
 /// The breach a consequence answers (§4): the breached norm, its finding

@@ -100,6 +100,13 @@ fn instance_lines(
     }
     out.push_str(&head);
     out.push('\n');
+    if let Some((norm, kind, at)) = &t.breach {
+        out.push_str(&format!(
+            "  answers the breach of {norm}: {} at {}\n",
+            kind.as_str(),
+            crate::time::format_interval(at.0, at.1)
+        ));
+    }
     if !t.bindings.is_empty() {
         let shown: Vec<String> = t
             .bindings
@@ -178,8 +185,8 @@ pub fn render_explain_human(
 ) -> String {
     let p = Painter { color };
     let mut out = format!("event {} of report {}", x.event, x.report);
-    if let Some(at) = x.at {
-        out.push_str(&format!(" at {}", crate::time::format_time(at)));
+    if let Some((lo, hi)) = x.at {
+        out.push_str(&format!(" at {}", crate::time::format_interval(lo, hi)));
     }
     out.push('\n');
     if x.findings.is_empty() {
@@ -265,6 +272,16 @@ fn instance_json(sources: &SourceMap, t: &InstanceTrace) -> Json {
         "outcome": t.outcome.map(|k| k.as_str()),
         "norm_span": span_json(sources, t.span),
     });
+    if let (Some((norm, kind, at)), Some(obj)) = (&t.breach, o.as_object_mut()) {
+        obj.insert(
+            "breach".into(),
+            json!({
+                "norm": norm,
+                "kind": kind.as_str(),
+                "at": crate::time::format_interval(at.0, at.1),
+            }),
+        );
+    }
     if let (Some(d), Some(obj)) = (&t.duty, o.as_object_mut()) {
         obj.insert(
             "duty".into(),
@@ -300,7 +317,7 @@ pub fn render_explain_json(program: &Program, sources: &SourceMap, x: &Explanati
         "schema_version": 1,
         "report": x.report,
         "event": x.event,
-        "at": x.at.map(crate::time::format_time),
+        "at": x.at.map(|(lo, hi)| crate::time::format_interval(lo, hi)),
         "event_span": x.event_span.map(|s| span_json(sources, s)),
         "findings": findings,
         "instances": x.instances.iter().map(|t| instance_json(sources, t)).collect::<Vec<_>>(),

@@ -154,7 +154,7 @@ pub(crate) fn finding_json(
     if let Some(e) = f.fulfilled_by.and_then(|e| report.events.get(e.index())) {
         o.insert("fulfilled_by".into(), json!(e.name));
     }
-    if let Some(b) = f.breach {
+    if let Some(b) = &f.breach {
         o.insert(
             "breach".into(),
             json!({
@@ -364,7 +364,7 @@ impl<'a> FindingOut<'a> {
     ) -> FindingOut<'a> {
         FindingOut {
             bindings: Bindings::new(f.bindings(program, report)),
-            breach: f.breach.map(|b| {
+            breach: f.breach.as_ref().map(|b| {
                 (
                     program.norm(b.norm).qualified.as_str(),
                     b.kind.as_str(),
@@ -689,7 +689,7 @@ fn finding_report(
         }
         b = b.with_note(format!("excused by {name}"));
     }
-    if let Some(br) = f.breach {
+    if let Some(br) = &f.breach {
         let breached = program.norm(br.norm);
         b = b.with_label(
             Label::new(aspan(sources, breached.name_span))

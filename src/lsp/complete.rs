@@ -256,7 +256,7 @@ fn general(s: &Scope<'_>) -> Vec<CompletionItem> {
 
 /// The top-level declaration the cursor is in: (keyword, name), found as
 /// the nearest line before it that starts (unindented) with a keyword.
-fn enclosing_decl(text: &str, off: usize) -> Option<(&str, &str)> {
+pub(super) fn enclosing_decl(text: &str, off: usize) -> Option<(&str, &str)> {
     for line in text[..off].lines().rev() {
         let kw: String = line.chars().take_while(|c| is_ident(*c)).collect();
         if !TOP_LEVEL.contains(&kw.as_str()) {

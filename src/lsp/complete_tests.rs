@@ -112,5 +112,24 @@ fn completes_by_the_line_being_typed() {
     // After `entity x: `: the record types.
     assert_eq!(with("  entity z: "), vec!["Parcel"]);
     // At the start of a report line: the report clauses.
-    assert_eq!(with("  "), vec!["as_of", "entity", "event", "expect"]);
+    assert_eq!(
+        with("  "),
+        vec!["as_of", "entity", "event", "expect", "unrecorded"]
+    );
+    // After `by` in an expectation: what may excuse (no forbid).
+    assert!(with("  expect excused n at go by ").is_empty());
+}
+
+#[test]
+fn completes_after_breach_of() {
+    let text = format!(
+        "{TEXT}norm m {{
+  source \"s\"
+  on breach of |
+}}
+"
+    );
+    let l = labels_at(&text);
+    // The forbid `n` can be breached.
+    assert_eq!(l, vec!["n"]);
 }
