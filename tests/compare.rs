@@ -319,6 +319,7 @@ fn no_conflict_says_within_how_many_events() {
     ]);
     assert_eq!(code, 0);
     assert!(text.contains("no conflict with at most 2 events"), "{text}");
+    assert!(text.contains("a larger --events may find one"), "{text}");
     assert!(!text.contains("consistent"));
 }
 
