@@ -74,6 +74,7 @@ fn main() {
         "osce",
         "paris_call",
         "escalation",
+        "responsibility",
         "countermeasures",
     ];
     let texts: Vec<(String, PathBuf, String)> = std_modules

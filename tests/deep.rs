@@ -42,11 +42,13 @@ fn the_standard_library_and_the_examples_lint_clean() {
     // conflict with UN GGE 13(e) (no shutting down one's own networks).
     let json = deep_json(&["stdlib-norms", "examples"]);
     assert_eq!(deep_codes(&json), Vec::<String>::new(), "{json}");
-    // What uses max_response is counted, never guessed.
+    // What uses max_response is counted, never guessed; so, until the
+    // analysis encodes breaches, is what a breach triggers
+    // (std::responsibility, and std::countermeasures built on it).
     let undecided = json["undecided"].as_array().expect("undecided");
-    assert!(undecided
-        .iter()
-        .all(|u| u.as_str().is_some_and(|u| u.contains("max_response"))));
+    assert!(undecided.iter().all(|u| u
+        .as_str()
+        .is_some_and(|u| u.contains("max_response") || u.contains("triggered by a breach of"))));
 }
 
 #[test]

@@ -237,7 +237,20 @@ fn identical_texts_are_unchanged_without_a_query() {
         for n in json["norms"].as_array().unwrap() {
             assert_eq!(n["status"], "unchanged", "{m}: {n}");
         }
-        assert_eq!(json["not_analysed"], serde_json::json!([]), "{m}");
+        if m == "std::countermeasures" {
+            // It is built on breaches and answers std::escalation's ladder:
+            // until the analysis encodes breaches (and `max_response`), what
+            // depends on them is listed, never guessed.
+            let left = json["not_analysed"].as_array().expect("not_analysed");
+            assert!(
+                left.iter().all(|u| u["reason"]
+                    .as_str()
+                    .is_some_and(|r| { r.contains("a breach of") || r.contains("max_response") })),
+                "{m}: {left:?}"
+            );
+        } else {
+            assert_eq!(json["not_analysed"], serde_json::json!([]), "{m}");
+        }
     }
 }
 

@@ -244,6 +244,10 @@ fn norma_help_prints_pages_and_the_standard_library() {
     assert_eq!(code, 0);
     assert!(out.contains("--format"), "{out}");
     assert!(out.contains("Usage: norma check"), "{out}");
+    assert!(
+        out.contains("`.norma.md`"),
+        "literate files are read too: {out}"
+    );
     let (code, _, err) = common::norma(&["help", "E201"]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean"), "{err}");

@@ -154,6 +154,51 @@ fn crlf_no_block_and_an_unterminated_fence() {
     assert!(d["message"].as_str().unwrap_or("").contains("never closed"));
 }
 
+/// The info strings Markdown reads as `norma` (any case, blanks before
+/// the word or the fence, tildes, more words after): every block is code,
+/// so the treaty's norm judges the incident written in the last block.
+#[test]
+fn fences_are_read_as_markdown_reads_them() {
+    let treaty = TREATY
+        .replacen("```norma\nuse", "``` Norma\nuse", 1)
+        .replacen("```norma\nnorm", "  ~~~NORMA hospitals, art. 1\nnorm", 1)
+        .replacen("}\n```", "}\n  ~~~", 1);
+    let md = format!(
+        "{treaty}\n````text\n```norma\nnot code: an example inside a longer fence\n```\n````\n\n```norma\n{}```\n",
+        INCIDENT
+            .replace("use std::core;\n", "")
+            .replace("use treaty;\n", "")
+    );
+    let dir = folder("fences", &[("t.norma.md", &md)]);
+    let (code, out, err) = norma(&["test", &path(&dir, "t.norma.md")]);
+    assert_eq!(code, 0, "{md}\n{out}{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+}
+
+/// A fence that is nearly ```` ```norma ```` is an error, never a file
+/// with "no problems" whose code was silently skipped; the fix is offered.
+#[test]
+fn a_near_miss_fence_is_an_error_with_its_fix() {
+    let md = TREATY.replacen("```norma\nnorm", "```norm\nnorm", 1);
+    let dir = folder("near-miss", &[("t.norma.md", &md)]);
+    let (code, out, _) = norma(&["check", "--format", "json", &path(&dir, "t.norma.md")]);
+    assert_eq!(code, 1, "{out}");
+    let d = &json(&out)["diagnostics"][0];
+    assert_eq!(d["code"], "E0103", "{d}");
+    let line = md.lines().position(|l| l == "```norm").expect("line");
+    assert_eq!(d["range"]["start"]["line"], line, "{d}");
+    assert_eq!(d["range"]["start"]["character"], 3, "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`norm`, not `norma`"),
+        "{d}"
+    );
+    assert_eq!(d["fix"]["replacement"], "norma", "{d}");
+    assert_eq!(d["fix"]["range"]["start"], d["range"]["start"], "{d}");
+}
+
 #[test]
 fn fmt_formats_the_blocks_and_leaves_every_byte_of_prose() {
     let messy = TREATY.replace(
@@ -252,22 +297,24 @@ fn the_language_server_reads_literate_documents() {
     c.shutdown();
 }
 
-/// The README's Neovim set-up: it must work with Debian's Neovim 0.7.2, so
-/// it uses none of the 0.8 API; and, where `nvim` is installed, it attaches
-/// a literate text to `norma lsp` and receives its diagnostics.
+/// The Neovim set-up of docs/editors.md: it must work with Debian's
+/// Neovim 0.7.2, so it uses none of the 0.8 API; and, where `nvim` is
+/// installed, it attaches a literate text to `norma lsp` and receives its
+/// diagnostics.
 #[test]
-fn the_readme_neovim_setup_works_from_0_7_and_covers_literate_texts() {
-    let readme = std::fs::read_to_string("README.md").expect("README");
-    let lua = readme
+fn the_documented_neovim_setup_works_from_0_7_and_covers_literate_texts() {
+    let page = std::fs::read_to_string("docs/editors.md").expect("docs/editors.md");
+    let lua = page
         .split("```lua\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("a lua block in the README");
+        .expect("a lua block in docs/editors.md");
     for newer in [
         "vim.lsp.start(",
         "vim.fs.",
         "vim.filetype.add",
         "vim.lsp.get_clients",
+        "LspAttach",
     ] {
         assert!(!lua.contains(newer), "`{newer}` needs Neovim 0.8 or later");
     }

@@ -66,6 +66,19 @@ fn a_whole_session_over_stdio() {
     let caps = &init["capabilities"];
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["codeLensProvider"]["resolveProvider"], false);
+    assert_eq!(caps["semanticTokensProvider"]["full"]["delta"], true);
+    let legend = caps["semanticTokensProvider"]["legend"]["tokenTypes"].to_string();
+    for t in [
+        "\"norm\"",
+        "\"redline\"",
+        "\"exception\"",
+        "\"event\"",
+        "\"enumMember\"",
+    ] {
+        assert!(legend.contains(t), "{legend}");
+    }
     c.notify("initialized", json!({}));
 
     // An error: diagnostics as `norma check` gives them.
@@ -483,8 +496,9 @@ vim.cmd('qa!')
     assert!(got.contains("hgih"), "{got}");
 }
 
-/// Type a file one character at a time, asking for completion, hover and
-/// the outline after every keystroke: every half-typed state is answered.
+/// Type a file one character at a time, asking for completion, hover, the
+/// outline, lenses, semantic tokens and a rename after every keystroke:
+/// every half-typed state is answered.
 #[test]
 fn typing_character_by_character_never_stops_the_server() {
     let dir = workdir("typing");
@@ -517,11 +531,26 @@ fn typing_character_by_character_never_stops_the_server() {
         let back = json!({"textDocument": {"uri": uri},
             "position": {"line": line, "character": col.saturating_sub(1)}});
         c.request("textDocument/hover", back.clone());
-        c.request("textDocument/definition", back);
+        c.request("textDocument/definition", back.clone());
         c.request(
             "textDocument/documentSymbol",
             json!({"textDocument": {"uri": uri}}),
         );
+        c.request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        c.request(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        // A refusal is an answer; an internal error is not.
+        let prep = c.call("textDocument/prepareRename", back.clone());
+        assert_ne!(prep["error"]["code"], -32603, "{prep}");
+        let mut rename = back.clone();
+        rename["newName"] = json!("renamed");
+        let renamed = c.call("textDocument/rename", rename);
+        assert_ne!(renamed["error"]["code"], -32603, "{renamed}");
     }
     assert_eq!(
         diags.len(),
@@ -529,4 +558,126 @@ fn typing_character_by_character_never_stops_the_server() {
         "the typed file has its one error: {diags:?}"
     );
     c.shutdown();
+}
+
+/// Headless Neovim (Debian's 0.7.2 is enough) against
+/// `examples/wannacry_2017.norma`: the findings of its report arrive as
+/// diagnostics on the event `worm`, and `vim.lsp.buf.rename` (which asks
+/// `prepareRename` first) renames that event in every `expect` line.
+#[test]
+fn neovim_shows_findings_and_renames() {
+    let has_nvim = Command::new("nvim")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_nvim {
+        eprintln!(
+            "SKIPPED neovim_shows_findings_and_renames: `nvim` is not installed \
+             (apt-get install neovim)"
+        );
+        return;
+    }
+    let dir = workdir("nvim-findings");
+    let file = dir.join("wannacry_2017.norma");
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/wannacry_2017.norma"),
+    )
+    .expect("read the example");
+    std::fs::write(&file, &text).expect("write");
+    let (worm_line, worm_col) = pos_of(&text, "worm:", 0);
+    let out = dir.join("seen.txt");
+    let script = dir.join("client.lua");
+    std::fs::write(
+        &script,
+        format!(
+            r#"
+local out = io.open({out:?}, 'w')
+vim.bo.filetype = 'norma'
+local id = vim.lsp.start_client({{
+  name = 'norma',
+  cmd = {{ {bin:?}, 'lsp' }},
+  root_dir = {dir:?},
+}})
+vim.lsp.buf_attach_client(0, id)
+local function findings()
+  local found = {{}}
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    local code = d.code or (d.user_data and d.user_data.lsp.code)
+    if code == 'crossed' or code == 'violation' then table.insert(found, d) end
+  end
+  return found
+end
+if not vim.wait(15000, function() return #findings() > 0 end, 50) then
+  out:write('TIMEOUT waiting for findings\n')
+end
+for _, d in ipairs(findings()) do
+  local code = d.code or d.user_data.lsp.code
+  out:write(string.format('finding %s %d:%d %s\n', code, d.lnum, d.col, d.message:gsub('\n', ' | ')))
+end
+vim.api.nvim_win_set_cursor(0, {{ {line}, {col} }})
+vim.lsp.buf.rename('nhs_worm')
+local function renamed()
+  local n = 0
+  for _, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    local _, k = l:gsub('nhs_worm', '')
+    n = n + k
+  end
+  return n
+end
+if not vim.wait(15000, function() return renamed() > 0 end, 50) then
+  out:write('TIMEOUT waiting for the rename\n')
+end
+out:write(string.format('renamed %d\n', renamed()))
+vim.cmd('write')
+out:close()
+vim.cmd('qa!')
+"#,
+            out = out.display().to_string(),
+            bin = env!("CARGO_BIN_EXE_norma"),
+            dir = dir.display().to_string(),
+            line = worm_line + 1,
+            col = worm_col + 1,
+        ),
+    )
+    .expect("write script");
+    let mut nvim = Command::new("nvim")
+        .args(["--headless", "--clean", "-n", "-u", "NONE"])
+        .arg(&file)
+        .arg("-c")
+        .arg(format!("luafile {}", script.display()))
+        .current_dir(&dir)
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nvim");
+    let start = Instant::now();
+    while nvim.try_wait().ok().flatten().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = nvim.kill();
+            panic!("headless nvim did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got = std::fs::read_to_string(&out).expect("nvim wrote what it saw");
+    println!("seen by Neovim:\n{got}");
+    assert!(!got.contains("TIMEOUT"), "{got}");
+    let on_worm = format!("{worm_line}:{worm_col} ");
+    assert!(
+        got.lines().any(|l| l.starts_with("finding crossed ")
+            && l.contains(&on_worm)
+            && l.contains("std::escalation::healthcare_disruption")),
+        "{got}"
+    );
+    // The declaration, the events `about: worm` and the `expect` lines.
+    let uses = 1 + text.matches("about: worm").count() + text.matches("at worm").count();
+    assert!(
+        got.contains(&format!("renamed {uses}\n")),
+        "{uses} uses: {got}"
+    );
+    let saved = std::fs::read_to_string(&file).expect("the renamed file");
+    assert_eq!(saved.replace("nhs_worm", "worm"), text);
 }

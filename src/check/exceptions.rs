@@ -97,6 +97,20 @@ impl Checker<'_> {
             let (body, when, unless) = self.group_clauses(&e.clauses, true);
             let (mut w, mut u) = (None, None);
             if let Some(root) = roots[i] {
+                let norm = &self.prog.norms[root.index()];
+                self.env.unnamed = super::teach::unnamed_events(
+                    &norm.name,
+                    norm.trigger.as_ref().map(|t| {
+                        let on = match t.breach {
+                            Some(b) => {
+                                format!("on breach of {}", self.prog.norms[b.norm.index()].name)
+                            }
+                            None => "on".to_string(),
+                        };
+                        (on, &t.pattern)
+                    }),
+                    norm.matched.as_ref().map(|m| (norm.modality, m)),
+                );
                 let vars = &self.prog.norms[root.index()].vars;
                 self.env.frame = vars
                     .iter()

@@ -37,6 +37,7 @@ impl Checker<'_> {
             )
             .with_label_here(format!("this is {got}"));
             let d = self.unquote_hint(d, e, ty);
+            let d = self.bool_hint(d, e, ty);
             self.diags.push(d);
         }
     }
@@ -286,6 +287,8 @@ impl Checker<'_> {
                     .with_label(cb.span, format!("this is {y}"));
                     let d = self.unquote_hint(d, &cb, &ta);
                     let d = self.unquote_hint(d, &ca, &tb);
+                    let d = self.bool_hint(d, &cb, &ta);
+                    let d = self.bool_hint(d, &ca, &tb);
                     self.diags.push(d);
                 } else if !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                     let t = if ta == Ty::Error { &tb } else { &ta };
@@ -326,7 +329,10 @@ impl Checker<'_> {
         let b = self.check_expr(base, None);
         let name = field.name.as_str();
         match b.ty.clone() {
-            Ty::Error => Self::err_expr(span),
+            Ty::Error => {
+                self.unnamed_event_read(base, name);
+                Self::err_expr(span)
+            }
             Ty::Record(r) => {
                 let rec = &self.prog.records[r.index()];
                 if let Some(i) = rec.fields.iter().position(|f| f.name == name) {

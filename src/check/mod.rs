@@ -50,6 +50,10 @@ struct Env<'a> {
     locals: locals::Locals<'a>,
     /// `?` is allowed (inside reports).
     allow_unknown: bool,
+    /// The patterns of the norm being checked (an exception's: of its
+    /// root) that do not name their event, for the hint on a condition
+    /// that reads an event by a name no pattern gives.
+    unnamed: Vec<teach::UnnamedEvent>,
 }
 
 #[derive(Clone)]

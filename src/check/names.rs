@@ -216,7 +216,9 @@ impl Checker<'_> {
             format!("I cannot find anything named `{}`", p.to_text()),
         )
         .with_label_here("unknown name");
-        if let Some(near) = nearest(last, cands.iter().map(String::as_str)) {
+        if let (Some(Ty::Bool), Some(spelled)) = (expected, super::teach::bool_spelling(last)) {
+            d = self.bool_note(d, spelled, &format!("`{last}`"), span);
+        } else if let Some(near) = nearest(last, cands.iter().map(String::as_str)) {
             d = d
                 .with_note(format!("did you mean `{near}`?"))
                 .with_fix(span, near);
@@ -229,6 +231,9 @@ impl Checker<'_> {
             ));
         } else {
             d = self.undeclared_entity_hint(d, &p.to_text(), expected);
+        }
+        if let (true, Some(Ty::Event(a))) = (p.is_single(), expected) {
+            d = self.name_the_event(d, last, |action, _| action == *a);
         }
         self.diags.push(d);
         Self::err_expr(span)

@@ -317,6 +317,17 @@ impl Checker<'_> {
                 }
             }
         }
+        self.env.unnamed = super::teach::unnamed_events(
+            &d.name,
+            trigger_pattern.as_ref().map(|p| {
+                let on = match body.breach {
+                    Some(norm) => format!("on breach of {}", norm.to_text()),
+                    None => "on".to_string(),
+                };
+                (on, p)
+            }),
+            matched.as_ref().map(|m| (modality, m)),
+        );
         // Expressions see the whole frame, but for the variables that
         // constant arguments are bound to: no name reaches them, and they
         // count as used.

@@ -1,8 +1,10 @@
 //! Errors that teach: hints added to the checker's diagnostics where a
 //! drafter wrote something the language spells differently — a quoted time
-//! or enum member, an entity the report never declared, a name that lives
-//! in a module the file does not `use` — and the pattern variables of an
-//! unknown action, bound anyway so that one typo is one error.
+//! or enum member, a Bool written `"yes"`, `1` or `True`, an entity the
+//! report never declared, a name that lives in a module the file does not
+//! `use`, an event read by a name its pattern never gave — and the pattern
+//! variables of an unknown action, bound anyway so that one typo is one
+//! error.
 //!
 //! Only hints live here: each function takes a diagnostic the checker made
 //! (or the list of them) and adds notes and fixes; none decides whether a
@@ -11,8 +13,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::diagnostics::{Code, Diagnostic, Fix};
-use crate::model::{Expr, ExprKind, Ty, Value, VarDef};
+use crate::diagnostics::{Code, Diagnostic, Fix, Label};
+use crate::model::{ActionDef, ActionId, Expr, ExprKind, Modality, Pattern, Ty, Value, VarDef};
 use crate::resolve::loader::{stdlib_modules, LoadedModule};
 use crate::resolve::Scopes;
 use crate::span::Span;
@@ -20,7 +22,166 @@ use crate::syntax::{ast, lexer, token::Tok};
 
 use super::Checker;
 
+/// A pattern that does not name the event it matches (`forbid
+/// operate(...)`, no `x:`).
+#[derive(Clone, Debug)]
+pub(super) struct UnnamedEvent {
+    norm: String,
+    /// `on`, `on breach of NORM`, `forbid` or `permit`.
+    clause: String,
+    action: ActionId,
+    /// The pattern, whose start is where a name goes.
+    pattern: Span,
+}
+
+/// The patterns of norm `norm` that name no event: its trigger's (with
+/// the words before it: `on`, `on breach of NORM`) and its `forbid` or
+/// `permit` clause's.
+pub(super) fn unnamed_events(
+    norm: &str,
+    trigger: Option<(String, &Pattern)>,
+    matched: Option<(Modality, &Pattern)>,
+) -> Vec<UnnamedEvent> {
+    let clauses = trigger
+        .into_iter()
+        .chain(matched.map(|(m, p)| (m.as_str().to_string(), p)));
+    clauses
+        .filter(|(_, p)| p.binder.is_none())
+        .map(|(clause, p)| UnnamedEvent {
+            norm: norm.to_string(),
+            clause,
+            action: p.action,
+            pattern: p.span,
+        })
+        .collect()
+}
+
+/// How Norma writes a Bool that other notations write `yes`, `1`, `True`
+/// or `null`: `true`, `false` or `?` (not known).
+pub(super) fn bool_spelling(written: &str) -> Option<&'static str> {
+    match written.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Some("true"),
+        "false" | "no" | "off" | "0" => Some("false"),
+        "unknown" | "null" | "none" | "nil" | "n/a" | "" => Some("?"),
+        _ => None,
+    }
+}
+
 impl Checker<'_> {
+    /// A text or an integer where a Bool belongs (`un_member: "yes"`,
+    /// `osce: 1`): say how a Bool is written.
+    pub(super) fn bool_hint(&self, d: Diagnostic, e: &Expr, want: &Ty) -> Diagnostic {
+        if *want != Ty::Bool {
+            return d;
+        }
+        let (written, shown) = match &e.kind {
+            ExprKind::Lit(Value::Text(t)) => (t.to_string(), format!("`\"{t}\"`")),
+            ExprKind::Lit(Value::Int(i)) => (i.to_string(), format!("`{i}`")),
+            _ => return d,
+        };
+        match bool_spelling(&written) {
+            Some(spelled) => self.bool_note(d, spelled, &shown, e.span),
+            None => d.with_note(if self.env.allow_unknown {
+                "a Bool is written `true`, `false`, or `?` when the fact is not known"
+            } else {
+                "a Bool is written `true` or `false`"
+            }),
+        }
+    }
+
+    /// Say to write `spelled` (`true`, `false` or `?`) for what was
+    /// written as `shown`, at `span`. `?` is only for reports: a norm
+    /// tests whether a fact is known with `known(...)`.
+    pub(super) fn bool_note(
+        &self,
+        d: Diagnostic,
+        spelled: &str,
+        shown: &str,
+        span: Span,
+    ) -> Diagnostic {
+        if spelled == "?" && !self.env.allow_unknown {
+            return d.with_note(
+                "a Bool is written `true` or `false`; a norm asks whether a fact is known with `known(...)`",
+            );
+        }
+        let values = if self.env.allow_unknown {
+            "`true`, `false`, or `?` when the fact is not known"
+        } else {
+            "`true` or `false`"
+        };
+        d.with_note(format!(
+            "a Bool is written {values}: write `{spelled}`, not {shown}"
+        ))
+        .with_fix(span, spelled)
+    }
+
+    /// `x.at` or `x.intent` where `x` is unknown and a pattern of the norm
+    /// matches events with that field but names none: the E0201 just made
+    /// for `x` says how to name the event.
+    pub(super) fn unnamed_event_read(&mut self, base: &ast::Expr, field: &str) {
+        let ast::ExprKind::Path(p) = &base.kind else {
+            return;
+        };
+        let ours = |d: &Diagnostic| d.code == Code::E0201 && d.span == base.span;
+        if !p.is_single() || !self.diags.last().is_some_and(ours) {
+            return;
+        }
+        if let Some(d) = self.diags.pop() {
+            let name = &p.segments[0].name;
+            let d = self.name_the_event(d, name, |_, action| {
+                field == "at" || action.params.iter().any(|f| f.name == field)
+            });
+            self.diags.push(d);
+        }
+    }
+
+    /// An unknown `name` that reads an event: if a pattern of the norm
+    /// matches such events (`fits`) without naming them, replace the
+    /// "did you mean" with how to name the event — the `forbid` or
+    /// `permit` clause's before the trigger's.
+    pub(super) fn name_the_event(
+        &self,
+        mut d: Diagnostic,
+        name: &str,
+        fits: impl Fn(ActionId, &ActionDef) -> bool,
+    ) -> Diagnostic {
+        let Some(u) = self
+            .env
+            .unnamed
+            .iter()
+            .filter(|u| fits(u.action, &self.prog.actions[u.action.index()]))
+            .max_by_key(|u| !u.clause.starts_with("on"))
+        else {
+            return d;
+        };
+        let action = &self.prog.actions[u.action.index()].name;
+        d.notes.clear();
+        d.notes.push(format!(
+            "`{}` does not name the event its `{}` clause matches: write `{} {name}: {action}(...)` to read that event as `{name}`",
+            u.norm, u.clause, u.clause
+        ));
+        let start = u.pattern.start as usize;
+        // The action's name, where the pattern is written plainly.
+        let callee = Span::new(u.pattern.file, start, start + action.len());
+        let text = &self.sources.get(u.pattern.file).text;
+        let shown = if text.get(callee.range()) == Some(action.as_str()) {
+            callee
+        } else {
+            u.pattern
+        };
+        d.labels.push(Label {
+            span: shown,
+            message: format!("name the event here: `{name}: {action}(...)`"),
+        });
+        let at = Span::new(u.pattern.file, start, start);
+        d.fix = Some(Fix {
+            span: at,
+            replacement: format!("{name}: "),
+            message: format!("name the event `{name}`"),
+        });
+        d
+    }
+
     /// A string literal where a time or an enum member belongs: say to
     /// drop the quotes (with the fix) when the text inside is one.
     pub(super) fn unquote_hint(&self, d: Diagnostic, e: &Expr, want: &Ty) -> Diagnostic {

@@ -104,7 +104,9 @@ impl GraphFormat {
 /// Options every command that reads sources takes.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Inputs {
-    /// Files or folders (every `.norma` file below a folder).
+    /// Files or folders: `.norma` files, and literate `.norma.md` files
+    /// (Markdown whose ```norma blocks are the code); a folder stands for
+    /// every file of both kinds below it.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Another directory to search for modules named in `use` (repeatable,
@@ -223,7 +225,9 @@ pub enum Command {
     /// Lay out files in the canonical style, keeping every comment; print
     /// the result, rewrite the files (--write) or check them (--check).
     Fmt {
-        /// Files or folders (every `.norma` file below a folder).
+        /// Files or folders: `.norma` files, and literate `.norma.md` files
+        /// (Markdown whose ```norma blocks are the code); a folder stands for
+        /// every file of both kinds below it.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Rewrite each file that is not formatted, in place.

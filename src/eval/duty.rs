@@ -245,10 +245,15 @@ impl Env<'_> {
     }
 
     /// §7.1: `O` and `f` conflict for this duty when its act, done at any
-    /// instant certainly in the window, is a violation of `f`, and no
-    /// listed event that fulfils it in the window escapes `f`.
+    /// instant of the window, is a violation of `f`, and no listed event
+    /// that fulfils it in the window escapes `f`. With an imprecise window
+    /// (§6) the instants are those certainly in it, from the latest start
+    /// to the earliest deadline; a window with none is no conflict.
     fn conflicts_over_window(&self, duty: &Duty, f: NormId) -> bool {
         let (lo, hi) = (duty.start.1, duty.deadline.0);
+        if lo > hi {
+            return false;
+        }
         let Some(base) = self.hypothetical(duty, lo) else {
             return false;
         };

@@ -2,7 +2,6 @@
 //! answers and notifications out, in the calling thread. The standard
 //! library is not written to a cache folder.
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use lsp_server::{Notification, Request, Response};
@@ -24,17 +23,7 @@ impl Default for Harness {
 impl Harness {
     pub fn new() -> Harness {
         Harness {
-            server: Server {
-                docs: BTreeMap::new(),
-                includes: Vec::new(),
-                std_cache: StdCache::none(),
-                analysis: None,
-                parsed_ok: HashMap::new(),
-                published: HashMap::new(),
-                saved: false,
-                deep: Vec::new(),
-                deep_budget: super::deep::BUDGET,
-            },
+            server: Server::new(Vec::new(), StdCache::none()),
         }
     }
 
@@ -43,6 +32,14 @@ impl Harness {
     pub fn with_deep_budget(budget: Duration) -> Harness {
         let mut h = Harness::new();
         h.server.deep_budget = budget;
+        h
+    }
+
+    /// The same server with a workspace folder, whose Norma files a
+    /// rename also edits (an editor's `rootUri`).
+    pub fn with_folder(folder: std::path::PathBuf) -> Harness {
+        let mut h = Harness::new();
+        h.server.folders = vec![folder];
         h
     }
 

@@ -14,35 +14,47 @@
 //! with bad parameters get an error answer, positions past the end are
 //! clamped, and a handler that panics anyway answers with an error.
 //!
+//! Each check also judges the reports of the open documents
+//! (`findings.rs`): findings on their events, failing `expect` lines,
+//! code lenses.
+//!
 //! Files: `state.rs` (documents, edits, analysis, the `std::` cache),
 //! `convert.rs` (diagnostics, quick fixes), `deep.rs` (the deep lints on
-//! save, the W0009 fix), `navigate.rs` (hover,
-//! definition, references), `symbols.rs`, `complete.rs`.
+//! save, the W0009 fix), `findings.rs` (findings and lenses), `navigate.rs`
+//! (hover, definition, references), `names.rs` (what each name is),
+//! `rename.rs`, `tokens.rs` (semantic tokens), `symbols.rs`, `complete.rs`,
+//! `protocol.rs` (capabilities, answering requests).
 
 mod complete;
 mod convert;
 mod deep;
+mod findings;
 pub mod harness;
+mod names;
 mod navigate;
+mod protocol;
+mod rename;
 mod state;
 mod symbols;
+mod tokens;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CompletionOptions, CompletionResponse, GotoDefinitionResponse, Hover, HoverContents,
-    HoverProviderCapability, MarkupContent, MarkupKind, OneOf, Position, ServerCapabilities,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Url, WorkspaceSymbolResponse,
+    CompletionResponse, GotoDefinitionResponse, Hover, HoverContents, MarkupContent, MarkupKind,
+    Position, Url, WorkspaceSymbolResponse,
 };
 
+use protocol::{
+    answer, capabilities, folders_from, format_edits, includes_from, log_message, try_answer,
+};
 use state::{Analysis, Document, StdCache};
 
 /// Serve one client on stdin/stdout until it asks to exit.
@@ -54,59 +66,11 @@ pub fn run() -> Result<(), String> {
     served.and(joined)
 }
 
-fn capabilities() -> ServerCapabilities {
-    ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(
-            TextDocumentSyncOptions {
-                open_close: Some(true),
-                change: Some(TextDocumentSyncKind::INCREMENTAL),
-                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-                ..Default::default()
-            },
-        )),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        definition_provider: Some(OneOf::Left(true)),
-        references_provider: Some(OneOf::Left(true)),
-        document_symbol_provider: Some(OneOf::Left(true)),
-        workspace_symbol_provider: Some(OneOf::Left(true)),
-        completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![".".into(), ":".into(), "(".into(), ",".into()]),
-            ..Default::default()
-        }),
-        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Simple(true)),
-        document_formatting_provider: Some(OneOf::Left(true)),
-        ..Default::default()
-    }
-}
-
-/// `-I` folders from the client's `initializationOptions: {"include": [...]}`.
-fn includes_from(params: &serde_json::Value) -> Vec<PathBuf> {
-    params
-        .get("initializationOptions")
-        .and_then(|o| o.get("include"))
-        .and_then(|i| i.as_array())
-        .map(|dirs| {
-            dirs.iter()
-                .filter_map(|d| d.as_str().map(PathBuf::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn serve(conn: &Connection) -> Result<(), String> {
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     let params = conn.initialize(caps).map_err(|e| e.to_string())?;
-    let mut server = Server {
-        docs: BTreeMap::new(),
-        includes: includes_from(&params),
-        std_cache: StdCache::create(),
-        analysis: None,
-        parsed_ok: HashMap::new(),
-        published: HashMap::new(),
-        saved: false,
-        deep: Vec::new(),
-        deep_budget: deep::BUDGET,
-    };
+    let mut server = Server::new(includes_from(&params), StdCache::create());
+    server.folders = folders_from(&params);
     let mut backlog: VecDeque<Message> = VecDeque::new();
     loop {
         let msg = match backlog.pop_front() {
@@ -180,9 +144,34 @@ struct Server {
     deep: Vec<crate::diagnostics::Diagnostic>,
     /// The time a save may spend on the deep lints.
     deep_budget: Duration,
+    /// The workspace folders: a rename also edits their Norma files.
+    folders: Vec<PathBuf>,
+    /// What the reports of the open documents amount to.
+    judgements: findings::Judgements,
+    /// The reports last logged as waiting for a save.
+    deferred_logged: Vec<crate::model::ReportId>,
+    tokens: tokens::Memory,
 }
 
 impl Server {
+    fn new(includes: Vec<PathBuf>, std_cache: StdCache) -> Server {
+        Server {
+            docs: BTreeMap::new(),
+            includes,
+            std_cache,
+            analysis: None,
+            parsed_ok: HashMap::new(),
+            published: HashMap::new(),
+            saved: false,
+            deep: Vec::new(),
+            deep_budget: deep::BUDGET,
+            folders: Vec::new(),
+            judgements: findings::Judgements::default(),
+            deferred_logged: Vec::new(),
+            tokens: tokens::Memory::default(),
+        }
+    }
+
     /// Apply a notification; true if the documents changed.
     fn notification(&mut self, n: Notification) -> bool {
         match n.method.as_str() {
@@ -228,6 +217,7 @@ impl Server {
                     return false;
                 };
                 self.parsed_ok.remove(&p.text_document.uri);
+                self.tokens.forget(&p.text_document.uri);
                 let closed = self.docs.remove(&p.text_document.uri).is_some();
                 self.saved &= !closed;
                 closed
@@ -261,7 +251,8 @@ impl Server {
         };
         let analysis = Rc::new(analysis);
         let mut out = Vec::new();
-        if std::mem::take(&mut self.saved) {
+        let saved = std::mem::take(&mut self.saved);
+        if saved {
             let (level, lines) =
                 match deep::run(&analysis, &self.docs, &self.includes, self.deep_budget) {
                     deep::Outcome::Done { diagnostics, log } => {
@@ -273,6 +264,10 @@ impl Server {
             out.extend(lines.into_iter().map(|line| log_message(level, line)));
         }
         let mut now = convert::diagnostics_by_uri(&analysis);
+        out.extend(self.judge(&analysis, saved));
+        for (uri, d) in findings::diagnostics(&analysis, &self.judgements) {
+            now.entry(uri).or_default().push(d);
+        }
         for d in &self.deep {
             if let Some(uri) = analysis.uri(d.span.file) {
                 now.entry(uri.clone())
@@ -318,6 +313,25 @@ impl Server {
         }
         self.analysis = Some(analysis);
         out
+    }
+
+    /// Judge the reports of the open documents; what to log.
+    fn judge(&mut self, analysis: &Analysis, saved: bool) -> Vec<Notification> {
+        let open: HashSet<_> = self.docs.keys().filter_map(|u| analysis.file(u)).collect();
+        let start = Instant::now();
+        let judged = catch_unwind(AssertUnwindSafe(|| findings::judge(analysis, &open, saved)));
+        self.judgements = judged.unwrap_or_default();
+        let p = &analysis.session.program;
+        let mut lines = findings::log_lines(p, &self.judgements, saved, start);
+        // Say once that a report waits for saves, not on every keystroke.
+        if self.judgements.deferred == self.deferred_logged {
+            lines.retain(|l| !l.contains("on save only"));
+        }
+        self.deferred_logged = self.judgements.deferred.clone();
+        lines
+            .into_iter()
+            .map(|l| log_message(lsp_types::MessageType::INFO, l))
+            .collect()
     }
 
     fn request(&mut self, r: Request) -> Response {
@@ -387,6 +401,56 @@ impl Server {
                 let doc = self.docs.get(&p.text_document.uri)?;
                 Some(format_edits(&doc.path.display().to_string(), &doc.text))
             }),
+            req::CodeLensRequest::METHOD => answer::<req::CodeLensRequest>(r, |p| {
+                let a = self.analysis.as_ref()?;
+                let file = a.file(&p.text_document.uri)?;
+                Some(findings::lenses(a, &self.judgements, file))
+            }),
+            req::SemanticTokensFullRequest::METHOD => {
+                answer::<req::SemanticTokensFullRequest>(r, |p| {
+                    let uri = &p.text_document.uri;
+                    let a = self.analysis.as_ref()?;
+                    let data = tokens::compute(a, a.file(uri)?);
+                    Some(self.tokens.full(uri, data).into())
+                })
+            }
+            req::SemanticTokensFullDeltaRequest::METHOD => {
+                answer::<req::SemanticTokensFullDeltaRequest>(r, |p| {
+                    let uri = &p.text_document.uri;
+                    let a = self.analysis.as_ref()?;
+                    let data = tokens::compute(a, a.file(uri)?);
+                    Some(self.tokens.delta(uri, &p.previous_result_id, data))
+                })
+            }
+            req::PrepareRenameRequest::METHOD => try_answer::<req::PrepareRenameRequest>(r, |p| {
+                let Some(a) = self.analysis.as_ref() else {
+                    return Ok(None);
+                };
+                let Some(file) = a.file(&p.text_document.uri) else {
+                    return Ok(None);
+                };
+                let off = a.offset(file, p.position);
+                Ok(rename::prepare(a, file, off)?.map(|(range, placeholder)| {
+                    lsp_types::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }
+                }))
+            }),
+            req::Rename::METHOD => try_answer::<req::Rename>(r, |p| {
+                let pos = p.text_document_position;
+                let folder: Vec<PathBuf> = self
+                    .folders
+                    .iter()
+                    .flat_map(|f| rename::folder_files(f))
+                    .collect();
+                let edit = rename::rename(
+                    &self.docs,
+                    &self.includes,
+                    &folder,
+                    &pos.text_document.uri,
+                    pos.position,
+                    &p.new_name,
+                )?;
+                Ok(Some(edit))
+            }),
             _ => Response::new_err(
                 r.id,
                 ErrorCode::MethodNotFound as i32,
@@ -414,52 +478,5 @@ impl Server {
             }),
             range: Some(a.range(t.at)),
         })
-    }
-}
-
-/// A `window/logMessage` notification.
-fn log_message(typ: lsp_types::MessageType, message: String) -> Notification {
-    Notification::new(
-        notif::LogMessage::METHOD.to_string(),
-        lsp_types::LogMessageParams {
-            typ,
-            message: format!("norma: {message}"),
-        },
-    )
-}
-
-/// The edits that lay out a document canonically (`norma fmt`): one edit
-/// replacing the whole text, or none when it is already formatted or does
-/// not parse (its diagnostics are already shown).
-fn format_edits(name: &str, text: &str) -> Vec<TextEdit> {
-    match crate::syntax::literate::format_any(name, text) {
-        Ok(formatted) if formatted != text => {
-            let file = crate::span::SourceFile::new(String::new(), None, text.to_string());
-            let end = file.line_col_utf16(text.len());
-            vec![TextEdit {
-                range: lsp_types::Range::new(
-                    Position::new(0, 0),
-                    Position::new(end.line, end.character),
-                ),
-                new_text: formatted,
-            }]
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// Answer a request of type `R` with `f`, or with an error if its
-/// parameters do not parse.
-fn answer<R>(r: Request, f: impl FnOnce(R::Params) -> R::Result) -> Response
-where
-    R: req::Request,
-{
-    match serde_json::from_value::<R::Params>(r.params) {
-        Ok(params) => Response::new_ok(r.id, f(params)),
-        Err(e) => Response::new_err(
-            r.id,
-            ErrorCode::InvalidParams as i32,
-            format!("invalid parameters for `{}`: {e}", R::METHOD),
-        ),
     }
 }

@@ -302,9 +302,34 @@ fn parse_with(file: FileId, text: &str, fold: bool, quick: bool, pipe_from: usiz
             &mut ctx,
             chunk.iter().cloned().map(Ok::<_, std::convert::Infallible>),
         );
-        let mut errs: Vec<_> = ctx.recovered.into_iter().map(|r| r.error).collect();
+        let mut errs: Vec<_> = std::mem::take(&mut ctx.recovered)
+            .into_iter()
+            .map(|r| r.error)
+            .collect();
         let item = match result {
             Ok(item) => item,
+            // `use std::core` with no `;`: the declaration is read as
+            // meant, so what it declares or imports is there and the one
+            // error is the missing `;`.
+            Err(e)
+                if wants_semicolon(&e)
+                    && errs.is_empty()
+                    && lexed.borrow().truncated_at.is_none()
+                    && !lexed.borrow().diagnostics_in(first.0, chunk_end) =>
+            {
+                match parse_with_semicolon(&mut ctx, chunk, chunk_end) {
+                    Some(item) => {
+                        let d = parse_error(file, e, end_of_input, text);
+                        let decl = text.get(first.0..chunk_end).unwrap_or("");
+                        diagnostics.push(teach::missing_semicolon(d, decl, chunk_end));
+                        item
+                    }
+                    None => {
+                        errs.push(e);
+                        Item::Error(Span::new(file, first.0, chunk_end))
+                    }
+                }
+            }
             Err(e) => {
                 errs.push(e);
                 if let Some((_, Tok::Ident(name), _)) = chunk.get(1) {
@@ -334,6 +359,29 @@ fn parse_with(file: FileId, text: &str, fold: bool, quick: bool, pipe_from: usiz
         },
         diagnostics,
     }
+}
+
+/// The declaration ended where a `;` could have ended it.
+fn wants_semicolon(e: &ParseError<usize, Tok<'_>, std::convert::Infallible>) -> bool {
+    matches!(e, ParseError::UnrecognizedEof { expected, .. } if expected.iter().any(|x| x == "\";\""))
+}
+
+/// The declaration `chunk` parsed with a `;` after it, if that is all it
+/// lacks.
+fn parse_with_semicolon<'a>(
+    ctx: &mut ParseCtx<'a>,
+    chunk: &[(usize, Tok<'a>, usize)],
+    end: usize,
+) -> Option<Item> {
+    // The first parse's own diagnostics are kept; the second's would be
+    // the same ones again.
+    let kept = ctx.diagnostics.len();
+    let tokens = chunk.iter().cloned().chain([(end, Tok::Semi, end)]);
+    let parsed =
+        grammar::ItemParser::new().parse(ctx, tokens.map(Ok::<_, std::convert::Infallible>));
+    ctx.diagnostics.truncate(kept);
+    let clean = std::mem::take(&mut ctx.recovered).is_empty();
+    parsed.ok().filter(|_| clean)
 }
 
 fn is_eof_error(e: &ParseError<usize, Tok<'_>, std::convert::Infallible>) -> bool {

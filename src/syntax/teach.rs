@@ -2,11 +2,13 @@
 //! other traditions write them (read whole by the lexer, so each is one
 //! E0104 with the Norma spelling and a fix), and hints added to syntax
 //! errors — `=` for `==`, a misspelt keyword, `import`, `use file.norma;`,
-//! a time of day after a date.
+//! a time of day after a date, a `use` without its `;` — and the fences of
+//! a literate file that hide code: a language word that is nearly `norma`,
+//! two backticks, a block not closed before the next.
 //!
 //! Nothing here decides what parses: it only words the diagnostics.
 
-use crate::diagnostics::{nearest, Code, Diagnostic};
+use crate::diagnostics::{nearest, Code, Diagnostic, Fix};
 use crate::span::Span;
 use crate::time;
 
@@ -232,6 +234,25 @@ pub(super) fn hint_declaration(d: Diagnostic, tok: &Tok<'_>) -> Diagnostic {
     }
 }
 
+/// A declaration that lacks only its `;` at `end` (`use std::core`): say
+/// so, with the line as it should be when it is short.
+pub(super) fn missing_semicolon(mut d: Diagnostic, decl: &str, end: usize) -> Diagnostic {
+    let decl = decl.trim();
+    d.message = "this declaration is missing its `;`".to_string();
+    d.primary_label = Some("add `;` here".to_string());
+    d = d.with_note(if decl.len() <= 60 && !decl.contains('\n') {
+        format!("a declaration ends with `;`: write `{decl};`")
+    } else {
+        "a declaration ends with `;`: add it at its end".to_string()
+    });
+    d.fix = Some(Fix {
+        span: Span::new(d.span.file, end, end),
+        replacement: ";".to_string(),
+        message: "add `;`".to_string(),
+    });
+    d
+}
+
 /// The keyword `word` is likely a misspelling of: the nearest by edit
 /// distance, or one with two neighbouring letters swapped (`nrom`).
 fn keyword_like(word: &str) -> Option<&'static str> {
@@ -253,4 +274,68 @@ fn keyword_like(word: &str) -> Option<&'static str> {
     nearest(word, keywords())
         .or_else(|| keywords().find(|k| swapped(k)))
         .filter(|k| !k.eq_ignore_ascii_case(word))
+}
+
+/// Is `word`, the language of a fence, nearly `norma` — a typo
+/// (```` ```nroma ````, ```` ```norm ````) or `norma` in other clothes
+/// (```` ```{.norma} ````, ```` ```language-norma ````)? Then its block is
+/// almost surely code that would be silently read as prose.
+pub(super) fn is_near_norma(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    lower != "norma"
+        && (lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| part == "norma")
+            || (lower.len() >= 4 && strsim::osa_distance(&lower, "norma") == 1))
+}
+
+/// ```` ``norma ````: two backticks before `norma` (or a near miss) and no
+/// other backtick on the line (```` ``norma`` ```` is inline code). The
+/// range of the two backticks in `line`.
+pub(super) fn short_norma_fence(line: &str) -> Option<std::ops::Range<usize>> {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let indent = line.len() - rest.len();
+    let after = rest.strip_prefix("``")?;
+    let word = after.split_whitespace().next()?;
+    let norma = word.eq_ignore_ascii_case("norma") || is_near_norma(word);
+    (!after.starts_with('`') && !after.contains('`') && norma).then_some(indent..indent + 2)
+}
+
+/// A fence whose language `word` is nearly `norma`.
+pub(super) fn near_norma_fence(word_span: Span, word: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0103,
+        word_span,
+        format!("this block is not read as Norma: its fence says `{word}`, not `norma`"),
+    )
+    .with_label_here("did you mean `norma`?")
+    .with_note("the code of a `.norma.md` file is its ```norma blocks (the word in any case, e.g. ```Norma); write `norma` here to make this block code, or another language word (```text) to keep it prose")
+    .with_fix(word_span, "norma")
+}
+
+/// ```` ``norma ````: two backticks.
+pub(super) fn short_fence(ticks: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0103,
+        ticks,
+        "two backticks do not open a block: this ```norma block is not read as Norma",
+    )
+    .with_label_here("a block opens with three backticks")
+    .with_note("write ```norma")
+    .with_fix(ticks, "```")
+}
+
+/// A `norma` fence where the block opened by `open` is still open.
+pub(super) fn fence_not_closed(fence: (Span, &str), open: (Span, &str)) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0103,
+        fence.0,
+        format!(
+            "the {} block is not closed before this {} fence",
+            open.1, fence.1
+        ),
+    )
+    .with_label_here("a new block starts here")
+    .with_label(open.0, "opened here, never closed")
+    .with_note("end each block with a line of three backticks (```) before the next one opens; Norma reads the code from this fence on as a new block")
 }
