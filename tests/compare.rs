@@ -129,6 +129,61 @@ fn duty_against_forbid() {
     assert_eq!(case("duty_unspecified"), pairs(&[]));
 }
 
+/// `norma compare` run from `cwd`: (exit code, stdout).
+fn compare_in(cwd: &Path, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_norma"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("norma runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_answer_does_not_depend_on_the_working_folder() {
+    let root = std::env::temp_dir().join(format!("norma-cwd-{}", std::process::id()));
+    let (empty, decoys) = (root.join("empty"), root.join("decoys"));
+    std::fs::create_dir_all(&empty).expect("folder");
+    std::fs::create_dir_all(&decoys).expect("folder");
+    // Modules named like the texts and their vocabulary, declaring
+    // something else entirely.
+    for name in ["a", "b", "common"] {
+        std::fs::write(decoys.join(format!("{name}.norma")), "enum Decoy { x }\n").expect("write");
+    }
+    let here = std::env::current_dir().expect("cwd");
+    let dir = here.join("tests/compare");
+    let (a, b) = (dir.join("duty/a.norma"), dir.join("duty/b.norma"));
+    for cwd in [&empty, &decoys] {
+        for format in ["json", "human"] {
+            let (code, stdout) = compare_in(
+                cwd,
+                &[
+                    "compare",
+                    a.to_str().unwrap(),
+                    b.to_str().unwrap(),
+                    "-I",
+                    dir.to_str().unwrap(),
+                    "--format",
+                    format,
+                ],
+            );
+            assert_eq!(code, 1, "from {}: {stdout}", cwd.display());
+            if format == "json" {
+                let json: Json = serde_json::from_str(&stdout).expect("JSON");
+                assert_eq!(json["summary"]["conflicts"], 1, "{json}");
+            } else {
+                assert!(!stdout.contains("no conflict"), "{stdout}");
+                assert!(stdout.contains("1 conflict between the texts"), "{stdout}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn a_duty_conflicts_only_when_its_whole_window_is_forbidden() {
     // A 48-hour duty and "no notice more than 40 hours after": notifying
@@ -264,6 +319,7 @@ fn no_conflict_says_within_how_many_events() {
     ]);
     assert_eq!(code, 0);
     assert!(text.contains("no conflict with at most 2 events"), "{text}");
+    assert!(text.contains("a larger --events may find one"), "{text}");
     assert!(!text.contains("consistent"));
 }
 

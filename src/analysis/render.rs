@@ -35,7 +35,10 @@ pub fn summary_line(c: &Comparison) -> String {
     let k = c.events;
     let events = if k == 1 { "event" } else { "events" };
     match c.conflicts.len() {
-        0 => format!("no conflict with at most {k} {events}"),
+        0 => format!(
+            "no conflict with at most {k} {events}; a larger --events may find one \
+             that needs more events"
+        ),
         n => format!(
             "{n} conflict{} between the texts (scenarios of at most {k} {events}), each \
              witness replayed by the evaluator",
@@ -220,6 +223,17 @@ pub fn diff_human(d: &Diff) -> String {
         text.push_str(&format!("not analysed: `{}` {}\n", n.norm, n.reason));
     }
     let count = |s: Status| d.norms.iter().filter(|n| n.status == s).count();
+    let matched = d
+        .norms
+        .iter()
+        .filter(|n| !matches!(n.status, Status::Added | Status::Removed))
+        .count();
+    if matched > 0 && count(Status::Unchanged) == matched {
+        text.push_str(&format!(
+            "\nno difference with at most {k} {events}; a larger --events may find one \
+             that needs more events\n"
+        ));
+    }
     text.push_str(&format!(
         "\n{} stricter, {} looser, {} changed, {} unchanged, {} added, {} removed \
          (scenarios of at most {k} {events}; each witness replayed by the evaluator)\n",

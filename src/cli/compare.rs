@@ -185,9 +185,18 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         }
     }
     let replayer = Replayer {
-        dir: args
-            .witness_dir
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        // The witness lives in `--witness-dir`, else in the first `-I`
+        // folder: never the working folder, whose modules the printed
+        // `norma test ... -I` command would not see either.
+        dir: args.witness_dir.map_or_else(
+            || {
+                includes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from("."))
+            },
+            Path::to_path_buf,
+        ),
         includes: includes.clone(),
         documents: Vec::new(),
     };
@@ -197,6 +206,11 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
     };
     let result = analysis::compare(&session.program, &ea, &eb, &opts, &replayer);
     let program = &session.program;
+    if let Some(code) =
+        output::internal_failures("compare", args.format.wanted(), &result.failures, out, err)
+    {
+        return code;
+    }
     let mut text = match args.format {
         _ if args.html => {
             let witnesses: Vec<_> = result
@@ -242,9 +256,6 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         }
     }
     if out.write_all(text.as_bytes()).is_err() {
-        return 2;
-    }
-    if output::internal_failures("compare", &result.failures, err) {
         return 2;
     }
     u8::from(!result.conflicts.is_empty())

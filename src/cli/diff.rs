@@ -67,7 +67,10 @@ fn load(arg: &TextArg, include: &[PathBuf], synthetic: &str) -> Result<Loaded, S
         session,
         entries,
         replayer: Replayer {
-            dir: home.unwrap_or_else(|| PathBuf::from(".")),
+            // Never the working folder (see `compare`).
+            dir: home
+                .or_else(|| includes.first().cloned())
+                .unwrap_or_else(|| PathBuf::from(".")),
             includes,
             documents: Vec::new(),
         },
@@ -123,6 +126,11 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
         ..CompareOptions::default()
     };
     let result = diff::diff(&input(&loaded[0]), &input(&loaded[1]), &opts);
+    if let Some(code) =
+        output::internal_failures("diff", args.format.wanted(), &result.failures, out, err)
+    {
+        return code;
+    }
     let text = match args.format {
         _ if args.html => {
             let witnesses: Vec<Vec<_>> = result
@@ -159,9 +167,6 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
         Format::Human => crate::analysis::render::diff_human(&result),
     };
     if out.write_all(text.as_bytes()).is_err() {
-        return 2;
-    }
-    if output::internal_failures("diff", &result.failures, err) {
         return 2;
     }
     0

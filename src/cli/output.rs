@@ -32,6 +32,9 @@ pub enum FailureKind {
     Usage,
     /// A file or folder that cannot be read or written.
     Io,
+    /// The analysis failed itself (a witness that did not replay): never
+    /// a result.
+    Internal,
 }
 
 impl FailureKind {
@@ -39,6 +42,7 @@ impl FailureKind {
         match self {
             FailureKind::Usage => "usage",
             FailureKind::Io => "io",
+            FailureKind::Internal => "internal",
         }
     }
 }
@@ -122,23 +126,27 @@ pub fn requested_format(args: &[OsString]) -> Wanted {
 }
 
 /// Internal errors of the analysis (witnesses that did not replay): each
-/// on stderr, then what to do; `true` when there were any (exit 2).
+/// on stderr, then the failure (in JSON, the error object on stdout) in
+/// place of any result, so that no "no conflict" line or empty list is
+/// ever printed for an analysis that failed. `Some(2)` when there were any.
 pub(super) fn internal_failures(
     command: &str,
+    wanted: Wanted,
     failures: &[String],
-    err: &mut dyn std::io::Write,
-) -> bool {
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<u8> {
     if failures.is_empty() {
-        return false;
+        return None;
     }
     for f in failures {
         let _ = writeln!(err, "internal error: {f}");
     }
-    let _ = writeln!(
-        err,
-        "internal error: norma {command} produced a witness it could not replay; please report this input"
+    let message = format!(
+        "norma {command} produced a witness it could not replay, so it has no answer; \
+         please report this input"
     );
-    true
+    Some(failure(wanted, FailureKind::Internal, &message, out, err))
 }
 
 #[cfg(test)]

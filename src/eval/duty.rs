@@ -18,7 +18,10 @@
 //!   act is moved, one second either side of every instant where a
 //!   comparison reading its time (or a window anchored on it, or a
 //!   trigger of the forbid or of a permit at or before it) changes: the
-//!   value of `v(h_τ)` is constant between those instants.
+//!   value of `v(h_τ)` is constant between those instants. With an
+//!   imprecise start or deadline, τ runs over the instants certainly in
+//!   the window (latest start to earliest deadline), and the listed
+//!   events are those that certainly fulfil the duty in it.
 
 use crate::model::{EventId, FindingKind, NormId, Value};
 
@@ -257,10 +260,13 @@ impl Env<'_> {
         let def = self.program.norm(duty.norm);
         if let Some(req) = &def.required {
             let wanted = self.required_values(req, &duty.frame);
-            for &e in self
-                .index
-                .between(req.action, duty.start.0, duty.deadline.1)
-            {
+            let candidates = if self.report.imprecise {
+                self.index.of_action(req.action)
+            } else {
+                self.index
+                    .between(req.action, duty.start.0, duty.deadline.1)
+            };
+            for &e in candidates {
                 let fulfils = self.event(e).is_some_and(|ev| {
                     Env::matches(&wanted, ev.args)
                         .and(duty.start.le(ev.time()))
@@ -279,9 +285,20 @@ impl Env<'_> {
             .chain(self.index.permits_on(base.action).iter().copied())
             .filter_map(|n| self.program.norm(n).trigger.as_ref());
         for trigger in triggered {
-            for &e in self.index.between(trigger.pattern.action, lo, hi) {
+            let events = if self.report.imprecise {
+                self.index.of_action(trigger.pattern.action)
+            } else {
+                self.index.between(
+                    trigger.pattern.action,
+                    lo.saturating_sub(1),
+                    hi.saturating_add(1),
+                )
+            };
+            for &e in events {
                 if let Some(ev) = self.event(e) {
-                    todo.extend([ev.at.saturating_sub(1), ev.at, ev.at.saturating_add(1)]);
+                    for t in [ev.at, ev.at_hi] {
+                        todo.extend([t.saturating_sub(1), t, t.saturating_add(1)]);
+                    }
                 }
             }
         }
@@ -307,7 +324,9 @@ impl Env<'_> {
                 todo.extend(cuts.into_iter().filter(|c| !seen.contains(c)));
             }
         }
-        true
+        // No instant is certainly in the window: the act cannot be shown
+        // to be forbidden throughout it.
+        !seen.is_empty()
     }
 
     /// The conflicting-obligations rule: which forbids the duty's action

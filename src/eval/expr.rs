@@ -91,11 +91,14 @@ impl Hypothetical {
     }
 }
 
-/// A number, a time or a duration as seconds (for the slope of a term).
-fn number(v: &Value) -> Option<i128> {
+/// A number, a time or a duration as seconds (for the slope of a term):
+/// both ends of an imprecise one, every member's of a set.
+fn ends(v: &Value) -> Vec<i128> {
     match v {
-        Value::Int(x) | Value::Time(x) | Value::Duration(x) => Some(i128::from(*x)),
-        _ => None,
+        Value::Int(x) | Value::Time(x) | Value::Duration(x) => vec![i128::from(*x)],
+        Value::Imprecise(_, lo, hi) => vec![i128::from(*lo), i128::from(*hi)],
+        Value::Set(items) => items.iter().flat_map(ends).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -438,19 +441,13 @@ impl<'a> Env<'a> {
             ..*self
         };
         let (x1, y1) = (env.value(a, frame), env.value(b, frame));
+        // The same ends, in the same order, one second later.
         let pairs = |v0: &Value, v1: &Value| -> Vec<(i128, i128)> {
-            match (v0, v1) {
-                (Value::Set(s0), Value::Set(s1)) => s0
-                    .iter()
-                    .zip(s1.iter())
-                    .filter_map(|(p, q)| Some((number(p)?, number(q)?)))
-                    .collect(),
-                // An imprecise value's comparisons change at either end.
-                (Value::Imprecise(_, lo0, hi0), Value::Imprecise(_, lo1, hi1)) => vec![
-                    (i128::from(*lo0), i128::from(*lo1)),
-                    (i128::from(*hi0), i128::from(*hi1)),
-                ],
-                _ => number(v0).zip(number(v1)).into_iter().collect(),
+            let (e0, e1) = (ends(v0), ends(v1));
+            if e0.len() == e1.len() {
+                e0.into_iter().zip(e1).collect()
+            } else {
+                Vec::new()
             }
         };
         for (x0, x1) in pairs(x, &x1) {
@@ -533,16 +530,18 @@ impl<'a> Env<'a> {
             let anchored =
                 matches!(self.value(&t.anchor, frame), Value::Event(id) if id == HYPOTHETICAL);
             if anchored {
-                let d = match t.within.as_ref().map(|d| self.value(d, frame)) {
-                    Some(Value::Duration(d)) => d,
-                    _ => 0,
+                let ds = match t.within.as_ref().map(|d| self.value(d, frame)) {
+                    Some(Value::Duration(d)) => vec![d],
+                    Some(Value::Imprecise(_, lo, hi)) => vec![lo, hi],
+                    _ => vec![0],
                 };
                 for ev in events.iter().filter_map(|&e| self.event(e)) {
-                    // Both ends of an imprecise time (§6).
-                    for at in [ev.at, ev.at_hi] {
-                        h.cut_at(at);
-                        h.cut_at(at.saturating_add(d));
-                        h.cut_at(at.saturating_sub(d));
+                    for t in [ev.at, ev.at_hi] {
+                        h.cut_at(t);
+                        for &d in &ds {
+                            h.cut_at(t.saturating_add(d));
+                            h.cut_at(t.saturating_sub(d));
+                        }
                     }
                 }
             }
@@ -554,12 +553,16 @@ impl<'a> Env<'a> {
         };
         let moved = env.required_values(req, frame);
         for ((i, w0), (_, w1)) in wanted.iter().zip(&moved) {
-            let (Some(w0), Some(w1)) = (number(w0), number(w1)) else {
+            let (w0, w1) = (ends(w0), ends(w1));
+            if w0.len() != w1.len() {
                 continue;
-            };
+            }
             for ev in events.iter().filter_map(|&e| self.event(e)) {
-                if let Some(arg) = ev.args.get(*i).and_then(number) {
-                    h.cut(arg - w0, arg - w1);
+                let args = ev.args.get(*i).map(ends).unwrap_or_default();
+                for arg in args {
+                    for (a0, a1) in w0.iter().zip(&w1) {
+                        h.cut(arg - a0, arg - a1);
+                    }
                 }
             }
         }
