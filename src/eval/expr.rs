@@ -641,9 +641,10 @@ impl<'a> Env<'a> {
             }
             let e = ev.time();
             let when = match (timing.kind, within) {
+                // X itself never counts (nor is it before or after itself).
+                _ if id == anchor.id => Truth::False,
                 (TimingKind::Before, None) => e.lt(x),
                 (TimingKind::After, None) => x.lt(e),
-                _ if id == anchor.id => Truth::False,
                 (TimingKind::Before, Some(d)) => x.plus(-d).le(e).and(e.le(x)),
                 (TimingKind::After, Some(d)) => x.le(e).and(e.le(x.plus(d))),
             };

@@ -299,8 +299,14 @@ impl Env<'_> {
     /// `t` comes at or before the matched event `ev`; for `on breach of
     /// NORM`, NORM is breached on `t` strictly before `ev` (§4).
     pub fn trigger_gate(&self, trigger: &Trigger, t: EventView<'_>, ev: EventView<'_>) -> Truth {
+        // One event is at its own time, whatever it is, and never
+        // strictly after its own breach (a duty's deadline is at or after
+        // its trigger): an imprecise time compared with itself is no doubt.
+        let same = t.id == ev.id;
         match trigger.breach {
+            None if same => Truth::True,
             None => t.time().le(ev.time()),
+            Some(_) if same => Truth::False,
             Some(b) => match self.breach(b.norm, t.id) {
                 Some(breach) => breach.truth.and(breach.at.lt(ev.time())),
                 None => Truth::False,
