@@ -279,6 +279,7 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 /// `a op b` in three-valued logic (`?` on either side is unknown).
+#[inline]
 pub(crate) fn compare(op: CmpOp, a: &Value, b: &Value) -> Truth {
     if matches!(a, Value::Unknown) || matches!(b, Value::Unknown) {
         return Truth::Unknown;
@@ -355,6 +356,14 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// Is a duty's window being searched (§7.1), so that comparisons
+    /// reading the hypothetical act's time note where they change? Only
+    /// then; everywhere else a comparison costs what it did.
+    #[inline]
+    fn recording(&self) -> bool {
+        self.hypo.is_some_and(Hypothetical::recording)
+    }
+
     pub fn truth(&self, e: &Expr, frame: &[Value]) -> Truth {
         match &e.kind {
             ExprKind::Not(x) => self.truth(x, frame).not(),
@@ -362,12 +371,16 @@ impl<'a> Env<'a> {
             ExprKind::Or(xs) => Truth::any(xs.iter().map(|x| self.truth(x, frame))),
             ExprKind::Cmp(op, a, b) => {
                 let (x, y) = (self.value(a, frame), self.value(b, frame));
-                self.note_cuts(a, b, &x, &y, frame);
+                if self.recording() {
+                    self.note_cuts(a, b, &x, &y, frame);
+                }
                 compare(*op, &x, &y)
             }
             ExprKind::In(x, s) => {
                 let (xv, sv) = (self.value(x, frame), self.value(s, frame));
-                self.note_cuts(x, s, &xv, &sv, frame);
+                if self.recording() {
+                    self.note_cuts(x, s, &xv, &sv, frame);
+                }
                 member_of(&xv, &sv)
             }
             ExprKind::Exists(req, timing) => self.exists(req, timing.as_ref(), frame),
