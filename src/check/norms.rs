@@ -86,7 +86,7 @@ impl Checker<'_> {
                         self.diags.push(misplaced(*span, "the trigger `on` must come before the `forbid`, `permit` or `oblige` clause", ORDER_NOTE));
                     } else {
                         body.trigger = Some((binder, pattern, None));
-                        body.breach = breach.as_ref();
+                        body.breach = breach.as_deref();
                     }
                     anchor = Anchor::Trigger;
                 }

@@ -242,8 +242,9 @@ pub enum Clause {
     Severity(Ident),
     Response(Path),
     On {
-        /// `on breach of NORM ...`: the norm whose breach triggers this one.
-        breach: Option<Path>,
+        /// `on breach of NORM ...`: the norm whose breach triggers this one
+        /// (boxed: few clauses have one, and every clause pays for its size).
+        breach: Option<Box<Path>>,
         binder: Option<Ident>,
         pattern: Box<Call>,
         span: Span,
