@@ -500,19 +500,8 @@ impl<'a> Env<'a> {
         let Some(timing) = timing else {
             return Window::All;
         };
-        let anchor = match self.value(&timing.anchor, frame) {
-            Value::Event(id) => match self.event(id) {
-                Some(ev) => ev,
-                None => return Window::Unknown,
-            },
-            _ => return Window::Unknown,
-        };
-        let within = match &timing.within {
-            None => None,
-            Some(d) => match self.value(d, frame) {
-                Value::Duration(d) => Some(d),
-                _ => return Window::Unknown,
-            },
+        let Some((anchor, within)) = self.anchor(timing, frame) else {
+            return Window::Unknown;
         };
         let at = anchor.at;
         let (lo, hi, exclude) = match (timing.kind, within) {
@@ -632,13 +621,10 @@ impl<'a> Env<'a> {
         timing: Option<&Timing>,
         frame: &[Value],
     ) -> Truth {
-        let events = self.index.of_action(action);
         let Some(timing) = timing else {
-            return Truth::any(events.iter().map(|&id| {
-                self.event(id)
-                    .map_or(Truth::Unknown, |ev| Env::matches(wanted, ev.args))
-            }));
+            return self.exists_exact(action, wanted, None, frame);
         };
+        let events = self.index.of_action(action);
         let (anchor, within) = match self.anchor(timing, frame) {
             Some(a) => a,
             None => return self.exists_exact(action, wanted, Some(timing), frame),
