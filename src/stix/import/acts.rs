@@ -220,60 +220,43 @@ impl<'b> Import<'b> {
                         )),
                     }
                 }
+                // Impacts written inside the extension: named by their kind
+                // and the value that grades them.
+                let mut inline = |label: String, effect, counts: bool| {
+                    impacts.push((label, effect, Vec::new(), counts));
+                };
+                let word = |v: Option<&str>| clip(v.unwrap_or("?"), 40);
                 for a in &c.availability_impacts {
-                    impacts.push((
-                        format!(
-                            "availability {}",
-                            a.availability_impact.map_or("?".into(), |p| p.to_string())
-                        ),
+                    let grade = a.availability_impact.map_or("?".into(), |p| p.to_string());
+                    inline(
+                        format!("availability {grade}"),
                         mapping::availability(a.availability_impact),
-                        Vec::new(),
                         true,
-                    ));
+                    );
                 }
                 for a in &c.integrity_impacts {
-                    impacts.push((
-                        format!(
-                            "integrity {}",
-                            clip(a.alteration.as_deref().unwrap_or("?"), 40)
-                        ),
-                        mapping::integrity(a.alteration.as_deref()),
-                        Vec::new(),
+                    let v = a.alteration.as_deref();
+                    inline(
+                        format!("integrity {}", word(v)),
+                        mapping::integrity(v),
                         true,
-                    ));
+                    );
                 }
                 for a in &c.confidentiality_impacts {
-                    impacts.push((
-                        format!(
-                            "confidentiality {}",
-                            clip(a.loss_type.as_deref().unwrap_or("?"), 40)
-                        ),
-                        mapping::confidentiality(a.loss_type.as_deref()),
-                        Vec::new(),
+                    let v = a.loss_type.as_deref();
+                    inline(
+                        format!("confidentiality {}", word(v)),
+                        mapping::confidentiality(v),
                         true,
-                    ));
+                    );
                 }
                 for a in &c.physical_impacts {
-                    impacts.push((
-                        format!(
-                            "physical {}",
-                            clip(a.impact_type.as_deref().unwrap_or("?"), 40)
-                        ),
-                        mapping::physical(a.impact_type.as_deref()),
-                        Vec::new(),
-                        true,
-                    ));
+                    let v = a.impact_type.as_deref();
+                    inline(format!("physical {}", word(v)), mapping::physical(v), true);
                 }
                 for a in &c.external_impacts {
-                    impacts.push((
-                        format!(
-                            "external {}",
-                            clip(a.impact_type.as_deref().unwrap_or("?"), 40)
-                        ),
-                        None,
-                        Vec::new(),
-                        false,
-                    ));
+                    let v = a.impact_type.as_deref();
+                    inline(format!("external {}", word(v)), None, false);
                 }
             }
             let when = match (
