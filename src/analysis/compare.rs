@@ -24,6 +24,7 @@ use z3::{Model, Params, SatResult, Solver};
 
 use crate::model::{ActionId, Modality, ModuleId, NormId, Program, Ty};
 
+use super::deciding::{self, DecidingFact};
 use super::encode::Enc;
 use super::logic::Tri;
 use super::norms_in_force;
@@ -152,6 +153,8 @@ pub struct Conflict {
     pub witness: String,
     /// How many events the witness has.
     pub witness_events: usize,
+    /// The witness's facts that decide it (its comments name them too).
+    pub deciding: Vec<DecidingFact>,
 }
 
 /// A norm left out of every claim, and why.
@@ -272,14 +275,7 @@ pub(crate) fn find_conflicts(
         };
         key(x).cmp(&key(y))
     });
-    let written: Vec<(
-        String,
-        witness::Written,
-        ConflictKind,
-        NormId,
-        NormId,
-        usize,
-    )> = found
+    let mut written: Vec<Pending> = found
         .into_par_iter()
         .enumerate()
         .map(|(n, (kind, first, other, facts, slot))| {
@@ -296,6 +292,9 @@ pub(crate) fn find_conflicts(
             (spec.report, w, kind, first, other, facts.events.len())
         })
         .collect();
+    // The facts that decide each witness, as comments under it (from the
+    // evaluator's explanation of the witness, all checked as one file).
+    let decided = annotate(program, replayer, &mut written);
     // Pairs found in one model share their scenario: their witnesses
     // differ only in comments and the report's name, which no finding
     // reads. Each distinct witness is replayed; the others are that one.
@@ -312,7 +311,9 @@ pub(crate) fn find_conflicts(
         .collect();
     let replayed = replayer.replay_all(&distinct);
     let verdicts = which.iter().map(|&i| replayed[i].clone());
-    for ((_, w, kind, first, other, events), verdict) in written.into_iter().zip(verdicts) {
+    for (((_, w, kind, first, other, events), verdict), deciding) in
+        written.into_iter().zip(verdicts).zip(decided)
+    {
         match verdict {
             Ok(()) => out.conflicts.push(Conflict {
                 kind,
@@ -321,6 +322,7 @@ pub(crate) fn find_conflicts(
                 event: w.event,
                 witness: w.text,
                 witness_events: events,
+                deciding,
             }),
             Err(why) => out.failures.push(format!(
                 "the witness of the conflict between `{}` and `{}` does not replay: {why}\n{}",
@@ -339,6 +341,55 @@ pub(crate) fn find_conflicts(
     });
     out.not_analysed.dedup();
     out
+}
+
+/// A witness waiting for its replay: its report's name, its text, and
+/// what it shows.
+type Pending = (
+    String,
+    witness::Written,
+    ConflictKind,
+    NormId,
+    NormId,
+    usize,
+);
+
+/// Append to each witness the facts that decide it (§10): the two norms'
+/// conditions on it, as the evaluator explains them. The witnesses are
+/// checked as one file (each alone where that fails); one that does not
+/// check gets no comments, and its replay says why.
+fn annotate(
+    program: &Program,
+    replayer: &Replayer,
+    written: &mut [Pending],
+) -> Vec<Vec<DecidingFact>> {
+    let texts: Vec<(String, String)> = written
+        .iter()
+        .map(|(r, w, ..)| (r.clone(), w.text.clone()))
+        .collect();
+    let together = replayer.check_together(&texts);
+    written
+        .par_iter_mut()
+        .map(|(report, w, _, first, other, _)| {
+            let norms = [
+                program.norm(*first).qualified.clone(),
+                program.norm(*other).qualified.clone(),
+            ];
+            let decided = match &together {
+                Some(s) => deciding::decide(s, report, &w.event, &norms),
+                None => replayer
+                    .check(report, &w.text)
+                    .ok()
+                    .and_then(|s| deciding::decide(&s, report, &w.event, &norms)),
+            };
+            let Some(d) = decided else {
+                return Vec::new();
+            };
+            w.text.push('\n');
+            w.text.push_str(&d.comments);
+            d.facts
+        })
+        .collect()
 }
 
 /// The entry modules of both texts, each once, in order.

@@ -32,6 +32,7 @@
 //! of `scenario::Scenario::domain`, so none is.
 
 mod compare;
+pub mod deciding;
 pub mod diff;
 mod encode;
 pub mod lint;

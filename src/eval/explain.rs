@@ -108,6 +108,10 @@ pub struct InstanceTrace {
     pub trigger: Option<String>,
     pub matched: Option<String>,
     pub bindings: Vec<(String, String)>,
+    /// The values of the norm's variables, in its order (what `bindings`
+    /// shows): for a reader that follows a condition's reads to the facts
+    /// of the report (the analysis's witnesses).
+    pub frame: Vec<Value>,
     pub conditions: Vec<ConditionTrace>,
     pub applies: Truth,
     pub defeated: Truth,
@@ -240,6 +244,7 @@ impl Env<'_> {
             trigger: trigger.map(|t| self.event_name(t)),
             matched: matched.map(|m| self.event_name(m)),
             bindings: bindings(self, norm, frame),
+            frame: frame.to_vec(),
             conditions: self.norm_traces(norm, frame),
             applies: it.applies,
             defeated: it.defeated,

@@ -1,0 +1,494 @@
+//! The facts that decide a witness (§10): for each norm its answer names,
+//! the norm's conditions with their values on the witness, and the
+//! entity fields, event arguments and times those conditions read — so a
+//! reader sees which of the witness's facts matter and which are
+//! arbitrary. Written under the witness as `//` comments, which change
+//! nothing it replays.
+//!
+//! Everything here comes from the evaluator's own explanation of the
+//! checked witness ([`eval::explain`], what `norma explain` prints): this
+//! module never judges a condition itself. It only follows a condition's
+//! reads (`x.against.owner.region`) through the report's facts to name
+//! them. It must never print, and never make a witness fail: a witness it
+//! cannot explain gets no comments.
+
+use serde::Serialize;
+
+use crate::driver::Session;
+use crate::eval::{self, ConditionTrace, InstanceTrace, Role, Truth};
+use crate::model::{
+    EventId, Expr, ExprKind, NormDef, Pattern, Program, ReportDef, ReportId, Value, VarId,
+};
+use crate::span::SourceMap;
+
+/// One fact of a witness that a deciding condition reads: a field of an
+/// entity, an argument of an event, or an event's time (`at`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecidingFact {
+    /// The entity or event, as the witness names it.
+    pub subject: String,
+    /// The field or parameter name, or `at`.
+    pub field: String,
+    /// The value, as the witness writes it.
+    pub value: String,
+}
+
+/// The comments for one witness, and the facts they name.
+pub(crate) struct Decided {
+    /// `//` lines, each ending with a newline.
+    pub comments: String,
+    pub facts: Vec<DecidingFact>,
+}
+
+/// Past this many instances of one norm on the event, the rest are
+/// counted, not shown (`norma explain` shows them all).
+const MAX_INSTANCES: usize = 3;
+
+/// The facts that decide the witness `report` of a checked session: for
+/// each norm of `norms` (qualified names), its instances on `event`.
+/// `None` when the session has no such report or event.
+pub(crate) fn decide(
+    session: &Session,
+    report: &str,
+    event: &str,
+    norms: &[String],
+) -> Option<Decided> {
+    let p = &session.program;
+    let rid = p.reports.iter().position(|r| r.name == report)?;
+    let r = &p.reports[rid];
+    let eid = r.events.iter().position(|e| e.name == event)?;
+    let x = eval::explain(p, ReportId(rid as u32), EventId(eid as u32));
+    let mut w = Writer {
+        p,
+        sources: &session.sources,
+        r,
+        lines: vec![
+            "The facts that decide it, as `norma explain` gives them (the others are arbitrary):"
+                .into(),
+        ],
+        facts: Vec::new(),
+    };
+    let mut names: Vec<&String> = Vec::new();
+    for n in norms {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    for name in names {
+        let mine: Vec<&InstanceTrace> = x
+            .instances
+            .iter()
+            .filter(|t| t.norm_name == *name)
+            .collect();
+        for t in mine.iter().take(MAX_INSTANCES) {
+            w.instance(t);
+        }
+        if mine.len() > MAX_INSTANCES {
+            w.lines.push(format!(
+                "  ({} more instances of {name} on {event}: see `norma explain`)",
+                mine.len() - MAX_INSTANCES
+            ));
+        }
+        if mine.is_empty() {
+            let duty = x.instances.iter().find(|t| {
+                t.duty
+                    .as_ref()
+                    .is_some_and(|d| d.conflicts.iter().any(|(f, _)| f == name))
+            });
+            match (duty, p.norms.iter().find(|n| n.qualified == *name)) {
+                (Some(d), Some(f)) => w.forbid_on_act(f, d),
+                _ => w
+                    .lines
+                    .push(format!("{name}: no instance of it touches {event}")),
+            }
+        }
+    }
+    let mut comments = String::new();
+    for l in &w.lines {
+        comments.push_str(format!("// {l}").trim_end());
+        comments.push('\n');
+    }
+    Some(Decided {
+        comments,
+        facts: w.facts,
+    })
+}
+
+/// How a norm's variables read the report: their values, and where a
+/// pattern bound them (the event and the parameter's name).
+struct Frame<'a> {
+    values: &'a [Value],
+    bound: Vec<(VarId, String, String)>,
+}
+
+struct Writer<'a> {
+    p: &'a Program,
+    sources: &'a SourceMap,
+    r: &'a ReportDef,
+    lines: Vec<String>,
+    facts: Vec<DecidingFact>,
+}
+
+fn snippet(sources: &SourceMap, e: &Expr) -> String {
+    sources
+        .text(e.span)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_path(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Var(_) | ExprKind::Param(..) | ExprKind::Field(..) | ExprKind::At(_)
+    )
+}
+
+/// The reads of an expression that are not part of a longer read
+/// (`x.against.owner`, not `x.against`), in source order.
+fn outermost_paths<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    if is_path(e) {
+        out.push(e);
+        return;
+    }
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Var(_) => {}
+        ExprKind::Field(x, _)
+        | ExprKind::Param(x, _)
+        | ExprKind::At(x)
+        | ExprKind::Not(x)
+        | ExprKind::Known(x)
+        | ExprKind::MaxResponse(x) => outermost_paths(x, out),
+        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
+            xs.iter().for_each(|x| outermost_paths(x, out))
+        }
+        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
+            outermost_paths(a, out);
+            outermost_paths(b, out);
+        }
+        ExprKind::Exists(req, timing) => {
+            req.args.iter().for_each(|(_, x)| outermost_paths(x, out));
+            if let Some(t) = timing {
+                outermost_paths(&t.anchor, out);
+                if let Some(w) = &t.within {
+                    outermost_paths(w, out);
+                }
+            }
+        }
+    }
+}
+
+impl Writer<'_> {
+    fn show(&self, v: &Value) -> String {
+        self.p.show_value(v, Some(self.r))
+    }
+
+    /// The variables `pattern` binds on the event named `event`.
+    fn bound_by(&self, pattern: Option<&Pattern>, event: Option<&String>, out: &mut Frame<'_>) {
+        let (Some(pattern), Some(event)) = (pattern, event) else {
+            return;
+        };
+        let params = &self.p.action(pattern.action).params;
+        for &(i, v) in &pattern.bindings {
+            if out.bound.iter().any(|b| b.0 == v) {
+                continue;
+            }
+            if let Some(param) = params.get(i) {
+                out.bound.push((v, event.clone(), param.name.clone()));
+            }
+        }
+    }
+
+    /// Record a fact (once) and return whether it is new.
+    fn fact(&mut self, subject: &str, field: &str, value: String, indent: usize) {
+        let f = DecidingFact {
+            subject: subject.to_string(),
+            field: field.to_string(),
+            value,
+        };
+        if !self.facts.contains(&f) {
+            self.lines.push(format!(
+                "{:indent$}{}.{} = {}",
+                "", f.subject, f.field, f.value
+            ));
+            self.facts.push(f);
+        }
+    }
+
+    /// The value a path reads (`x.against.owner`), each step a fact when
+    /// `indent` is given.
+    fn path(&mut self, e: &Expr, frame: &Frame<'_>, indent: Option<usize>) -> Option<Value> {
+        let p = self.p;
+        let r = self.r;
+        match &e.kind {
+            ExprKind::Lit(v) => Some(v.clone()),
+            ExprKind::Var(v) => {
+                let value = frame.values.get(v.index())?.clone();
+                if value == Value::Unknown {
+                    return None;
+                }
+                if let (Some(ind), Some((_, ev, param))) =
+                    (indent, frame.bound.iter().find(|b| b.0 == *v))
+                {
+                    let shown = self.show(&value);
+                    self.fact(ev, param, shown, ind);
+                }
+                Some(value)
+            }
+            ExprKind::Param(x, i) => {
+                let Value::Event(id) = self.path(x, frame, indent)? else {
+                    return None;
+                };
+                let ev = r.events.get(id.index())?;
+                let value = ev.args.get(*i)?.clone();
+                if let Some(ind) = indent {
+                    let name = &p.action(ev.action).params.get(*i)?.name;
+                    let shown = self.show(&value);
+                    self.fact(&ev.name, name, shown, ind);
+                }
+                Some(value)
+            }
+            ExprKind::Field(x, f) => {
+                let Value::Entity(id) = self.path(x, frame, indent)? else {
+                    return None;
+                };
+                let ent = p.entities.get(id.index())?;
+                let value = ent.fields.get(*f)?.clone();
+                if let Some(ind) = indent {
+                    let name = &p.records[ent.record.index()].fields.get(*f)?.name;
+                    let shown = self.show(&value);
+                    self.fact(&ent.name, name, shown, ind);
+                }
+                Some(value)
+            }
+            ExprKind::At(x) => {
+                let Value::Event(id) = self.path(x, frame, indent)? else {
+                    return None;
+                };
+                let ev = r.events.get(id.index())?;
+                if let Some(ind) = indent {
+                    self.fact(
+                        &ev.name,
+                        "at",
+                        crate::time::format_interval(ev.at, ev.at_hi),
+                        ind,
+                    );
+                }
+                Some(Value::Time(ev.at))
+            }
+            _ => None,
+        }
+    }
+
+    /// Every fact a condition reads.
+    fn reads(&mut self, e: &Expr, frame: &Frame<'_>, indent: usize) {
+        let mut paths: Vec<&Expr> = Vec::new();
+        outermost_paths(e, &mut paths);
+        for x in paths {
+            self.path(x, frame, Some(indent));
+        }
+    }
+
+    /// A condition, its parts, and under each part without parts the
+    /// facts it reads. `trace` mirrors `e` (`And`/`Or`/`Not` parts).
+    fn condition(&mut self, c: &ConditionTrace, e: &Expr, frame: &Frame<'_>, indent: usize) {
+        let clause = if c.clause.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", c.clause)
+        };
+        self.lines.push(format!(
+            "{:indent$}{clause}{}: {}",
+            "",
+            c.value.as_str(),
+            snippet(self.sources, e)
+        ));
+        let parts: Vec<&Expr> = match &e.kind {
+            ExprKind::And(xs) | ExprKind::Or(xs) => xs.iter().collect(),
+            ExprKind::Not(x) => vec![x],
+            _ => Vec::new(),
+        };
+        if parts.is_empty() || parts.len() != c.parts.len() {
+            self.reads(e, frame, indent + 2);
+            return;
+        }
+        for (t, x) in c.parts.iter().zip(parts) {
+            self.condition(t, x, frame, indent + 2);
+        }
+    }
+
+    /// The expressions of a norm's clauses, by clause name.
+    fn norm_clause<'n>(def: &'n NormDef, clause: &str) -> Option<&'n Expr> {
+        match clause {
+            "on when" => def.trigger.as_ref().and_then(|t| t.when.as_ref()),
+            "when" => def.when.as_ref(),
+            "unless" => def.unless.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn instance(&mut self, t: &InstanceTrace) {
+        let p = self.p;
+        let def = p.norm(t.norm);
+        let at = |e: &Option<String>| e.clone().unwrap_or_else(|| "?".into());
+        let mut head = format!("{} {}", t.modality, t.norm_name);
+        match t.role {
+            Role::Matched => head.push_str(&format!(" on {}", at(&t.matched))),
+            Role::Trigger => head.push_str(&format!(" triggered by {}", at(&t.trigger))),
+            Role::Performs => head.push_str(" (this event performs its duty)"),
+        }
+        if let (Some(tr), Role::Matched) = (&t.trigger, t.role) {
+            head.push_str(&format!(" (trigger {tr})"));
+        }
+        head.push_str(&format!(
+            ": applies {}, defeated {}, in force {}",
+            t.applies.as_str(),
+            t.defeated.as_str(),
+            t.in_force.as_str()
+        ));
+        self.lines.push(head);
+        if let Some((norm, kind, when)) = &t.breach {
+            self.lines.push(format!(
+                "  answers the breach of {norm}: {} at {}",
+                kind.as_str(),
+                crate::time::format_interval(when.0, when.1)
+            ));
+        }
+        let mut frame = Frame {
+            values: &t.frame,
+            bound: Vec::new(),
+        };
+        // The matched pattern's bindings win over the trigger's.
+        self.bound_by(def.matched.as_ref(), t.matched.as_ref(), &mut frame);
+        self.bound_by(
+            def.trigger.as_ref().map(|x| &x.pattern),
+            t.trigger.as_ref(),
+            &mut frame,
+        );
+        for c in &t.conditions {
+            if let Some(e) = Self::norm_clause(def, c.clause) {
+                self.condition(c, e, &frame, 2);
+            }
+        }
+        for x in &t.exceptions {
+            let verdict = match x.holds {
+                Truth::True => "holds",
+                Truth::False if x.applies.is_false() => "does not apply",
+                Truth::False => "applies but is itself defeated",
+                Truth::Unknown => "may hold",
+            };
+            let pad = 2 * x.depth;
+            self.lines
+                .push(format!("{:pad$}exception {}: {verdict}", "", x.name));
+            let Some(ex) = p.exceptions.iter().find(|e| e.qualified == x.name) else {
+                continue;
+            };
+            for c in &x.conditions {
+                let e = match c.clause {
+                    "when" => ex.when.as_ref(),
+                    "unless" => ex.unless.as_ref(),
+                    _ => None,
+                };
+                if let Some(e) = e {
+                    self.condition(c, e, &frame, pad + 2);
+                }
+            }
+        }
+        for c in &t.collisions {
+            let how = match c.decided {
+                "won" => format!("{} overrides it and prevails", c.other_name),
+                "lost" => format!("it overrides {} and prevails", c.other_name),
+                _ => "no override between them".to_string(),
+            };
+            self.lines.push(format!(
+                "  collides with {} {}: {} ({how})",
+                c.modality,
+                c.other_name,
+                c.value.as_str()
+            ));
+        }
+        if let Some(d) = &t.duty {
+            let mut line = format!(
+                "  window {} to {}; status {}",
+                crate::time::format_interval(d.opens.0, d.opens.1),
+                crate::time::format_interval(d.deadline.0, d.deadline.1),
+                d.status.as_str()
+            );
+            if let Some(by) = &d.fulfilled_by {
+                line.push_str(&format!(", fulfilled by {by}"));
+            }
+            self.lines.push(line);
+            for (f, how) in &d.conflicts {
+                self.lines.push(format!(
+                    "  its act would violate {f} at every time of its window ({how})"
+                ));
+            }
+        }
+        if let Some(k) = t.outcome {
+            self.lines.push(format!("  => {}", k.as_str()));
+        }
+    }
+
+    /// A forbid judged on the act a duty requires (a duty–forbid
+    /// conflict): no event of the witness is that act, so the evaluator
+    /// has no instance of the forbid to explain; its conditions are shown
+    /// with the facts they read through the act's given arguments (those
+    /// the duty leaves open are unknown, §7.1).
+    fn forbid_on_act(&mut self, forbid: &NormDef, duty: &InstanceTrace) {
+        let p = self.p;
+        let def = p.norm(duty.norm);
+        let (Some(required), Some(matched)) = (&def.required, &forbid.matched) else {
+            return;
+        };
+        let mut duty_frame = Frame {
+            values: &duty.frame,
+            bound: Vec::new(),
+        };
+        self.bound_by(
+            def.trigger.as_ref().map(|x| &x.pattern),
+            duty.trigger.as_ref(),
+            &mut duty_frame,
+        );
+        let params = &p.action(required.action).params;
+        let mut given: Vec<(usize, Value)> = Vec::new();
+        for (i, e) in &required.args {
+            if let Some(v) = self.path(e, &duty_frame, None) {
+                given.push((*i, v));
+            }
+        }
+        let shown: Vec<String> = given
+            .iter()
+            .filter_map(|(i, v)| Some(format!("{}: {}", params.get(*i)?.name, self.show(v))))
+            .collect();
+        self.lines.push(format!(
+            "{} {}, on the act the duty requires, {}({}) at any time of its window:",
+            forbid.modality.as_str(),
+            forbid.qualified,
+            p.action(required.action).name,
+            shown.join(", ")
+        ));
+        let mut values = vec![Value::Unknown; forbid.vars.len()];
+        if matched.action == required.action {
+            for &(i, v) in &matched.bindings {
+                if let (Some(slot), Some((_, val))) =
+                    (values.get_mut(v.index()), given.iter().find(|g| g.0 == i))
+                {
+                    *slot = val.clone();
+                }
+            }
+        }
+        let frame = Frame {
+            values: &values,
+            bound: Vec::new(),
+        };
+        for (clause, e) in [("when", &forbid.when), ("unless", &forbid.unless)] {
+            if let Some(e) = e {
+                self.lines.push(format!(
+                    "  {clause} {}",
+                    snippet(self.sources, e)
+                ));
+                self.reads(e, &frame, 4);
+            }
+        }
+    }
+}
