@@ -1038,7 +1038,13 @@ fn exhaust(
     }
 }
 
-/// The same conflicts with every event dated from 2025, if possible.
+/// The same conflicts in a more readable scenario, if the solver finds
+/// one: every event dated from 2025, and in a causal order (an event that
+/// names another comes after it, [`Scenario::causal`]). Preferences are
+/// asked most wanted first, each only when the model lacks it; a
+/// preference that is unsat or unknown in the time limit is dropped, and
+/// the model found is kept. What is found never changes: the conflicts
+/// `hits` are asserted with every preference.
 fn readable(
     solver: &Solver,
     scen: &Scenario<'_>,
@@ -1048,30 +1054,50 @@ fn readable(
     model: &Model,
     opts: &CompareOptions,
 ) -> Option<Model> {
-    let from = Int::from_i64(READABLE_FROM);
-    let dated = scen.at.iter().take(size).all(|at| {
-        model
-            .eval(at, true)
-            .and_then(|v| v.as_i64())
-            .is_some_and(|t| t >= READABLE_FROM)
-    });
-    if dated {
-        return None;
-    }
-    solver.push();
-    limit(solver, scen, size);
-    for at in scen.at.iter().take(size) {
-        solver.assert(at.ge(&from));
-    }
-    for &i in hits {
-        solver.assert(&phis[i]);
-    }
-    let better = match check(solver, opts) {
-        SatResult::Sat => solver.get_model(),
-        _ => None,
+    let goals: Vec<Bool> = hits.iter().map(|&i| phis[i].clone()).collect();
+    let ask = |pref: &[Bool]| {
+        solver.push();
+        limit(solver, scen, size);
+        for c in pref.iter().chain(&goals) {
+            solver.assert(c);
+        }
+        let better = match check(solver, opts) {
+            SatResult::Sat => solver.get_model(),
+            _ => None,
+        };
+        solver.pop(1);
+        better
     };
-    solver.pop(1);
-    better
+    better_model(scen, size, model, &ask)
+}
+
+/// The first of the preferences (dated and strictly causal, dated and
+/// causal, dated) that `model` has — then `None`, keep it — or that `ask`
+/// finds a model for.
+pub(crate) fn better_model(
+    scen: &Scenario<'_>,
+    size: usize,
+    model: &Model,
+    ask: &dyn Fn(&[Bool]) -> Option<Model>,
+) -> Option<Model> {
+    let from = Int::from_i64(READABLE_FROM);
+    let dated: Vec<Bool> = scen.at.iter().take(size).map(|at| at.ge(&from)).collect();
+    let mut prefs: Vec<Vec<Bool>> = Vec::new();
+    let strict = scen.causal(size, true);
+    if !strict.is_empty() {
+        prefs.push([dated.clone(), strict].concat());
+        prefs.push([dated.clone(), scen.causal(size, false)].concat());
+    }
+    prefs.push(dated);
+    for pref in prefs {
+        if pref.iter().all(|c| holds(model, c)) {
+            return None;
+        }
+        if let Some(m) = ask(&pref) {
+            return Some(m);
+        }
+    }
+    None
 }
 
 /// Decode one model and record it for each partner it satisfies.

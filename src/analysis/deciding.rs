@@ -74,6 +74,16 @@ pub(crate) fn decide(
             names.push(n);
         }
     }
+    // A permit's answer is the forbid it collides with (or no longer does).
+    for t in &x.instances {
+        let collides = t
+            .collisions
+            .iter()
+            .any(|c| names.contains(&&c.other_name));
+        if collides && !names.contains(&&t.norm_name) {
+            names.push(&t.norm_name);
+        }
+    }
     for name in names {
         let mine: Vec<&InstanceTrace> = x
             .instances

@@ -28,9 +28,10 @@ use crate::model::{
     ReportId,
 };
 
-use super::compare::{actions_for, solver_for, CompareOptions, READABLE_FROM};
+use super::compare::{actions_for, better_model, solver_for, CompareOptions};
 use super::encode::Enc;
 use super::merge::{merge, Merged};
+use super::deciding::{self, Decided, DecidingFact};
 use super::replay::Replayer;
 use super::scenario::{EntityFact, EventFact, FactVal, Facts, Scenario};
 use super::support;
@@ -104,6 +105,8 @@ pub struct DiffWitness {
     /// The findings of the norm at `event` under this version, as
     /// `kind` or `kind (with OTHER)`; empty for none.
     pub findings: Vec<String>,
+    /// The witness's facts that decide it (its comments name them too).
+    pub deciding: Vec<DecidingFact>,
 }
 
 #[derive(Clone, Debug)]
@@ -833,22 +836,27 @@ fn smallest(
             break;
         }
     }
-    // The same, with every event dated from 2025 if it can be.
-    solver.push();
-    if events < scen.k {
-        solver.assert(scen.active[events].not());
-    }
-    let from = z3::ast::Int::from_i64(READABLE_FROM);
-    for at in scen.at.iter().take(events) {
-        solver.assert(at.ge(&from));
-    }
-    solver.assert(&any);
-    if solver.check() == SatResult::Sat {
-        if let Some(m) = solver.get_model() {
-            model = m;
+    // The same, with every event dated from 2025 and in a causal order if
+    // it can be.
+    let ask = |pref: &[Bool]| {
+        solver.push();
+        if events < scen.k {
+            solver.assert(scen.active[events].not());
         }
+        for c in pref {
+            solver.assert(c);
+        }
+        solver.assert(&any);
+        let better = match solver.check() {
+            SatResult::Sat => solver.get_model(),
+            _ => None,
+        };
+        solver.pop(1);
+        better
+    };
+    if let Some(m) = better_model(scen, events, &model, &ask) {
+        model = m;
     }
-    solver.pop(1);
     let slot = slots.iter().position(|c| holds(&model, c)).unwrap_or(0);
     scen.decode(&model, events)
         .map(|f| Some((f, slot)))
@@ -995,6 +1003,20 @@ struct Side1 {
     norm: NormId,
     event: String,
     seen: Option<(Seen, Vec<String>)>,
+    /// The facts that decide it (§10), as comments and as facts.
+    decided: Option<Decided>,
+}
+
+/// The norms a diff witness's answer names: the norm, and those whose
+/// `conflict` or `excused` findings name it (qualified as `program` does).
+fn named(program: &Program, norm: &str, seen: &(Seen, Vec<String>)) -> Vec<String> {
+    let mut out = vec![norm.to_string()];
+    for (_, by) in &seen.0.named {
+        if let Some(n) = program.norms.iter().find(|n| n.name == *by) {
+            out.push(n.qualified.clone());
+        }
+    }
+    out
 }
 
 /// Write every job's two witnesses, read the evaluator's findings on them
@@ -1048,6 +1070,7 @@ fn write_witnesses(
                 norm,
                 event,
                 seen: None,
+                decided: None,
             });
         }
         sides.push(two);
@@ -1070,13 +1093,19 @@ fn write_witnesses(
             };
             let report = report_of(job);
             let name = input.program.norm(side.norm).qualified.clone();
-            let seen = match &together {
-                Some(session) => observe(&session.program, &report, &name, &side.event),
-                None => input
-                    .replayer
-                    .check(&report, &side.body.text_with(&[]))
-                    .and_then(|s| observe(&s.program, &report, &name, &side.event)),
+            let alone;
+            let session = match &together {
+                Some(session) => Ok(session),
+                None => {
+                    alone = input.replayer.check(&report, &side.body.text_with(&[]));
+                    alone.as_ref().map_err(Clone::clone)
+                }
             };
+            let seen = session.and_then(|s| {
+                let seen = observe(&s.program, &report, &name, &side.event)?;
+                side.decided = deciding::decide(s, &report, &side.event, &named(&s.program, &name, &seen));
+                Ok(seen)
+            });
             match seen {
                 Ok(seen) => side.seen = Some(seen),
                 Err(why) => {
@@ -1148,7 +1177,11 @@ fn write_witnesses(
                 },
                 which.as_str()
             );
-            texts[n][idx] = format!("{header}\n{}", side.body.text_with(&expects));
+            let comments = side
+                .decided
+                .as_ref()
+                .map_or_else(String::new, |d| format!("\n{}", d.comments));
+            texts[n][idx] = format!("{header}\n{}{comments}", side.body.text_with(&expects));
         }
     }
     for (idx, input) in [old, new].into_iter().enumerate() {
@@ -1189,6 +1222,7 @@ fn write_witnesses(
                     event: s.event.clone(),
                     witness: texts[n][idx].clone(),
                     findings: s.seen.as_ref().map(|x| x.1.clone()).unwrap_or_default(),
+                    deciding: s.decided.as_ref().map(|d| d.facts.clone()).unwrap_or_default(),
                 });
             }
             Ok(out)

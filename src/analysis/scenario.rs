@@ -328,6 +328,64 @@ impl<'p> Scenario<'p> {
         holds
     }
 
+    /// A causal order of the first `size` slots (§10), for witnesses that
+    /// read as a story: an event that names another event — by a
+    /// parameter, or by an event-valued field of an entity it names —
+    /// comes after it, strictly later in time when `strict`, else later in
+    /// the slots' order (equal times are ordered by slot). Empty when no
+    /// candidate action can name an event. Only a preference: the search
+    /// asks for it after it found a scenario, and keeps that one when it
+    /// cannot be had.
+    pub fn causal(&self, size: usize, strict: bool) -> Vec<Bool> {
+        let size = size.min(self.k);
+        let mut out = Vec::new();
+        let before = |j: usize, i: usize| {
+            if strict {
+                self.at[j].lt(&self.at[i])
+            } else {
+                Bool::from_bool(j < i)
+            }
+        };
+        // `x` (a slot number) names an event before slot `i`.
+        let earlier = |x: &Int, i: usize| {
+            Bool::and(
+                &(0..self.k)
+                    .map(|j| x.eq(Int::from_i64(j as i64)).implies(before(j, i)))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        for i in 0..size {
+            for (c, &a) in self.actions.iter().enumerate() {
+                let this = self.is_action(i, a);
+                for (p, param) in self.program.actions[a.index()].params.iter().enumerate() {
+                    let Some(x) = self.args[i][c][p].as_int() else {
+                        continue;
+                    };
+                    match &param.ty {
+                        Ty::Event(_) => out.push(this.implies(earlier(x, i))),
+                        Ty::Record(r) => {
+                            let fields = &self.program.records[r.index()].fields;
+                            for (f, field) in fields.iter().enumerate() {
+                                if !matches!(field.ty, Ty::Event(_)) {
+                                    continue;
+                                }
+                                let v = self.field(*r, f, x);
+                                if let Some(y) = v.as_int() {
+                                    out.push(this.implies(earlier(y, i)));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            out.append(&mut self.side.borrow_mut());
+        }
+        out
+    }
+
     /// The domain constraints created since the last call.
     pub fn take_side(&self) -> Vec<Bool> {
         std::mem::take(&mut *self.side.borrow_mut())
