@@ -264,6 +264,137 @@ fn witnesses_are_minimal_and_replay_with_norma_test() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The events of a witness in their written order: (name, the text of
+/// the line).
+fn witness_events(witness: &str) -> Vec<(String, String)> {
+    witness
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("event "))
+        .map(|l| {
+            let name = l.split(':').next().unwrap_or_default().to_string();
+            (name, l.to_string())
+        })
+        .collect()
+}
+
+/// The time an event line ends with (`... at 2025-01-01T00:00:01Z`).
+fn event_time(line: &str) -> String {
+    line.rsplit(" at ").next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn witnesses_name_the_facts_that_decide_them_in_a_causal_order() {
+    let dir = std::env::temp_dir().join(format!("norma-deciding-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (json, code) = compare_json(&[
+        "compare",
+        "tests/compare/causal/a.norma",
+        "tests/compare/causal/b.norma",
+        "--witness-dir",
+        dir.to_str().expect("temp path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{json}");
+    let witness = json["conflicts"][0]["witness"].as_str().expect("witness");
+    // The comments follow the report and name the deciding facts: the
+    // permit's `s.paris_call` on the State the answer goes to, with its
+    // value, and the forbid's `q.about.effect` through the request.
+    let report_end = witness.find("\n}\n").expect("end of the report");
+    let comments = &witness[report_end..];
+    assert!(
+        comments.contains("// The facts that decide it"),
+        "{witness}"
+    );
+    assert!(
+        comments.contains("permit b::help_paris_signatories on "),
+        "{witness}"
+    );
+    assert!(comments.contains("true: s.paris_call"), "{witness}");
+    let to = witness_events(witness)
+        .into_iter()
+        .find(|(n, _)| n.ends_with("_answer_assistance"))
+        .and_then(|(_, l)| {
+            let rest = l.split("to: ").nth(1)?;
+            Some(rest.split([',', ')']).next()?.to_string())
+        })
+        .expect("the answer's `to`");
+    assert!(
+        comments.contains(&format!("{to}.paris_call = true")),
+        "{witness}"
+    );
+    assert!(comments.contains(".effect = espionage"), "{witness}");
+    // Every comment line is a comment: nothing after the report but them.
+    assert!(
+        comments.lines().skip(3).all(|l| l.starts_with("//")),
+        "{comments}"
+    );
+    // The operation, the request about it, the answer to the request: each
+    // event comes strictly after the event it names.
+    let events = witness_events(witness);
+    let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 3, "{witness}");
+    assert!(names[0].ends_with("_operate"), "{witness}");
+    assert!(names[1].ends_with("_request_assistance"), "{witness}");
+    assert!(names[2].ends_with("_answer_assistance"), "{witness}");
+    assert!(events[1].1.contains(&format!("about: {}", names[0])), "{witness}");
+    assert!(events[2].1.contains(&format!("request: {}", names[1])), "{witness}");
+    assert!(event_time(&events[0].1) < event_time(&events[1].1), "{witness}");
+    assert!(event_time(&events[1].1) < event_time(&events[2].1), "{witness}");
+    // The written file is the witness, and it replays with its comments.
+    let file = dir.join("conflict_1.norma");
+    let written = std::fs::read_to_string(&file).expect("witness file");
+    assert_eq!(written, witness);
+    let replay = || {
+        common::norma(&[
+            "test",
+            dir.to_str().expect("temp path"),
+            "-I",
+            "tests/compare/causal",
+        ])
+    };
+    let (_, stdout, _) = replay();
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+    // The formatter keeps the comments, and the formatted file replays.
+    let (code, _, err) = common::norma(&["fmt", "--write", file.to_str().expect("temp path")]);
+    assert_eq!(code, 0, "{err}");
+    let formatted = std::fs::read_to_string(&file).expect("witness file");
+    assert!(formatted.ends_with(comments.trim_start_matches("\n}\n")), "{formatted}");
+    let (code, _, err) = common::norma(&["fmt", "--check", file.to_str().expect("temp path")]);
+    assert_eq!(code, 0, "{err}");
+    let (_, stdout, _) = replay();
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_duty_forbid_witness_names_the_forbids_facts_on_the_act() {
+    let (json, _) = compare_json(&[
+        "compare",
+        "examples/treaties/sharing_pact.norma",
+        "examples/treaties/regional_secrecy.norma",
+        "--format",
+        "json",
+    ]);
+    let witness = json["conflicts"][0]["witness"].as_str().expect("witness");
+    assert!(
+        witness.contains("// oblige sharing_pact::share_with_victim triggered by "),
+        "{witness}"
+    );
+    assert!(
+        witness.contains(
+            "// forbid regional_secrecy::keep_data_in_region, on the act the duty requires, share("
+        ),
+        "{witness}"
+    );
+    assert!(witness.contains("//   window "), "{witness}");
+    // The sharing State is European, the victim is not: what decides it.
+    assert!(witness.contains(".region = europe"), "{witness}");
+    // The operation comes before its detection.
+    let events = witness_events(witness);
+    assert!(events[0].0.ends_with("_operate"), "{witness}");
+}
+
 #[test]
 fn the_treaty_texts_collide_without_an_incident_written_by_hand() {
     let (json, code) = compare_json(&[

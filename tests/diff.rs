@@ -167,6 +167,50 @@ fn problems_that_move_are_changed() {
 }
 
 #[test]
+fn a_diff_witness_names_the_facts_that_decide_it_in_a_causal_order() {
+    // The new version spares Paris Call signatories: under it, the witness
+    // shows that the State helped signed it, and that this is what decides.
+    let (s, json) = case("causal");
+    assert_eq!(s, expect(&[("no_help_for_espionage", "looser")]));
+    let norm = &json["norms"][0];
+    let text = |under: &str| {
+        norm["witnesses"]
+            .as_array()
+            .expect("witnesses")
+            .iter()
+            .find(|w| w["holds_under"] == under)
+            .and_then(|w| w["witness"].as_str())
+            .expect("a witness per version")
+            .to_string()
+    };
+    let (old, new) = (text("old"), text("new"));
+    for w in [&old, &new] {
+        assert!(w.contains("\n}\n\n// The facts that decide it"), "{w}");
+        // The operation, the request about it, the answer to the request,
+        // each strictly after the event it names.
+        let events: Vec<&str> = w
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("event "))
+            .collect();
+        assert_eq!(events.len(), 3, "{w}");
+        assert!(events[0].starts_with("event_1_operate:"), "{w}");
+        assert!(events[1].contains("about: event_1_operate"), "{w}");
+        assert!(events[2].contains("request: event_2_request_assistance"), "{w}");
+        let times: Vec<&str> = events.iter().filter_map(|e| e.rsplit(" at ").next()).collect();
+        assert!(times[0] < times[1] && times[1] < times[2], "{w}");
+    }
+    assert!(old.contains("//   => violation"), "{old}");
+    assert!(new.contains("//     false: not s.paris_call"), "{new}");
+    let to = new
+        .lines()
+        .find(|l| l.contains("event_3_answer_assistance: "))
+        .and_then(|l| l.split("to: ").nth(1))
+        .and_then(|r| r.split(',').next())
+        .expect("the answer's `to`");
+    assert!(new.contains(&format!("//         {to}.paris_call = true")), "{new}");
+}
+
+#[test]
 fn a_narrower_permit_shows_on_itself_and_on_the_forbid() {
     let (s, _) = case("permit");
     assert_eq!(
