@@ -174,6 +174,15 @@ fn html_reports_are_one_self_contained_file_each() {
     assert!(compare.contains("share_with_victim") && compare.contains("keep_data_in_region"));
     assert!(compare.contains("<mark class=\"decisive\">"));
     assert!(compare.contains("norma test witnesses -I examples/treaties"));
+    // The facts that decide it highlighted, and said in words too: the
+    // sharing State is European (what the forbid reads), not only coloured.
+    assert!(
+        compare.contains(
+            "<mark class=\"deciding\"><span class=\"vh\">deciding fact: </span>▸ region <code>europe</code></mark>"
+        ),
+        "{compare}"
+    );
+    assert!(compare.contains("// The facts that decide it"), "{compare}");
     let (_, diff, _) = norma(REPORTS[3].1);
     // 72 hours became 24: the old words struck, the new ones marked.
     assert!(

@@ -12,15 +12,31 @@ use maud::{html, Markup};
 use similar::{ChangeTag, TextDiff};
 
 use super::report::{code_of, standalone};
+use crate::analysis::deciding::DecidingFact;
 use crate::analysis::diff::Diff;
 use crate::analysis::Comparison;
 use crate::driver::Session;
 use crate::time::format_interval;
 
+/// One `name: value` of a witness, marked when it is a fact that
+/// decides it: highlighted, and said in words too (a `▸` and, for screen
+/// readers, "deciding fact"), never by colour alone.
+fn fact(name: &str, sep: &str, value: &str, deciding: bool) -> Markup {
+    html! {
+        @if deciding {
+            mark.deciding { span.vh { "deciding fact: " } "▸ " (name) (sep) code { (value) } }
+        } @else {
+            (name) (sep) code { (value) }
+        }
+    }
+}
+
 /// A witness as a timeline: its entities, then its events in time order,
-/// the one named `decisive` marked. `None` when the witness did not check
-/// here (it is shown as text only).
-pub fn timeline(w: Option<&Session>, decisive: &str) -> Markup {
+/// the one named `decisive` marked, and the facts of `deciding` (the
+/// fields, arguments and times its deciding conditions read)
+/// highlighted. `None` when the witness did not check here (it is shown
+/// as text only).
+pub fn timeline(w: Option<&Session>, decisive: &str, deciding: &[DecidingFact]) -> Markup {
     let Some(s) = w else {
         return html! {};
     };
@@ -28,9 +44,14 @@ pub fn timeline(w: Option<&Session>, decisive: &str) -> Markup {
     let Some(r) = p.reports.first() else {
         return html! {};
     };
+    let decides =
+        |subject: &str, field: &str| deciding.iter().any(|f| f.subject == subject && f.field == field);
     let mut events: Vec<&crate::model::EventDef> = r.events.iter().collect();
     events.sort_by_key(|e| e.at);
     html! {
+        @if !deciding.is_empty() {
+            p.note { "The facts that decide it are highlighted and marked ▸; the witness's other values are arbitrary." }
+        }
         @if !r.entities.is_empty() {
             p { "Who and what: " }
             ul {
@@ -39,7 +60,8 @@ pub fn timeline(w: Option<&Session>, decisive: &str) -> Markup {
                     @let rec = &p.records[e.record.index()];
                     li { code { (e.name) } ": " (rec.name) " — "
                         @for (k, (f, v)) in rec.fields.iter().zip(&e.fields).enumerate() {
-                            @if k > 0 { ", " } (f.name) " " code { (p.show_value(v, Some(r))) }
+                            @if k > 0 { ", " }
+                            (fact(&f.name, " ", &p.show_value(v, Some(r)), decides(&e.name, &f.name)))
                         }
                     }
                 }
@@ -48,15 +70,24 @@ pub fn timeline(w: Option<&Session>, decisive: &str) -> Markup {
         ol.timeline {
             @for e in events {
                 @let a = p.action(e.action);
-                @let args: Vec<String> = a.params.iter().zip(&e.args)
-                    .map(|(f, v)| format!("{}: {}", f.name, p.show_value(v, Some(r)))).collect();
+                @let args = html! {
+                    @for (k, (f, v)) in a.params.iter().zip(&e.args).enumerate() {
+                        @if k > 0 { ", " }
+                        (fact(&f.name, ": ", &p.show_value(v, Some(r)), decides(&e.name, &f.name)))
+                    }
+                };
+                @let when = format_interval(e.at, e.at_hi);
                 li {
-                    time { (format_interval(e.at, e.at_hi)) }
+                    @if decides(&e.name, "at") {
+                        time { mark.deciding { span.vh { "deciding fact: " } "▸ " (when) } }
+                    } @else {
+                        time { (when) }
+                    }
                     @if e.name == decisive {
-                        mark.decisive { code { (e.name) } " " (a.name) "(" (args.join(", ")) ")" }
+                        mark.decisive { code { (e.name) } " " (a.name) "(" (args) ")" }
                         " — the event that decides it"
                     } @else {
-                        code { (e.name) } " " (a.name) "(" (args.join(", ")) ")"
+                        code { (e.name) } " " (a.name) "(" (args) ")"
                     }
                 }
             }
@@ -100,7 +131,7 @@ pub fn compare_page(
                     div { h3 { code { (b.qualified) } } @if let Some(t) = &b.title { p { (t) } } (code_of(&s.sources, b.span)) }
                 }
                 h3 { "The incident where they collide" }
-                (timeline(witnesses.get(i).and_then(Option::as_ref), &c.event))
+                (timeline(witnesses.get(i).and_then(Option::as_ref), &c.event, &c.deciding))
                 (witness_text(&c.witness))
                 p { "Replay: " code { (replay) } }
             }
@@ -173,7 +204,7 @@ pub fn diff_page(
                         (w.holds_under.as_str()) " version" }
                     p { "At " code { (w.event) } ": "
                         @if w.findings.is_empty() { "no finding" } @else { (w.findings.join(", ")) } }
-                    (timeline(witnesses.get(i).and_then(|v| v.get(j)).and_then(Option::as_ref), &w.event))
+                    (timeline(witnesses.get(i).and_then(|v| v.get(j)).and_then(Option::as_ref), &w.event, &w.deciding))
                     (witness_text(&w.witness))
                 }
             }

@@ -68,6 +68,11 @@ ol.timeline { list-style: none; padding-left: 1rem; border-left: 3px solid #5b8d
 ol.timeline li { margin: 0.5rem 0; }
 ol.timeline time { font-weight: 600; margin-right: 0.5rem; }
 mark.decisive { background: #fff3bf; padding: 0 0.2em; }
+mark.deciding { background: #ffe08a; color: var(--fg); font-weight: 600; padding: 0 0.2em;
+  border-bottom: 2px solid #8a6100; }
+mark.decisive mark.deciding { background: #ffd24d; }
+.vh { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 ins { background: #d7f5dd; text-decoration: none; } del { background: #ffd6d6; }
 details > summary { cursor: pointer; }
 @media (max-width: 50rem) { .side { grid-template-columns: 1fr; } }
