@@ -67,6 +67,7 @@ pub(crate) fn decide(
                 .into(),
         ],
         facts: Vec::new(),
+        shown: Vec::new(),
     };
     let mut names: Vec<&String> = Vec::new();
     for n in norms {
@@ -137,6 +138,8 @@ struct Writer<'a> {
     r: &'a ReportDef,
     lines: Vec<String>,
     facts: Vec<DecidingFact>,
+    /// The facts shown in the current norm instance's lines.
+    shown: Vec<DecidingFact>,
 }
 
 fn snippet(sources: &SourceMap, e: &Expr) -> String {
@@ -209,18 +212,21 @@ impl Writer<'_> {
         }
     }
 
-    /// Record a fact (once) and return whether it is new.
+    /// Show a fact (once per norm instance) and record it (once).
     fn fact(&mut self, subject: &str, field: &str, value: String, indent: usize) {
         let f = DecidingFact {
             subject: subject.to_string(),
             field: field.to_string(),
             value,
         };
-        if !self.facts.contains(&f) {
+        if !self.shown.contains(&f) {
             self.lines.push(format!(
                 "{:indent$}{}.{} = {}",
                 "", f.subject, f.field, f.value
             ));
+            self.shown.push(f.clone());
+        }
+        if !self.facts.contains(&f) {
             self.facts.push(f);
         }
     }
@@ -340,6 +346,7 @@ impl Writer<'_> {
     fn instance(&mut self, t: &InstanceTrace) {
         let p = self.p;
         let def = p.norm(t.norm);
+        self.shown.clear();
         let at = |e: &Option<String>| e.clone().unwrap_or_else(|| "?".into());
         let mut head = format!("{} {}", t.modality, t.norm_name);
         match t.role {
@@ -450,6 +457,7 @@ impl Writer<'_> {
         let (Some(required), Some(matched)) = (&def.required, &forbid.matched) else {
             return;
         };
+        self.shown.clear();
         let mut duty_frame = Frame {
             values: &duty.frame,
             bound: Vec::new(),
