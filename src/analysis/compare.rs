@@ -355,36 +355,58 @@ type Pending = (
 );
 
 /// Append to each witness the facts that decide it (§10): the two norms'
-/// conditions on it, as the evaluator explains them. The witnesses are
-/// checked as one file (each alone where that fails); one that does not
-/// check gets no comments, and its replay says why.
+/// conditions on it, as the evaluator explains them. Witnesses of one
+/// scenario share its explanation: each distinct scenario is checked (all
+/// as one file, each alone where that fails) and explained once per
+/// event. One that does not check gets no comments, and its replay says
+/// why.
 fn annotate(
     program: &Program,
     replayer: &Replayer,
     written: &mut [Pending],
 ) -> Vec<Vec<DecidingFact>> {
-    let texts: Vec<(String, String)> = written
-        .iter()
-        .map(|(r, w, ..)| (r.clone(), w.text.clone()))
+    let mut distinct: Vec<(String, String)> = Vec::new();
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    let mut which: Vec<usize> = Vec::with_capacity(written.len());
+    for (report, w, ..) in written.iter() {
+        let key = (w.scenario.as_str(), w.event.as_str());
+        let i = *index.entry(key).or_insert_with(|| {
+            keys.push(key);
+            distinct.push((report.clone(), w.text.clone()));
+            distinct.len() - 1
+        });
+        which.push(i);
+    }
+    let keys: Vec<String> = keys.into_iter().map(|(_, e)| e.to_string()).collect();
+    let together = replayer.check_together(&distinct);
+    let explained: Vec<Option<(deciding::Explained, Option<crate::driver::Session>)>> = distinct
+        .par_iter()
+        .zip(&keys)
+        .map(|((report, text), event)| match &together {
+            Some(s) => deciding::explain(s, report, event).map(|x| (x, None)),
+            None => {
+                let s = replayer.check(report, text).ok()?;
+                deciding::explain(&s, report, event).map(|x| (x, Some(s)))
+            }
+        })
         .collect();
-    let together = replayer.check_together(&texts);
     written
         .par_iter_mut()
-        .map(|(report, w, _, first, other, _)| {
+        .zip(which)
+        .map(|((_, w, _, first, other, _), i)| {
+            let Some((x, alone)) = &explained[i] else {
+                return Vec::new();
+            };
+            let Some(session) = alone.as_ref().or(together.as_ref()) else {
+                return Vec::new();
+            };
             let norms = [
                 program.norm(*first).qualified.clone(),
                 program.norm(*other).qualified.clone(),
             ];
-            let decided = match &together {
-                Some(s) => deciding::decide(s, report, &w.event, &norms),
-                None => replayer
-                    .check(report, &w.text)
-                    .ok()
-                    .and_then(|s| deciding::decide(&s, report, &w.event, &norms)),
-            };
-            let Some(d) = decided else {
-                return Vec::new();
-            };
+            let d = deciding::decide_explained(session, x, &norms);
             w.text.push('\n');
             w.text.push_str(&d.comments);
             d.facts

@@ -44,6 +44,24 @@ pub(crate) struct Decided {
 /// counted, not shown (`norma explain` shows them all).
 const MAX_INSTANCES: usize = 3;
 
+/// One event of a checked witness, explained by the evaluator.
+pub(crate) struct Explained {
+    report: usize,
+    x: eval::Explanation,
+}
+
+/// The evaluator's explanation of `event` of the witness `report` of a
+/// checked session; `None` when it has no such report or event.
+pub(crate) fn explain(session: &Session, report: &str, event: &str) -> Option<Explained> {
+    let p = &session.program;
+    let rid = p.reports.iter().position(|r| r.name == report)?;
+    let eid = p.reports[rid].events.iter().position(|e| e.name == event)?;
+    Some(Explained {
+        report: rid,
+        x: eval::explain(p, ReportId(rid as u32), EventId(eid as u32)),
+    })
+}
+
 /// The facts that decide the witness `report` of a checked session: for
 /// each norm of `norms` (qualified names), its instances on `event`.
 /// `None` when the session has no such report or event.
@@ -53,11 +71,19 @@ pub(crate) fn decide(
     event: &str,
     norms: &[String],
 ) -> Option<Decided> {
+    Some(decide_explained(
+        session,
+        &explain(session, report, event)?,
+        norms,
+    ))
+}
+
+/// [`decide`] from an explanation: witnesses of one scenario share it.
+pub(crate) fn decide_explained(session: &Session, e: &Explained, norms: &[String]) -> Decided {
     let p = &session.program;
-    let rid = p.reports.iter().position(|r| r.name == report)?;
-    let r = &p.reports[rid];
-    let eid = r.events.iter().position(|e| e.name == event)?;
-    let x = eval::explain(p, ReportId(rid as u32), EventId(eid as u32));
+    let r = &p.reports[e.report];
+    let x = &e.x;
+    let event = &x.event;
     let mut w = Writer {
         p,
         sources: &session.sources,
@@ -68,6 +94,7 @@ pub(crate) fn decide(
         ],
         facts: Vec::new(),
         shown: Vec::new(),
+        named: Vec::new(),
     };
     let mut names: Vec<&String> = Vec::new();
     for n in norms {
@@ -75,16 +102,17 @@ pub(crate) fn decide(
             names.push(n);
         }
     }
-    // A permit's answer is the forbid it collides with (or no longer does).
-    for t in &x.instances {
-        let collides = t
-            .collisions
-            .iter()
-            .any(|c| names.contains(&&c.other_name));
-        if collides && !names.contains(&&t.norm_name) {
-            names.push(&t.norm_name);
+    // A permit named alone: its answer is the forbid it collides with
+    // (the first few, in the explanation's order).
+    if names.len() == 1 {
+        for t in &x.instances {
+            let collides = t.collisions.iter().any(|c| *names[0] == c.other_name);
+            if collides && !names.contains(&&t.norm_name) && names.len() <= MAX_INSTANCES {
+                names.push(&t.norm_name);
+            }
         }
     }
+    w.named = names.iter().map(|n| n.to_string()).collect();
     for name in names {
         let mine: Vec<&InstanceTrace> = x
             .instances
@@ -119,10 +147,10 @@ pub(crate) fn decide(
         comments.push_str(format!("// {l}").trim_end());
         comments.push('\n');
     }
-    Some(Decided {
+    Decided {
         comments,
         facts: w.facts,
-    })
+    }
 }
 
 /// How a norm's variables read the report: their values, and where a
@@ -140,6 +168,8 @@ struct Writer<'a> {
     facts: Vec<DecidingFact>,
     /// The facts shown in the current norm instance's lines.
     shown: Vec<DecidingFact>,
+    /// The norms the answer names (qualified).
+    named: Vec<String>,
 }
 
 fn snippet(sources: &SourceMap, e: &Expr) -> String {
@@ -411,7 +441,13 @@ impl Writer<'_> {
                 }
             }
         }
-        for c in &t.collisions {
+        // Only the collisions with the norms the answer names: the others
+        // are counted (`norma explain` lists them).
+        let (shown, others): (Vec<_>, Vec<_>) = t
+            .collisions
+            .iter()
+            .partition(|c| self.named.contains(&c.other_name));
+        for c in shown {
             let how = match c.decided {
                 "won" => format!("{} overrides it and prevails", c.other_name),
                 "lost" => format!("it overrides {} and prevails", c.other_name),
@@ -422,6 +458,12 @@ impl Writer<'_> {
                 c.modality,
                 c.other_name,
                 c.value.as_str()
+            ));
+        }
+        if !others.is_empty() {
+            self.lines.push(format!(
+                "  ({} other permits or duties collide with it: see `norma explain`)",
+                others.len()
             ));
         }
         if let Some(d) = &t.duty {
@@ -501,10 +543,8 @@ impl Writer<'_> {
         };
         for (clause, e) in [("when", &forbid.when), ("unless", &forbid.unless)] {
             if let Some(e) = e {
-                self.lines.push(format!(
-                    "  {clause} {}",
-                    snippet(self.sources, e)
-                ));
+                self.lines
+                    .push(format!("  {clause} {}", snippet(self.sources, e)));
                 self.reads(e, &frame, 4);
             }
         }

@@ -29,9 +29,9 @@ use crate::model::{
 };
 
 use super::compare::{actions_for, better_model, solver_for, CompareOptions};
+use super::deciding::{self, Decided, DecidingFact};
 use super::encode::Enc;
 use super::merge::{merge, Merged};
-use super::deciding::{self, Decided, DecidingFact};
 use super::replay::Replayer;
 use super::scenario::{EntityFact, EventFact, FactVal, Facts, Scenario};
 use super::support;
@@ -1103,7 +1103,8 @@ fn write_witnesses(
             };
             let seen = session.and_then(|s| {
                 let seen = observe(&s.program, &report, &name, &side.event)?;
-                side.decided = deciding::decide(s, &report, &side.event, &named(&s.program, &name, &seen));
+                side.decided =
+                    deciding::decide(s, &report, &side.event, &named(&s.program, &name, &seen));
                 Ok(seen)
             });
             match seen {
@@ -1222,7 +1223,11 @@ fn write_witnesses(
                     event: s.event.clone(),
                     witness: texts[n][idx].clone(),
                     findings: s.seen.as_ref().map(|x| x.1.clone()).unwrap_or_default(),
-                    deciding: s.decided.as_ref().map(|d| d.facts.clone()).unwrap_or_default(),
+                    deciding: s
+                        .decided
+                        .as_ref()
+                        .map(|d| d.facts.clone())
+                        .unwrap_or_default(),
                 });
             }
             Ok(out)

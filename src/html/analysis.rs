@@ -44,8 +44,11 @@ pub fn timeline(w: Option<&Session>, decisive: &str, deciding: &[DecidingFact]) 
     let Some(r) = p.reports.first() else {
         return html! {};
     };
-    let decides =
-        |subject: &str, field: &str| deciding.iter().any(|f| f.subject == subject && f.field == field);
+    let decides = |subject: &str, field: &str| {
+        deciding
+            .iter()
+            .any(|f| f.subject == subject && f.field == field)
+    };
     let mut events: Vec<&crate::model::EventDef> = r.events.iter().collect();
     events.sort_by_key(|e| e.at);
     html! {
