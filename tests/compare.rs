@@ -337,10 +337,22 @@ fn witnesses_name_the_facts_that_decide_them_in_a_causal_order() {
     assert!(names[0].ends_with("_operate"), "{witness}");
     assert!(names[1].ends_with("_request_assistance"), "{witness}");
     assert!(names[2].ends_with("_answer_assistance"), "{witness}");
-    assert!(events[1].1.contains(&format!("about: {}", names[0])), "{witness}");
-    assert!(events[2].1.contains(&format!("request: {}", names[1])), "{witness}");
-    assert!(event_time(&events[0].1) < event_time(&events[1].1), "{witness}");
-    assert!(event_time(&events[1].1) < event_time(&events[2].1), "{witness}");
+    assert!(
+        events[1].1.contains(&format!("about: {}", names[0])),
+        "{witness}"
+    );
+    assert!(
+        events[2].1.contains(&format!("request: {}", names[1])),
+        "{witness}"
+    );
+    assert!(
+        event_time(&events[0].1) < event_time(&events[1].1),
+        "{witness}"
+    );
+    assert!(
+        event_time(&events[1].1) < event_time(&events[2].1),
+        "{witness}"
+    );
     // The written file is the witness, and it replays with its comments.
     let file = dir.join("conflict_1.norma");
     let written = std::fs::read_to_string(&file).expect("witness file");
@@ -359,7 +371,10 @@ fn witnesses_name_the_facts_that_decide_them_in_a_causal_order() {
     let (code, _, err) = common::norma(&["fmt", "--write", file.to_str().expect("temp path")]);
     assert_eq!(code, 0, "{err}");
     let formatted = std::fs::read_to_string(&file).expect("witness file");
-    assert!(formatted.ends_with(comments.trim_start_matches("\n}\n")), "{formatted}");
+    assert!(
+        formatted.ends_with(comments.trim_start_matches("\n}\n")),
+        "{formatted}"
+    );
     let (code, _, err) = common::norma(&["fmt", "--check", file.to_str().expect("temp path")]);
     assert_eq!(code, 0, "{err}");
     let (_, stdout, _) = replay();

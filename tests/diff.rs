@@ -195,8 +195,14 @@ fn a_diff_witness_names_the_facts_that_decide_it_in_a_causal_order() {
         assert_eq!(events.len(), 3, "{w}");
         assert!(events[0].starts_with("event_1_operate:"), "{w}");
         assert!(events[1].contains("about: event_1_operate"), "{w}");
-        assert!(events[2].contains("request: event_2_request_assistance"), "{w}");
-        let times: Vec<&str> = events.iter().filter_map(|e| e.rsplit(" at ").next()).collect();
+        assert!(
+            events[2].contains("request: event_2_request_assistance"),
+            "{w}"
+        );
+        let times: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e.rsplit(" at ").next())
+            .collect();
         assert!(times[0] < times[1] && times[1] < times[2], "{w}");
     }
     assert!(old.contains("//   => violation"), "{old}");
@@ -207,7 +213,10 @@ fn a_diff_witness_names_the_facts_that_decide_it_in_a_causal_order() {
         .and_then(|l| l.split("to: ").nth(1))
         .and_then(|r| r.split(',').next())
         .expect("the answer's `to`");
-    assert!(new.contains(&format!("//         {to}.paris_call = true")), "{new}");
+    assert!(
+        new.contains(&format!("//         {to}.paris_call = true")),
+        "{new}"
+    );
 }
 
 #[test]
