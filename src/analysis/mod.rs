@@ -3,9 +3,10 @@
 //! evaluator replays.
 //!
 //! The stage reads the checked [`Program`](crate::model::Program) and
-//! nothing of the evaluator's internals; the one place it calls the
-//! evaluator is [`replay`], through the same public functions `norma
-//! test` uses, to check each witness before it is shown.
+//! nothing of the evaluator's internals; it calls the evaluator in two
+//! places, through the public functions `norma test` and `norma explain`
+//! use: [`replay`], to check each witness before it is shown, and
+//! [`deciding`], to write under it the facts that decide it.
 //!
 //! One pipeline, in the manner of Cedar's symbolic compiler:
 //! 1. [`scenario`] lays out a scenario for the solver — event slots,
