@@ -192,6 +192,12 @@ fn html_reports_are_one_self_contained_file_each() {
     assert!(diff.contains("<ins>24h"), "{diff}");
     assert!(diff.contains("label stricter") && diff.contains("label looser"));
     assert!(diff.contains("under the old version") && diff.contains("under the new version"));
+    // Each scenario with its deciding facts highlighted, and how to replay it.
+    assert!(diff.contains("<mark class=\"deciding\">"), "{diff}");
+    assert!(
+        diff.contains("norma test witness.norma -I examples/treaties"),
+        "{diff}"
+    );
     let (_, eval, _) = norma(REPORTS[0].1);
     // Findings grouped by event, each event's explanation one click away.
     assert!(eval.contains("Event <code>worm</code>"));

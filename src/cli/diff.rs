@@ -144,7 +144,14 @@ pub fn diff(args: &DiffArgs<'_>, out: &mut dyn Write, err: &mut dyn Write) -> u8
                                 crate::analysis::diff::Side::Old => &loaded[0],
                                 crate::analysis::diff::Side::New => &loaded[1],
                             };
-                            super::report::witness_session(&w.witness, &side.replayer)
+                            let mut cmd = String::from("norma test witness.norma");
+                            for i in &side.replayer.includes {
+                                cmd.push_str(&format!(" -I {}", i.display()));
+                            }
+                            (
+                                super::report::witness_session(&w.witness, &side.replayer),
+                                cmd,
+                            )
                         })
                         .collect()
                 })

@@ -170,12 +170,13 @@ fn word_diff(old: &str, new: &str) -> (Markup, Markup) {
 }
 
 /// `norma diff --format html`. `witnesses[i][j]` is the j-th witness of
-/// the i-th norm, as checked under its version.
+/// the i-th norm, as checked under its version, and the command that
+/// replays it once saved as `witness.norma`.
 /// `texts[i]` is the i-th norm's text in the old and the new version.
 pub fn diff_page(
     result: &Diff,
     texts: &[(Option<String>, Option<String>)],
-    witnesses: &[Vec<Option<Session>>],
+    witnesses: &[Vec<(Option<Session>, String)>],
 ) -> String {
     let body = html! {
         h1 { "What the new version changes" }
@@ -207,8 +208,12 @@ pub fn diff_page(
                         (w.holds_under.as_str()) " version" }
                     p { "At " code { (w.event) } ": "
                         @if w.findings.is_empty() { "no finding" } @else { (w.findings.join(", ")) } }
-                    (timeline(witnesses.get(i).and_then(|v| v.get(j)).and_then(Option::as_ref), &w.event, &w.deciding))
+                    @let checked = witnesses.get(i).and_then(|v| v.get(j));
+                    (timeline(checked.and_then(|c| c.0.as_ref()), &w.event, &w.deciding))
                     (witness_text(&w.witness))
+                    @if let Some((_, cmd)) = checked {
+                        p { "Replay: save the witness as " code { "witness.norma" } ", then " code { (cmd) } }
+                    }
                 }
             }
         }
