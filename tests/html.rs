@@ -204,6 +204,11 @@ fn html_reports_are_one_self_contained_file_each() {
     assert!(eval.contains("<details>") && eval.contains("healthcare_disruption"));
     let (_, explain, _) = norma(REPORTS[1].1);
     assert!(explain.contains("Every norm that touched the event"));
+    // Each condition with the facts of the report it reads, highlighted.
+    assert!(
+        explain.contains("▸ <code>worm.effect = disruption</code></mark>"),
+        "{explain}"
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::eval::{self, ConditionTrace, InstanceTrace, Role, Truth};
 use crate::model::{
     EventId, Expr, ExprKind, NormDef, Pattern, Program, ReportDef, ReportId, Value, VarId,
 };
-use crate::span::SourceMap;
+use crate::span::{SourceMap, Span};
 
 /// One fact of a witness that a deciding condition reads: a field of an
 /// entity, an argument of an event, or an event's time (`at`).
@@ -153,6 +153,68 @@ pub(crate) fn decide_explained(session: &Session, e: &Explained, norms: &[String
     }
 }
 
+/// For each condition of an explained instance that has no parts (each
+/// leaf of its `when`, `unless`, trigger `when` and exceptions' clauses),
+/// by its span: the facts of the report it reads, with their values — for
+/// the HTML explanations, which highlight them.
+pub fn condition_reads(
+    session: &Session,
+    report: ReportId,
+    t: &InstanceTrace,
+) -> Vec<(Span, Vec<DecidingFact>)> {
+    let p = &session.program;
+    let Some(r) = p.reports.get(report.index()) else {
+        return Vec::new();
+    };
+    let mut w = Writer {
+        p,
+        sources: &session.sources,
+        r,
+        lines: Vec::new(),
+        facts: Vec::new(),
+        shown: Vec::new(),
+        named: Vec::new(),
+    };
+    let def = p.norm(t.norm);
+    let frame = w.frame_of(def, t);
+    let mut out = Vec::new();
+    let mut clauses: Vec<(&ConditionTrace, &Expr)> = t
+        .conditions
+        .iter()
+        .filter_map(|c| Some((c, Writer::norm_clause(def, c.clause)?)))
+        .collect();
+    for x in &t.exceptions {
+        let Some(ex) = p.exceptions.iter().find(|e| e.qualified == x.name) else {
+            continue;
+        };
+        for c in &x.conditions {
+            let e = match c.clause {
+                "when" => ex.when.as_ref(),
+                "unless" => ex.unless.as_ref(),
+                _ => None,
+            };
+            clauses.extend(e.map(|e| (c, e)));
+        }
+    }
+    while let Some((c, e)) = clauses.pop() {
+        let parts: Vec<&Expr> = match &e.kind {
+            ExprKind::And(xs) | ExprKind::Or(xs) => xs.iter().collect(),
+            ExprKind::Not(x) => vec![x],
+            _ => Vec::new(),
+        };
+        if parts.is_empty() || parts.len() != c.parts.len() {
+            w.facts.clear();
+            w.shown.clear();
+            w.lines.clear();
+            w.reads(e, &frame, 0);
+            out.push((c.span, std::mem::take(&mut w.facts)));
+        } else {
+            clauses.extend(c.parts.iter().zip(parts));
+        }
+    }
+    out
+}
+
 /// How a norm's variables read the report: their values, and where a
 /// pattern bound them (the event and the parameter's name).
 struct Frame<'a> {
@@ -224,6 +286,22 @@ fn outermost_paths<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 impl Writer<'_> {
     fn show(&self, v: &Value) -> String {
         self.p.show_value(v, Some(self.r))
+    }
+
+    /// How an instance's variables read the report.
+    fn frame_of<'t>(&self, def: &NormDef, t: &'t InstanceTrace) -> Frame<'t> {
+        let mut frame = Frame {
+            values: &t.frame,
+            bound: Vec::new(),
+        };
+        // The matched pattern's bindings win over the trigger's.
+        self.bound_by(def.matched.as_ref(), t.matched.as_ref(), &mut frame);
+        self.bound_by(
+            def.trigger.as_ref().map(|x| &x.pattern),
+            t.trigger.as_ref(),
+            &mut frame,
+        );
+        frame
     }
 
     /// The variables `pattern` binds on the event named `event`.
@@ -401,17 +479,7 @@ impl Writer<'_> {
                 crate::time::format_interval(when.0, when.1)
             ));
         }
-        let mut frame = Frame {
-            values: &t.frame,
-            bound: Vec::new(),
-        };
-        // The matched pattern's bindings win over the trigger's.
-        self.bound_by(def.matched.as_ref(), t.matched.as_ref(), &mut frame);
-        self.bound_by(
-            def.trigger.as_ref().map(|x| &x.pattern),
-            t.trigger.as_ref(),
-            &mut frame,
-        );
+        let frame = self.frame_of(def, t);
         for c in &t.conditions {
             if let Some(e) = Self::norm_clause(def, c.clause) {
                 self.condition(c, e, &frame, 2);

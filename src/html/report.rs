@@ -9,9 +9,10 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::code::highlight;
 use super::style::CSS;
+use crate::analysis::deciding::{condition_reads, DecidingFact};
 use crate::driver::Session;
 use crate::eval::{ConditionTrace, ExceptionTrace, Explanation, InstanceTrace, ReportFindings};
-use crate::model::{EventId, Program, ReportDef};
+use crate::model::{EventId, Program, ReportDef, ReportId};
 use crate::span::{SourceMap, Span};
 use crate::time::{format_interval, format_time};
 
@@ -46,32 +47,51 @@ fn truth(t: crate::eval::Truth) -> Markup {
     html! { span.(format!("label {}", t.as_str())) { (t.as_str()) } }
 }
 
-fn condition(sources: &SourceMap, c: &ConditionTrace) -> Markup {
+/// The facts of the report each leaf condition reads, by its span.
+type Reads = [(Span, Vec<DecidingFact>)];
+
+fn condition(sources: &SourceMap, reads: &Reads, c: &ConditionTrace) -> Markup {
+    let facts = reads
+        .iter()
+        .find(|(span, _)| *span == c.span)
+        .map_or(&[][..], |(_, f)| f.as_slice());
     html! {
         li {
             @if !c.clause.is_empty() { strong { (c.clause) } " " }
             code { (sources.text(c.span)) } " → " (truth(c.value))
+            @if !facts.is_empty() {
+                " — reads "
+                @for (k, f) in facts.iter().enumerate() {
+                    @if k > 0 { ", " }
+                    mark.deciding { span.vh { "fact read: " } "▸ " code { (f.subject) "." (f.field) " = " (f.value) } }
+                }
+            }
             @if !c.parts.is_empty() {
-                ul { @for p in &c.parts { (condition(sources, p)) } }
+                ul { @for p in &c.parts { (condition(sources, reads, p)) } }
             }
         }
     }
 }
 
-fn exception(sources: &SourceMap, e: &ExceptionTrace) -> Markup {
+fn exception(sources: &SourceMap, reads: &Reads, e: &ExceptionTrace) -> Markup {
     html! {
         li {
             "exception " code { (e.name) } " to " code { (e.target) }
             ": applies " (truth(e.applies)) ", defeated " (truth(e.defeated)) ", holds " (truth(e.holds))
             @if !e.conditions.is_empty() {
-                ul { @for c in &e.conditions { (condition(sources, c)) } }
+                ul { @for c in &e.conditions { (condition(sources, reads, c)) } }
             }
         }
     }
 }
 
-/// Why one instance of a norm came out as it did on the event.
-pub fn instance(sources: &SourceMap, i: &InstanceTrace) -> Markup {
+/// Why one instance of a norm came out as it did on an event of
+/// `report`: each condition with its value and the facts it reads
+/// (highlighted, and marked in text).
+pub fn instance(s: &Session, report: ReportId, i: &InstanceTrace) -> Markup {
+    let sources = &s.sources;
+    let reads = condition_reads(s, report, i);
+    let reads = reads.as_slice();
     html! {
         div.instance {
             p {
@@ -84,8 +104,8 @@ pub fn instance(sources: &SourceMap, i: &InstanceTrace) -> Markup {
                 }
             }
             p { "applies " (truth(i.applies)) ", defeated " (truth(i.defeated)) ", in force " (truth(i.in_force)) }
-            @if !i.conditions.is_empty() { ul.conditions { @for c in &i.conditions { (condition(sources, c)) } } }
-            @if !i.exceptions.is_empty() { ul { @for e in &i.exceptions { (exception(sources, e)) } } }
+            @if !i.conditions.is_empty() { ul.conditions { @for c in &i.conditions { (condition(sources, reads, c)) } } }
+            @if !i.exceptions.is_empty() { ul { @for e in &i.exceptions { (exception(sources, reads, e)) } } }
             @if !i.collisions.is_empty() {
                 ul { @for c in &i.collisions {
                     li { (c.modality) " " code { (c.other_name) } ": " (truth(c.value)) ", " (c.decided) }
@@ -148,7 +168,7 @@ pub fn eval_page(s: &Session, results: &[ReportFindings]) -> String {
                             @let x = crate::eval::explain(p, rf.report, EventId(ei as u32));
                             details {
                                 summary { "Why: the explanation of " code { (ev.name) } }
-                                @for i in &x.instances { (instance(&s.sources, i)) }
+                                @for i in &x.instances { (instance(s, rf.report, i)) }
                             }
                         } @else {
                             p.note { "Explanation: " code { "norma explain FILE --report " (r.name) " --event " (ev.name) } }
@@ -175,7 +195,7 @@ pub fn explain_page(s: &Session, x: &Explanation) -> String {
         ul.findings { @for f in &x.findings { li { (finding_line(p, r, f)) } } }
         h2 { "Every norm that touched the event" }
         @for i in &x.instances {
-            (instance(&s.sources, i))
+            (instance(s, x.report_id, i))
             (code_of(&s.sources, i.span))
         }
     };
