@@ -221,7 +221,32 @@ fn a_diff_witness_names_the_facts_that_decide_it_in_a_causal_order() {
 
 #[test]
 fn a_narrower_permit_shows_on_itself_and_on_the_forbid() {
-    let (s, _) = case("permit");
+    let (s, json) = case("permit");
+    // Under the new version the forbid's witness says why it is now a
+    // violation: the permit no longer holds, for want of a European owner.
+    let new_forbid = json["norms"]
+        .as_array()
+        .expect("norms")
+        .iter()
+        .filter(|n| n["name"] == "no_harm")
+        .flat_map(|n| n["witnesses"].as_array().expect("witnesses"))
+        .find(|w| {
+            w["holds_under"] == "new"
+                && w["witness"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("//   => violation"))
+        })
+        .and_then(|w| w["witness"].as_str())
+        .expect("a witness where the forbid gives a violation under the new version")
+        .to_string();
+    assert!(
+        new_forbid.contains("//   collides with permit text::defend: false"),
+        "{new_forbid}"
+    );
+    assert!(
+        new_forbid.contains("//     false: a.owner.region == europe"),
+        "{new_forbid}"
+    );
     assert_eq!(
         s,
         expect(&[

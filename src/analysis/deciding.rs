@@ -102,13 +102,24 @@ pub(crate) fn decide_explained(session: &Session, e: &Explained, norms: &[String
             names.push(n);
         }
     }
-    // A permit named alone: its answer is the forbid it collides with
-    // (the first few, in the explanation's order).
+    // A norm named alone (a diff's): the other norms of its collisions
+    // are part of its answer — the forbids a permit collides with, the
+    // permits and duties that collide with a forbid, holding or not (the
+    // first few, in the explanation's order).
     if names.len() == 1 {
+        let alone = names[0];
         for t in &x.instances {
-            let collides = t.collisions.iter().any(|c| *names[0] == c.other_name);
-            if collides && !names.contains(&&t.norm_name) && names.len() <= MAX_INSTANCES {
-                names.push(&t.norm_name);
+            let others: Vec<&String> = if t.norm_name == *alone {
+                t.collisions.iter().map(|c| &c.other_name).collect()
+            } else if t.collisions.iter().any(|c| c.other_name == *alone) {
+                vec![&t.norm_name]
+            } else {
+                Vec::new()
+            };
+            for o in others {
+                if !names.contains(&o) && names.len() <= MAX_INSTANCES {
+                    names.push(o);
+                }
             }
         }
     }
