@@ -36,6 +36,7 @@ mod compare;
 pub mod deciding;
 pub mod diff;
 mod encode;
+mod judged;
 pub mod lint;
 mod logic;
 mod merge;
