@@ -437,6 +437,30 @@ fn a_duty_forbid_witness_names_the_forbids_facts_on_the_act() {
 }
 
 #[test]
+fn a_witness_of_a_duty_that_answers_a_breach_shows_the_breach() {
+    let (json, code) = compare_json(&[
+        "compare",
+        "tests/compare/breach_facts/a.norma",
+        "tests/compare/breach_facts/b.norma",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{json}");
+    let witness = json["conflicts"][0]["witness"].as_str().expect("witness");
+    assert!(
+        witness.contains("//   answers the breach of a::no_damage: violation at "),
+        "{witness}"
+    );
+    // The breach's own condition and the fact it reads.
+    assert!(witness.contains("// forbid a::no_damage on "), "{witness}");
+    assert!(witness.contains("//   when true: e >= damage"), "{witness}");
+    assert!(witness.contains(".effect = damage"), "{witness}");
+    // The forbid's facts, through the act the duty requires.
+    assert!(witness.contains(".osce = true"), "{witness}");
+    assert!(witness.contains(".osce = false"), "{witness}");
+}
+
+#[test]
 fn the_treaty_texts_collide_without_an_incident_written_by_hand() {
     let (json, code) = compare_json(&[
         "compare",

@@ -123,6 +123,19 @@ pub(crate) fn decide_explained(session: &Session, e: &Explained, norms: &[String
             }
         }
     }
+    // The breach a named norm answers (`on breach of`) is part of its
+    // answer: the breached norm's instance on the event says why.
+    let breached: Vec<&String> = x
+        .instances
+        .iter()
+        .filter(|t| names.contains(&&t.norm_name))
+        .filter_map(|t| t.breach.as_ref().map(|b| &b.0))
+        .collect();
+    for b in breached {
+        if !names.contains(&b) {
+            names.push(b);
+        }
+    }
     w.named = names.iter().map(|n| n.to_string()).collect();
     for name in names {
         let mine: Vec<&InstanceTrace> = x
