@@ -14,7 +14,7 @@
 //! times in a readable year; the witness is written from that model and
 //! replayed by the caller-supplied [`Replayer`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -357,47 +357,60 @@ type Pending = (
 
 /// Append to each witness the facts that decide it (§10): the two norms'
 /// conditions on it, as the evaluator explains them. Witnesses of one
-/// scenario share its explanation: each distinct scenario is checked (all
-/// as one file, each alone where that fails) and explained once per
-/// event. One that does not check gets no comments, and its replay says
-/// why.
+/// scenario share it: each distinct scenario is checked once (all as one
+/// file; each alone where that fails), and each of its events that carries
+/// a conflict is explained once, for the norms its conflicts name only
+/// (explaining every norm on an event of a large text is quadratic). One
+/// that does not check gets no comments, and its replay says why.
 fn annotate(
     program: &Program,
     replayer: &Replayer,
     written: &mut [Pending],
 ) -> Vec<Vec<DecidingFact>> {
+    type Group = (usize, String, Vec<String>);
     let mut distinct: Vec<(String, String)> = Vec::new();
-    let mut keys: Vec<(&str, &str)> = Vec::new();
-    let mut index: std::collections::HashMap<(&str, &str), usize> =
-        std::collections::HashMap::new();
+    let mut by_scenario: HashMap<&str, usize> = HashMap::new();
+    // Per (scenario, event): the norms its conflicts name.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_event: HashMap<(usize, &str), usize> = HashMap::new();
     let mut which: Vec<usize> = Vec::with_capacity(written.len());
-    for (report, w, ..) in written.iter() {
-        let key = (w.scenario.as_str(), w.event.as_str());
-        let i = *index.entry(key).or_insert_with(|| {
-            keys.push(key);
+    for (report, w, _, first, other, _) in written.iter() {
+        let i = *by_scenario.entry(w.scenario.as_str()).or_insert_with(|| {
             distinct.push((report.clone(), w.text.clone()));
             distinct.len() - 1
         });
-        which.push(i);
+        let g = *by_event.entry((i, w.event.as_str())).or_insert_with(|| {
+            groups.push((i, w.event.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        for n in [first, other] {
+            let name = &program.norm(*n).qualified;
+            if !groups[g].2.contains(name) {
+                groups[g].2.push(name.clone());
+            }
+        }
+        which.push(g);
     }
-    let keys: Vec<String> = keys.into_iter().map(|(_, e)| e.to_string()).collect();
     let together = replayer.check_together(&distinct);
-    let explained: Vec<Option<(deciding::Explained, Option<crate::driver::Session>)>> = distinct
+    let check_alone = |i: usize| replayer.check(&distinct[i].0, &distinct[i].1).ok();
+    let explained: Vec<Option<(deciding::Explained, Option<crate::driver::Session>)>> = groups
         .par_iter()
-        .zip(&keys)
-        .map(|((report, text), event)| match &together {
-            Some(s) => deciding::explain(s, report, event).map(|x| (x, None)),
-            None => {
-                let s = replayer.check(report, text).ok()?;
-                deciding::explain(&s, report, event).map(|x| (x, Some(s)))
+        .map(|(i, event, norms)| {
+            let report = &distinct[*i].0;
+            match &together {
+                Some(s) => deciding::explain(s, report, event, norms).map(|x| (x, None)),
+                None => {
+                    let s = check_alone(*i)?;
+                    deciding::explain(&s, report, event, norms).map(|x| (x, Some(s)))
+                }
             }
         })
         .collect();
     written
         .par_iter_mut()
         .zip(which)
-        .map(|((_, w, _, first, other, _), i)| {
-            let Some((x, alone)) = &explained[i] else {
+        .map(|((_, w, _, first, other, _), g)| {
+            let Some((x, alone)) = &explained[g] else {
                 return Vec::new();
             };
             let Some(session) = alone.as_ref().or(together.as_ref()) else {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::driver::Session;
 use crate::eval::{self, ConditionTrace, InstanceTrace, Role, Truth};
 use crate::model::{
-    EventId, Expr, ExprKind, NormDef, Pattern, Program, ReportDef, ReportId, Value, VarId,
+    EventId, Expr, ExprKind, NormDef, NormId, Pattern, Program, ReportDef, ReportId, Value, VarId,
 };
 use crate::span::{SourceMap, Span};
 
@@ -51,14 +51,51 @@ pub(crate) struct Explained {
 }
 
 /// The evaluator's explanation of `event` of the witness `report` of a
-/// checked session; `None` when it has no such report or event.
-pub(crate) fn explain(session: &Session, report: &str, event: &str) -> Option<Explained> {
+/// checked session, for the instances of the norms `norms` (qualified
+/// names) and of those their answer brings in: the norm a breach they
+/// answer is of, and for a norm named alone (a diff's), the norms it
+/// collides with. `None` when the session has no such report or event.
+pub(crate) fn explain(
+    session: &Session,
+    report: &str,
+    event: &str,
+    norms: &[String],
+) -> Option<Explained> {
     let p = &session.program;
     let rid = p.reports.iter().position(|r| r.name == report)?;
     let eid = p.reports[rid].events.iter().position(|e| e.name == event)?;
+    let (rid, eid) = (ReportId(rid as u32), EventId(eid as u32));
+    let id = |name: &str| {
+        p.norms
+            .iter()
+            .position(|n| n.qualified == name)
+            .map(|i| NormId(i as u32))
+    };
+    let mut ids: Vec<NormId> = norms.iter().filter_map(|n| id(n)).collect();
+    let x = eval::explain_norms(p, rid, eid, &ids);
+    let mut more: Vec<NormId> = Vec::new();
+    for t in &x.instances {
+        more.extend(t.breach.as_ref().and_then(|b| id(&b.0)));
+        if norms.len() == 1 {
+            more.extend(t.collisions.iter().map(|c| c.other));
+        }
+    }
+    let mut seen = ids.clone();
+    more.retain(|n| {
+        let new = !seen.contains(n);
+        seen.push(*n);
+        new
+    });
+    more.truncate(MAX_INSTANCES);
+    let x = if more.is_empty() {
+        x
+    } else {
+        ids.extend(more);
+        eval::explain_norms(p, rid, eid, &ids)
+    };
     Some(Explained {
-        report: rid,
-        x: eval::explain(p, ReportId(rid as u32), EventId(eid as u32)),
+        report: rid.index(),
+        x,
     })
 }
 
@@ -73,12 +110,12 @@ pub(crate) fn decide(
 ) -> Option<Decided> {
     Some(decide_explained(
         session,
-        &explain(session, report, event)?,
+        &explain(session, report, event, norms)?,
         norms,
     ))
 }
 
-/// [`decide`] from an explanation: witnesses of one scenario share it.
+/// [`decide`] from an explanation of the norms.
 pub(crate) fn decide_explained(session: &Session, e: &Explained, norms: &[String]) -> Decided {
     let p = &session.program;
     let r = &p.reports[e.report];

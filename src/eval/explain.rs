@@ -300,11 +300,16 @@ fn decided(env: &Env<'_>, forbid: NormId, other: NormId) -> &'static str {
     }
 }
 
+/// `only`: the norms whose instances are explained (all when `None`);
+/// with `only`, the explanation has no findings (the report is not
+/// judged as a whole).
 pub(crate) fn explain(
     program: &crate::model::Program,
     report_id: ReportId,
     event: EventId,
+    only: Option<&[NormId]>,
 ) -> Explanation {
+    let wanted = |n: NormId| only.is_none_or(|o| o.contains(&n));
     let Some(def) = program.reports.get(report_id.index()) else {
         return Explanation {
             report_id,
@@ -319,10 +324,15 @@ pub(crate) fn explain(
     let prepared = Prepared::new(program, def);
     let env = prepared.env();
     let duties = report::duties(&env);
-    let findings: Vec<Finding> = report::findings(&env, &duties)
-        .into_iter()
-        .filter(|f| f.event == event)
-        .collect();
+    // Judging every norm on every event is the costly part: an
+    // explanation of some norms (`only`) goes without it.
+    let findings: Vec<Finding> = match only {
+        Some(_) => Vec::new(),
+        None => report::findings(&env, &duties)
+            .into_iter()
+            .filter(|f| f.event == event)
+            .collect(),
+    };
     let mut out = Explanation {
         report_id,
         report: def.name.clone(),
@@ -339,6 +349,9 @@ pub(crate) fn explain(
 
     // Forbids and permits matching the event.
     for &f in env.index.forbids_on(ev.action) {
+        if !wanted(f) {
+            continue;
+        }
         let mut collision: Option<(Collision, Vec<CollisionTrace>)> = None;
         env.for_each_instance(f, ev, |trigger, gate, frame| {
             let mut t = env.instance_trace(f, Role::Matched, trigger, Some(event), frame, gate);
@@ -398,6 +411,9 @@ pub(crate) fn explain(
         });
     }
     for &p in env.index.permits_on(ev.action) {
+        if !wanted(p) {
+            continue;
+        }
         env.for_each_instance(p, ev, |trigger, gate, frame| {
             out.instances.push(env.instance_trace(
                 p,
@@ -412,7 +428,7 @@ pub(crate) fn explain(
     }
 
     // Forbids and permits triggered by the event (instances that apply).
-    for n in def.in_force.iter().copied() {
+    for n in def.in_force.iter().copied().filter(|&n| wanted(n)) {
         let Some(norm) = program.norms.get(n.index()) else {
             continue;
         };
@@ -439,7 +455,7 @@ pub(crate) fn explain(
     }
 
     // Duties triggered or performed by the event.
-    for d in &duties.list {
+    for d in duties.list.iter().filter(|d| wanted(d.norm)) {
         let role = if d.trigger == event {
             Role::Trigger
         } else if d.performers.iter().any(|(e, _)| *e == event) {

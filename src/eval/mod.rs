@@ -50,7 +50,7 @@ mod tests;
 
 use rayon::prelude::*;
 
-use crate::model::{EventId, Program, ReportId};
+use crate::model::{EventId, NormId, Program, ReportId};
 
 pub use expect::{check_expectations, describe, ExpectationResult};
 pub use explain::{
@@ -101,5 +101,19 @@ pub fn evaluate_all(program: &Program) -> Vec<ReportFindings> {
 
 /// Why each norm instance that touched `event` came out as it did.
 pub fn explain(program: &Program, report: ReportId, event: EventId) -> Explanation {
-    explain::explain(program, report, event)
+    explain::explain(program, report, event, None)
+}
+
+/// [`explain`] for the instances of `norms` only, and without the event's
+/// findings (`findings` is empty: the report is not judged as a whole):
+/// what the analysis writes under a witness, about the norms its answer
+/// names, without explaining the hundreds of others a large text puts on
+/// the same event.
+pub fn explain_norms(
+    program: &Program,
+    report: ReportId,
+    event: EventId,
+    norms: &[NormId],
+) -> Explanation {
+    explain::explain(program, report, event, Some(norms))
 }
