@@ -226,6 +226,27 @@ impl Plan {
         involved: &[NormId],
         k: usize,
     ) -> Result<Plan, String> {
+        // The common case, checked without sorting the version: nothing
+        // encoded reads another norm's findings.
+        let reads = |n: &NormId| {
+            program
+                .norm(*n)
+                .trigger
+                .as_ref()
+                .is_some_and(|t| t.breach.is_some())
+                || !ladders_read(program, *n).is_empty()
+        };
+        if !involved.iter().any(reads) {
+            return Ok(Plan {
+                version: Vec::new(),
+                breached: Vec::new(),
+                ladders: Vec::new(),
+                rounds: 0,
+                settle: false,
+                fixpoint: false,
+                norms: Vec::new(),
+            });
+        }
         let v = Version::new(program, version);
         let all = reach(program, &v, involved);
         let in_force: HashSet<NormId> = v.norms.iter().copied().collect();

@@ -91,7 +91,9 @@ pub enum Gen {
     /// `tell`, perhaps narrowed, a duty (2) on `t` to `tell` within 30
     /// minutes of the breach, or (3) a permit to answer with an `act` of
     /// one's own that overrides the forbid whose breach started it (a
-    /// countermeasure: the breaches then depend on each other).
+    /// countermeasure: the breaches then depend on each other), or (4) a
+    /// duty on `t` to make amends with a low `act` within 30 minutes — an
+    /// event the forbid judges too, at the breach's very instant possibly.
     Breached {
         consequence: u8,
         when: Option<String>,
@@ -177,7 +179,7 @@ pub fn gen_timed_duty() -> impl Strategy<Value = Gen> {
 
 /// A breach-triggered norm with the forbid it answers ([`Gen::Breached`]).
 pub fn gen_breached() -> impl Strategy<Value = Gen> {
-    (0u8..4, prop::option::weighted(0.3, atom(On::Tell)))
+    (0u8..5, prop::option::weighted(0.3, atom(On::Tell)))
         .prop_map(|(consequence, when)| Gen::Breached { consequence, when })
 }
 
@@ -294,7 +296,7 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                 text.push_str("\n}\n");
             }
             Gen::Breached { consequence, when } => {
-                let over = if consequence % 4 == 3 {
+                let over = if consequence % 5 == 3 {
                     format!(" overrides {name}_base")
                 } else {
                     String::new()
@@ -307,11 +309,12 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                     .as_ref()
                     .map(|w| format!(" and {w}"))
                     .unwrap_or_default();
-                text.push_str(&match consequence % 4 {
+                text.push_str(&match consequence % 5 {
                     0 => format!("  permit tell(by: s, to: r) when r == t{when}\n}}\n"),
                     1 => format!("  forbid tell(by: s, to: r) when s == t{when}\n}}\n"),
                     2 => "  oblige tell(by: t) within 30m\n}\n".to_string(),
-                    _ => "  permit act(by: s) when s != t\n}\n".to_string(),
+                    3 => "  permit act(by: s) when s != t\n}\n".to_string(),
+                    _ => "  oblige act(by: t, level: low) within 30m\n}\n".to_string(),
                 });
             }
             Gen::Oblige {
