@@ -37,6 +37,7 @@ mod encode;
 pub mod lint;
 mod logic;
 mod merge;
+mod pairing;
 pub mod render;
 pub mod replay;
 mod rules;
