@@ -408,6 +408,52 @@ fn identical_texts_are_unchanged_without_a_query() {
 }
 
 #[test]
+fn versions_that_share_a_file_name_diff_from_any_folder() {
+    // Each version is its own program: `old/text.norma` and
+    // `new/text.norma` are both `text`, and modules named like them in
+    // the working folder are never read.
+    let root = std::env::temp_dir().join(format!("norma-diff-cwd-{}", std::process::id()));
+    let (empty, decoys) = (root.join("empty"), root.join("decoys"));
+    std::fs::create_dir_all(&empty).expect("folder");
+    std::fs::create_dir_all(&decoys).expect("folder");
+    for name in ["text", "a"] {
+        std::fs::write(decoys.join(format!("{name}.norma")), "enum Decoy { x }\n").expect("write");
+    }
+    let here = std::env::current_dir().expect("cwd");
+    let case = here.join("tests/diff/threshold");
+    let (old, new) = (case.join("old/text.norma"), case.join("new/text.norma"));
+    for cwd in [&empty, &decoys] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_norma"))
+            .args([
+                "diff",
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .current_dir(cwd)
+            .output()
+            .expect("norma runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "from {}: {stdout}",
+            cwd.display()
+        );
+        let json: Json = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(statuses(&json), expect(&[("no_harm", "looser")]), "{json}");
+        replay(
+            &json,
+            case.join("old").to_str().unwrap(),
+            case.join("new").to_str().unwrap(),
+            "cwd",
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn errors_in_either_version_are_diagnostics() {
     let tmp = std::env::temp_dir().join(format!("norma-diff-bad-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
