@@ -16,6 +16,12 @@
 //! actions, in the same order) are the same in both versions is
 //! `unchanged` without a query: its findings are computed from the same
 //! definitions on every scenario.
+//!
+//! Severity and a red line's response are compared beside the findings
+//! ([`pairing`]): a norm whose attributes differ is never `unchanged`.
+//! A removed and an added norm that may be one norm renamed are asked one
+//! question on the same solver — does any scenario tell their findings
+//! apart? — and those that agree are paired, each once, in name order.
 
 use std::collections::{HashMap, HashSet};
 
@@ -438,47 +444,10 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             }
         }
     }
-    let renamed = pairing::pick(
-        &(0..removed.len()).collect::<Vec<_>>(),
-        &(0..added.len()).collect::<Vec<_>>(),
-        |r, a| agree.contains(&(r, a)),
-    );
-    let (mut gone, mut new_here) = (vec![false; removed.len()], vec![false; added.len()]);
-    for &(r, a) in &renamed {
-        let (o, n) = (merged.old_norms[removed[r].1], merged.new_norms[added[a].1]);
-        (gone[r], new_here[a]) = (true, true);
-        out.norms.push(NormDiff {
-            name: added[a].0.clone(),
-            status: Status::Renamed,
-            from: Some(removed[r].0.clone()),
-            old: Some(p.norm(o).qualified.clone()),
-            new: Some(p.norm(n).qualified.clone()),
-            attributes: pairing::attributes(p, o, n),
-            witnesses: Vec::new(),
-        });
-    }
-    for (&(key, i), _) in removed.iter().zip(&gone).filter(|(_, &g)| !g) {
-        out.norms.push(NormDiff {
-            name: key.clone(),
-            status: Status::Removed,
-            from: None,
-            old: Some(old.program.norms[i].qualified.clone()),
-            new: None,
-            attributes: Vec::new(),
-            witnesses: Vec::new(),
-        });
-    }
-    for (&(key, j), _) in added.iter().zip(&new_here).filter(|(_, &h)| !h) {
-        out.norms.push(NormDiff {
-            name: key.clone(),
-            status: Status::Added,
-            from: None,
-            old: None,
-            new: Some(new.program.norms[j].qualified.clone()),
-            attributes: Vec::new(),
-            witnesses: Vec::new(),
-        });
-    }
+    let renamed = pairing::pick(removed.len(), added.len(), |r, a| agree.contains(&(r, a)));
+    out.norms.extend(one_version_only(
+        &merged, old, new, &removed, &added, &renamed,
+    ));
     let pairs: Vec<&Pair> = todo.iter().map(|t| &t.0).collect();
     for (job, result) in jobs
         .iter()
@@ -492,6 +461,60 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
     out.norms.sort_by(|a, b| a.name.cmp(&b.name));
     out.not_analysed.sort_by(|a, b| a.norm.cmp(&b.norm));
     out.not_analysed.dedup();
+    out
+}
+
+/// The entries of the norms found in one version only: the pairs in
+/// `renamed` (places in `removed` and `added`) as one `renamed` entry
+/// each, the others `removed` or `added`.
+fn one_version_only(
+    merged: &Merged,
+    old: &VersionInput<'_>,
+    new: &VersionInput<'_>,
+    removed: &[(&String, usize)],
+    added: &[(&String, usize)],
+    renamed: &[(usize, usize)],
+) -> Vec<NormDiff> {
+    let p = &merged.program;
+    let mut out = Vec::new();
+    for &(r, a) in renamed {
+        let (o, n) = (merged.old_norms[removed[r].1], merged.new_norms[added[a].1]);
+        out.push(NormDiff {
+            name: added[a].0.clone(),
+            status: Status::Renamed,
+            from: Some(removed[r].0.clone()),
+            old: Some(p.norm(o).qualified.clone()),
+            new: Some(p.norm(n).qualified.clone()),
+            attributes: pairing::attributes(p, o, n),
+            witnesses: Vec::new(),
+        });
+    }
+    for (r, &(key, i)) in removed.iter().enumerate() {
+        if !renamed.iter().any(|x| x.0 == r) {
+            out.push(NormDiff {
+                name: key.clone(),
+                status: Status::Removed,
+                from: None,
+                old: Some(old.program.norms[i].qualified.clone()),
+                new: None,
+                attributes: Vec::new(),
+                witnesses: Vec::new(),
+            });
+        }
+    }
+    for (a, &(key, j)) in added.iter().enumerate() {
+        if !renamed.iter().any(|x| x.1 == a) {
+            out.push(NormDiff {
+                name: key.clone(),
+                status: Status::Added,
+                from: None,
+                old: None,
+                new: Some(new.program.norms[j].qualified.clone()),
+                attributes: Vec::new(),
+                witnesses: Vec::new(),
+            });
+        }
+    }
     out
 }
 

@@ -86,19 +86,19 @@ pub(crate) fn may_be_renamed(p: &Program, old: NormId, new: NormId) -> bool {
 
 /// Pair removed and added norms, each at most once: every removed norm
 /// in name order takes the first added norm, in name order, not yet
-/// taken, that `agrees` with it. `removed` and `added` are indices into
-/// the caller's lists, sorted by name.
+/// taken, that `agrees` with it. Norms are given by their places in the
+/// caller's lists of `removed` and `added` norms, sorted by name.
 pub(crate) fn pick(
-    removed: &[usize],
-    added: &[usize],
+    removed: usize,
+    added: usize,
     agrees: impl Fn(usize, usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    let mut taken = vec![false; added.len()];
+    let mut taken = vec![false; added];
     let mut out = Vec::new();
-    for &r in removed {
-        if let Some(k) = (0..added.len()).find(|&k| !taken[k] && agrees(r, added[k])) {
-            taken[k] = true;
-            out.push((r, added[k]));
+    for r in 0..removed {
+        if let Some(a) = (0..added).find(|&a| !taken[a] && agrees(r, a)) {
+            taken[a] = true;
+            out.push((r, a));
         }
     }
     out
@@ -110,13 +110,14 @@ mod tests {
 
     #[test]
     fn each_norm_pairs_once_in_name_order() {
-        // Removed 0 and 1 both agree with added 10 and 11.
-        let agrees = |_: usize, _: usize| true;
-        assert_eq!(pick(&[0, 1], &[10, 11], agrees), vec![(0, 10), (1, 11)]);
-        // Only 1 agrees with 10: 0 takes nothing, 1 takes 10.
-        let agrees = |r: usize, a: usize| r == 1 && a == 10;
-        assert_eq!(pick(&[0, 1], &[10, 11], agrees), vec![(1, 10)]);
+        // Both removed norms agree with both added ones.
+        assert_eq!(pick(2, 2, |_, _| true), vec![(0, 0), (1, 1)]);
+        // Only the second removed norm agrees with the first added one.
+        assert_eq!(pick(2, 2, |r, a| r == 1 && a == 0), vec![(1, 0)]);
         // One added norm for two removed ones: the first takes it.
-        assert_eq!(pick(&[0, 1], &[10], |_, _| true), vec![(0, 10)]);
+        assert_eq!(pick(2, 1, |_, _| true), vec![(0, 0)]);
+        // The first removed norm takes the first added one that agrees,
+        // leaving the other for the second.
+        assert_eq!(pick(2, 2, |r, a| r == 1 || a == 1), vec![(0, 1), (1, 0)]);
     }
 }
