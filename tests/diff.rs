@@ -197,6 +197,20 @@ fn a_pure_rename_is_renamed() {
         text.contains("0 unchanged, 1 added, 0 removed, 3 renamed (scenarios of at most 4 events"),
         "{text}"
     );
+    let (code, page, _) = common::norma(&[
+        "diff",
+        "tests/diff/rename/old/text.norma",
+        "tests/diff/rename/new/text.norma",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    assert!(page.contains("label renamed"), "{page}");
+    assert!(
+        page.contains("Renamed from <code>no_spying</code>"),
+        "{page}"
+    );
+    assert!(page.contains("severity low → medium"), "{page}");
 }
 
 #[test]
