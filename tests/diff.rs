@@ -230,6 +230,48 @@ fn a_rename_that_changes_behaviour_is_removed_and_added() {
 }
 
 #[test]
+fn a_rename_the_analysis_cannot_decide_is_said_so() {
+    // `probe` is declared differently in the two versions: whether
+    // `no_probing` is `no_probe` renamed cannot be asked, so the two stay
+    // removed and added, and the reason is given.
+    let tmp = std::env::temp_dir().join(format!("norma-diff-unasked-{}", std::process::id()));
+    for v in ["old", "new"] {
+        std::fs::create_dir_all(tmp.join(v)).expect("folder");
+        let text = std::fs::read_to_string(format!("tests/diff/vocabulary/{v}/text.norma"))
+            .expect("fixture");
+        let text = if v == "new" {
+            text.replace("norm no_probe ", "norm no_probing ")
+        } else {
+            text
+        };
+        std::fs::write(tmp.join(v).join("text.norma"), text).expect("write");
+    }
+    let (old, new) = (tmp.join("old/text.norma"), tmp.join("new/text.norma"));
+    let json = diff_json(old.to_str().unwrap(), new.to_str().unwrap());
+    let _ = std::fs::remove_dir_all(&tmp);
+    let s = statuses(&json);
+    assert_eq!(
+        s.get("no_probe").map(String::as_str),
+        Some("removed"),
+        "{json}"
+    );
+    assert_eq!(
+        s.get("no_probing").map(String::as_str),
+        Some("added"),
+        "{json}"
+    );
+    let na = json["not_analysed"].as_array().unwrap();
+    assert_eq!(na.len(), 1, "{json}");
+    assert_eq!(na[0]["norm"], "text::no_probing");
+    let reason = na[0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("may be `no_probe` renamed"), "{reason}");
+    assert!(
+        reason.contains("`probe`, which is declared differently in the two versions"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn severity_and_response_are_attributes_beside_the_status() {
     let (s, json) = case("attributes");
     // The red lines cross on the same scenarios in both versions: only

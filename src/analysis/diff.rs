@@ -333,9 +333,10 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
     }
     // A removed and an added norm that may be one norm renamed, by their
     // places in `removed` and `added`: the solver is asked whether any
-    // scenario tells them apart. One that cannot be encoded stays
-    // removed and added.
+    // scenario tells them apart. One that cannot be encoded (or decided)
+    // stays removed and added, and says why.
     let mut probes: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut unasked: Vec<((usize, usize), String)> = Vec::new();
     for (r, &(_, i)) in removed.iter().enumerate() {
         for (a, &(key, j)) in added.iter().enumerate() {
             let (o, n) = (merged.old_norms[i], merged.new_norms[j]);
@@ -347,17 +348,20 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
                 .cluster(p, &actions)
                 .into_iter()
                 .chain(v_new.cluster(p, &actions));
-            if why_not(&merged, cluster, o, n).is_none() {
-                probes.insert(todo.len(), (r, a));
-                todo.push((
-                    Pair {
-                        name: key.clone(),
-                        old: o,
-                        new: n,
-                        probe: true,
-                    },
-                    actions,
-                ));
+            match why_not(&merged, cluster, o, n) {
+                Some(why) => unasked.push(((r, a), why)),
+                None => {
+                    probes.insert(todo.len(), (r, a));
+                    todo.push((
+                        Pair {
+                            name: key.clone(),
+                            old: o,
+                            new: n,
+                            probe: true,
+                        },
+                        actions,
+                    ));
+                }
             }
         }
     }
@@ -401,10 +405,14 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
     for (i, r) in results {
         let pair = &todo[i].0;
         if pair.probe {
-            if let (PairResult::Found(found), Some(&ra)) = (&r, probes.get(&i)) {
-                if found.is_empty() {
+            match (r, probes.get(&i)) {
+                (PairResult::Found(found), Some(&ra)) if found.is_empty() => {
                     agree.insert(ra);
                 }
+                (PairResult::Undecided(why) | PairResult::Failed(why), Some(&ra)) => {
+                    unasked.push((ra, why))
+                }
+                _ => {}
             }
             continue;
         }
@@ -445,6 +453,23 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         }
     }
     let renamed = pairing::pick(removed.len(), added.len(), |r, a| agree.contains(&(r, a)));
+    // An added norm left unpaired that may be a removed one renamed, had
+    // the analysis been able to say: never a silent "not renamed".
+    unasked.sort_by_key(|u| u.0);
+    let mut noted: HashSet<usize> = HashSet::new();
+    for ((r, a), why) in unasked {
+        let paired = renamed.iter().any(|x| x.0 == r || x.1 == a);
+        if !paired && noted.insert(a) {
+            out.not_analysed.push(DiffNotAnalysed {
+                norm: p.norm(merged.new_norms[added[a].1]).qualified.clone(),
+                reason: format!(
+                    "may be `{}` renamed, but whether their findings agree is not decided ({why})",
+                    removed[r].0
+                ),
+                attributes: Vec::new(),
+            });
+        }
+    }
     out.norms.extend(one_version_only(
         &merged, old, new, &removed, &added, &renamed,
     ));

@@ -8,7 +8,7 @@
 //! of at most K events), never by resemblance alone. It reads the merged
 //! program and does no solving or printing.
 
-use crate::model::{ActionId, Modality, NormId, Program};
+use crate::model::{ActionId, Modality, NormDef, NormId, Program};
 
 /// One attribute of a norm that differs between the versions, as its
 /// effective value (no `severity` is `medium`; a norm that is not a red
@@ -73,15 +73,19 @@ fn carrier(p: &Program, n: NormId) -> Option<ActionId> {
 /// Can `old` and `new` be one norm renamed, before asking the solver?
 /// Only norms of the same modality and kind whose findings ride on the
 /// same action (and, for a duty, whose trigger is on the same action) are
-/// worth a query: others agree at most where both are silent.
+/// worth a query: others agree at most where both are silent. Actions are
+/// compared by name, so that one declared differently in the two
+/// versions still makes a candidate — which the caller then reports as
+/// not analysed rather than silently not renamed.
 pub(crate) fn may_be_renamed(p: &Program, old: NormId, new: NormId) -> bool {
     let (a, b) = (p.norm(old), p.norm(new));
+    let name = |x: Option<ActionId>| x.map(|x| p.action(x).name.as_str());
+    let trigger = |n: &NormDef| name(n.trigger.as_ref().map(|t| t.pattern.action));
     a.modality == b.modality
         && a.kind == b.kind
         && carrier(p, old).is_some()
-        && carrier(p, old) == carrier(p, new)
-        && a.trigger.as_ref().map(|t| t.pattern.action)
-            == b.trigger.as_ref().map(|t| t.pattern.action)
+        && name(carrier(p, old)) == name(carrier(p, new))
+        && trigger(a) == trigger(b)
 }
 
 /// Pair removed and added norms, each at most once: every removed norm
