@@ -144,6 +144,32 @@ fn compare_in(cwd: &Path, args: &[&str]) -> (i32, String) {
 }
 
 #[test]
+fn a_conflict_that_needs_a_breach_first() {
+    // B permits the victim of a wrongful act to answer it; A spares
+    // health care whatever came before. They collide only after a breach
+    // of the norm both build on, and the witness holds that breach.
+    assert_eq!(
+        case("breach"),
+        pairs(&[("permit_forbid", "a::spare_health", "b::answer")])
+    );
+    let (json, _) = compare_json(&[
+        "compare",
+        "tests/compare/breach/a.norma",
+        "tests/compare/breach/b.norma",
+        "-I",
+        "tests/compare",
+        "--format",
+        "json",
+    ]);
+    let witness = json["conflicts"][0]["witness"].as_str().expect("witness");
+    assert_eq!(witness.matches("  event ").count(), 2, "{witness}");
+    assert!(
+        witness.contains("expect conflict spare_health at event_2_operate;"),
+        "{witness}"
+    );
+}
+
+#[test]
 fn the_answer_does_not_depend_on_the_working_folder() {
     let root = std::env::temp_dir().join(format!("norma-cwd-{}", std::process::id()));
     let (empty, decoys) = (root.join("empty"), root.join("decoys"));
@@ -452,8 +478,8 @@ fn bad_input_is_an_error_not_a_result() {
 // Differential test: compare --events 1 against every one-event scenario.
 
 use common::textgen::{
-    gen_norm, gen_timed_duty, gen_timed_forbid, gen_timed_norm, scenarios, timed_scenarios,
-    write_text, Gen, VOCABULARY,
+    gen_breached, gen_norm, gen_tell_norm, gen_timed_duty, gen_timed_forbid, gen_timed_norm,
+    scenarios, timed_scenarios, write_text, Gen, VOCABULARY,
 };
 
 static CASE: AtomicUsize = AtomicUsize::new(0);
@@ -672,6 +698,24 @@ proptest! {
     fn compare_finds_exactly_the_two_event_duty_conflicts(
         a in (gen_timed_duty(), prop::collection::vec(gen_timed_norm(), 0..2)),
         b in (gen_timed_forbid(), prop::collection::vec(gen_timed_norm(), 0..2)),
+    ) {
+        let a: Vec<Gen> = std::iter::once(a.0).chain(a.1).collect();
+        let b: Vec<Gen> = std::iter::once(b.0).chain(b.1).collect();
+        differential(&a, &b, 2)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// Norms triggered by the breach of a forbid (§4) — a permit, a
+    /// forbid or a duty that arises only after a breach — against norms
+    /// on the act they govern: every conflict needs the breach first, and
+    /// the ground truth judges every report of at most two events.
+    #[test]
+    fn compare_finds_exactly_the_two_event_conflicts_after_a_breach(
+        a in (gen_breached(), prop::collection::vec(gen_timed_norm(), 0..2)),
+        b in (gen_tell_norm(), prop::collection::vec(gen_tell_norm(), 0..2)),
     ) {
         let a: Vec<Gen> = std::iter::once(a.0).chain(a.1).collect();
         let b: Vec<Gen> = std::iter::once(b.0).chain(b.1).collect();

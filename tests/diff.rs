@@ -551,8 +551,8 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::textgen::{
-    gen_norm, gen_timed_duty, gen_timed_forbid, gen_timed_norm, scenarios, timed_scenarios,
-    write_text, Gen, VOCABULARY,
+    gen_breached, gen_norm, gen_tell_norm, gen_timed_duty, gen_timed_forbid, gen_timed_norm,
+    scenarios, timed_scenarios, write_text, Gen, VOCABULARY,
 };
 use proptest::prelude::*;
 
@@ -794,7 +794,16 @@ fn differential_timed(old: &[Gen], new: &[Gen]) -> Result<(), TestCaseError> {
     prop_assert_eq!(&json["not_analysed"], &serde_json::json!([]), "{}", json);
     let reported = statuses(&json);
     let (a, b) = (timed_kinds(&dir, "v1"), timed_kinds(&dir, "v2"));
-    let names: Vec<String> = (0..old.len()).map(|i| format!("n_{i}")).collect();
+    // Every norm of either version: `n_i`, and the forbid `n_i_base` a
+    // consequence of a breach answers.
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    for (i, g) in old.iter().chain(new.iter()).enumerate() {
+        let i = i % old.len().max(1);
+        names.insert(format!("n_{i}"));
+        if matches!(g, Gen::Breached { .. }) {
+            names.insert(format!("n_{i}_base"));
+        }
+    }
     let mut changes: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     let places: BTreeSet<(usize, u32)> = a.keys().chain(b.keys()).map(|k| (k.0, k.2)).collect();
     let empty = BTreeSet::new();
@@ -844,26 +853,79 @@ proptest! {
     }
 }
 
+/// Versions of a text built on a breach (§4): the forbid it answers and
+/// its consequence (a permit, a forbid or a duty), each perhaps changed,
+/// beside norms on the act they govern.
+fn breach_versions() -> impl Strategy<Value = (Vec<Gen>, Vec<Gen>)> {
+    let change = |g: BoxedStrategy<Gen>| (g, prop::option::weighted(0.6, gen_breached()));
+    (
+        change(gen_breached().boxed()),
+        gen_tell_norm(),
+        prop::option::weighted(0.5, gen_tell_norm()),
+    )
+        .prop_map(|((b, b2), t, t2)| {
+            let old: Vec<Gen> = std::iter::once(b.clone()).chain([t.clone()]).collect();
+            let new: Vec<Gen> = std::iter::once(b2.unwrap_or(b))
+                .chain([t2.unwrap_or(t)])
+                .collect();
+            (old, new)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, .. ProptestConfig::default() })]
+
+    /// Consequences of a breach: the ground truth judges every report of
+    /// at most two events, where the breach comes first.
+    #[test]
+    fn diff_finds_exactly_the_two_event_changes_after_a_breach((old, new) in breach_versions()) {
+        differential_timed(&old, &new)?;
+    }
+}
+
 #[test]
-fn a_norm_reading_max_response_is_never_called_unchanged_unseen() {
-    // Its findings depend on every red line crossed, not only on the
-    // norms beside it: identical definitions prove nothing.
-    let json = diff_json("std::escalation", "std::escalation");
-    let na: BTreeSet<String> = json["not_analysed"]
+fn a_norm_reading_max_response_is_compared_like_any_other() {
+    // A red line's response lowered from countermeasures to sanctions: a
+    // countermeasure answering a crossing of it is now out of proportion.
+    let (s, json) = case("ladder");
+    assert_eq!(
+        s.get("proportionate").map(String::as_str),
+        Some("stricter"),
+        "{json}"
+    );
+    // The red line itself is crossed as before: `changed`, its lowered
+    // response beside the status, with no witness (none can show it).
+    let water = norm(&json, "water");
+    assert_eq!(water["status"], "changed", "{json}");
+    assert_eq!(
+        water["attributes"],
+        serde_json::json!({"response": ["countermeasures", "sanctions"]})
+    );
+    assert_eq!(water["witnesses"], serde_json::json!([]));
+    assert_eq!(json["not_analysed"], serde_json::json!([]));
+    let texts: Vec<&str> = json["norms"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n["norm"].as_str().unwrap().to_string())
+        .filter(|n| n["name"] == "proportionate")
+        .flat_map(|n| n["witnesses"].as_array().unwrap().iter())
+        .filter(|w| w["holds_under"] == "new")
+        .filter_map(|w| w["witness"].as_str())
         .collect();
     assert!(
-        na.contains("std::escalation::proportionate_response"),
+        texts.iter().any(|t| t.contains("about: event_")
+            && t.contains("expect violation proportionate at")),
         "{json}"
     );
-    for n in json["norms"].as_array().unwrap() {
-        let q = format!("std::escalation::{}", n["name"].as_str().unwrap());
-        assert!(
-            !na.contains(&q),
-            "{q} is both listed and not analysed: {json}"
-        );
-    }
+    // Whatever reads `max_response` is decided, never left out.
+    let json = diff_json("std::escalation", "std::escalation");
+    assert_eq!(json["not_analysed"], serde_json::json!([]), "{json}");
+    assert!(
+        json["norms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["status"] == "unchanged"),
+        "{json}"
+    );
 }

@@ -25,6 +25,7 @@ use z3::{Model, Params, SatResult, Solver};
 use crate::model::{ActionId, Modality, ModuleId, NormId, Program, Ty};
 
 use super::encode::Enc;
+use super::judged::Plan;
 use super::logic::Tri;
 use super::norms_in_force;
 use super::replay::Replayer;
@@ -613,6 +614,29 @@ fn run_task(
     involved.extend(&deps);
     involved.extend(&hypo_permits);
     involved.extend(&partners);
+    // The breaches and rungs these norms read, and the norms behind them.
+    let plan = match Plan::new(program, all, &involved, k) {
+        Ok(plan) => plan,
+        Err(why) => {
+            res.not_analysed.push(NotAnalysed {
+                norm: task.main,
+                reason: why,
+            });
+            return res;
+        }
+    };
+    if let Some((n, reason)) = plan.unsupported(program) {
+        res.not_analysed.push(NotAnalysed {
+            norm: task.main,
+            reason: format!(
+                "its verdict reads the findings of `{}`, which is not analysed",
+                program.norm(n).qualified
+            ),
+        });
+        res.not_analysed.push(NotAnalysed { norm: n, reason });
+        return res;
+    }
+    involved.extend(&plan.norms);
     let actions = actions_for(program, &involved);
     let parts = Parts {
         program,
@@ -621,6 +645,7 @@ fn run_task(
         deps: &deps,
         hypo_permits: &hypo_permits,
         actions: &actions,
+        plan: &plan,
         opts,
     };
     // One event first, on a scenario of one slot: most conflicts need no
@@ -675,6 +700,7 @@ struct Parts<'a> {
     deps: &'a [NormId],
     hypo_permits: &'a [NormId],
     actions: &'a [ActionId],
+    plan: &'a Plan,
     opts: &'a CompareOptions,
 }
 
@@ -701,10 +727,8 @@ impl Parts<'_> {
         }
         let scen = Scenario::new(self.program, slots, self.actions.to_vec());
         let solver = solver_for(&scen, self.opts.timeout_ms);
-        let enc = Enc {
-            scen: &scen,
-            hypo: None,
-        };
+        let (tables, unsettled) = self.plan.tables(&scen);
+        let enc = Enc::new(&scen, Some(&tables));
         let conditions: Vec<(NormId, Vec<Bool>)> = match self.kind {
             ConflictKind::PermitForbid => permit_forbid(&enc, self.main, self.deps, partners),
             ConflictKind::DutyForbid => {
@@ -715,6 +739,12 @@ impl Parts<'_> {
             solver.assert(&c);
         }
         if let Some(why) = scen.inexact.borrow().clone() {
+            return Found {
+                undecided: partners.iter().map(|&p| (p, why.clone())).collect(),
+                ..Found::default()
+            };
+        }
+        if let Some(why) = unsettled.and_then(|u| unsettled_in(&solver, &u, self.opts)) {
             return Found {
                 undecided: partners.iter().map(|&p| (p, why.clone())).collect(),
                 ..Found::default()
@@ -734,6 +764,31 @@ impl Parts<'_> {
                 .collect(),
             failures: outcome.failures,
         }
+    }
+}
+
+/// Why no claim can be made when some scenario leaves the breaches
+/// unsettled after the plan's rounds (`None`: none does).
+pub(crate) fn unsettled_in(
+    solver: &Solver,
+    unsettled: &Bool,
+    opts: &CompareOptions,
+) -> Option<String> {
+    solver.push();
+    solver.assert(unsettled);
+    let result = check(solver, opts);
+    solver.pop(1);
+    match result {
+        SatResult::Unsat => None,
+        SatResult::Sat => Some(
+            "in some scenario the breaches it reads, which depend on each other, have not \
+             settled after one round per possible breach"
+                .into(),
+        ),
+        SatResult::Unknown => Some(format!(
+            "the solver could not decide whether the breaches it reads settle: {}",
+            reason_unknown(solver, opts)
+        )),
     }
 }
 
@@ -835,7 +890,7 @@ fn duty_forbid(
     for t in 0..enc.scen.k {
         let valid = enc.scen.is_action(t, trigger.pattern.action);
         let duty = enc.duty(oblige, t, within);
-        let violation = |f: NormId| enc.window_conflict(oblige, t, &duty, f, permits);
+        let violation = |f: NormId| enc.window_conflict(oblige, &duty, f, permits);
         let not_suspended: Vec<Bool> = overriding.iter().map(|&f| violation(f).not()).collect();
         let base = Bool::and(
             &[

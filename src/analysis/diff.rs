@@ -34,8 +34,9 @@ use crate::model::{
     ReportId,
 };
 
-use super::compare::{actions_for, solver_for, CompareOptions, READABLE_FROM};
+use super::compare::{actions_for, solver_for, unsettled_in, CompareOptions, READABLE_FROM};
 use super::encode::Enc;
+use super::judged::Plan;
 use super::merge::{merge, Merged};
 use super::pairing;
 pub use super::pairing::Attribute;
@@ -290,18 +291,31 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         let actions = carriers(p, &[pair.old, pair.new]);
         let c_old = v_old.cluster(p, &actions);
         let c_new = v_new.cluster(p, &actions);
-        let (d_old, d_new) = (
-            v_old.depends(p, pair.old, &actions),
-            v_new.depends(p, pair.new, &actions),
+        // The breaches and rungs the cluster reads, in each version.
+        let plans = (
+            Plan::new(p, &merged.old_norms, &c_old, k),
+            Plan::new(p, &merged.new_norms, &c_new, k),
         );
-        // Identical definitions give identical findings — unless one reads
-        // `max_response`, whose value depends on every red line crossed.
-        let ladder = d_old
-            .iter()
-            .chain(&d_new)
-            .any(|&n| reads_max_response(p, n));
         let attributes = pairing::attributes(p, pair.old, pair.new);
-        if !ladder && same_definitions(p, &key_of, &d_old, &d_new) {
+        let (plan_old, plan_new) = match plans {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(why), _) | (_, Err(why)) => {
+                out.not_analysed.push(DiffNotAnalysed {
+                    norm: p.norm(pair.new).qualified.clone(),
+                    reason: why,
+                    attributes,
+                });
+                continue;
+            }
+        };
+        // Identical definitions give identical findings: those of the
+        // norms on the same events, and of every norm whose breaches or
+        // crossed red lines they read.
+        let (d_old, d_new) = (
+            read_too(p, &key_of, v_old.depends(p, pair.old, &actions), &plan_old),
+            read_too(p, &key_of, v_new.depends(p, pair.new, &actions), &plan_new),
+        );
+        if same_definitions(p, &key_of, &d_old, &d_new) {
             out.norms.push(NormDiff {
                 name: pair.name.clone(),
                 status: if attributes.is_empty() {
@@ -319,7 +333,12 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         }
         match why_not(
             &merged,
-            c_old.iter().chain(&c_new).copied(),
+            c_old
+                .iter()
+                .chain(&c_new)
+                .chain(&plan_old.norms)
+                .chain(&plan_new.norms)
+                .copied(),
             pair.old,
             pair.new,
         ) {
@@ -344,11 +363,26 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
                 continue;
             }
             let actions = carriers(p, &[o, n]);
-            let cluster = v_old
-                .cluster(p, &actions)
-                .into_iter()
-                .chain(v_new.cluster(p, &actions));
-            match why_not(&merged, cluster, o, n) {
+            let (c_old, c_new) = (v_old.cluster(p, &actions), v_new.cluster(p, &actions));
+            let plans = (
+                Plan::new(p, &merged.old_norms, &c_old, k),
+                Plan::new(p, &merged.new_norms, &c_new, k),
+            );
+            let why = match plans {
+                (Ok(plan_old), Ok(plan_new)) => why_not(
+                    &merged,
+                    c_old
+                        .iter()
+                        .chain(&c_new)
+                        .chain(&plan_old.norms)
+                        .chain(&plan_new.norms)
+                        .copied(),
+                    o,
+                    n,
+                ),
+                (Err(why), _) | (_, Err(why)) => Some(why),
+            };
+            match why {
                 Some(why) => unasked.push(((r, a), why)),
                 None => {
                     probes.insert(todo.len(), (r, a));
@@ -678,15 +712,19 @@ fn unshared_value(merged: &Merged, v: &crate::model::Value) -> Option<String> {
     }
 }
 
-/// Does the norm (or an exception of its tree) read `max_response`?
-fn reads_max_response(p: &Program, n: NormId) -> bool {
-    let mut found = false;
-    for e in support::norm_exprs(p, p.norm(n)) {
-        support::walk(e, &mut |x| {
-            found |= matches!(x.kind, ExprKind::MaxResponse(_))
-        });
-    }
-    found
+/// `depends` with the norms a plan reads (breached norms, red lines on a
+/// ladder, and theirs), each once, in the order of their keys.
+fn read_too(
+    p: &Program,
+    key_of: &HashMap<NormId, String>,
+    mut norms: Vec<NormId>,
+    plan: &Plan,
+) -> Vec<NormId> {
+    norms.extend(&plan.norms);
+    let key = |n: &NormId| (key_of.get(n).cloned(), p.norm(*n).qualified.clone());
+    norms.sort_by_key(key);
+    norms.dedup();
+    norms
 }
 
 /// The same norms (by key, in the same order) with the same definitions.
@@ -707,11 +745,16 @@ fn same_definitions(
 /// computed from (norms it overrides by key, exceptions by content).
 fn fingerprint(p: &Program, key_of: &HashMap<NormId, String>, n: NormId) -> String {
     let d = p.norm(n);
-    let mut s = format!("{:?} {:?} ", d.modality, d.kind);
+    // A red line's response is what `max_response` reads.
+    let mut s = format!("{:?} {:?} {:?} ", d.modality, d.kind, d.response);
     let pat =
         |pt: &crate::model::Pattern| format!("{:?} {:?} {:?}", pt.action, pt.binder, pt.bindings);
     if let Some(t) = &d.trigger {
         s.push_str(&format!("trigger {} ", pat(&t.pattern)));
+        if let Some(b) = t.breach {
+            let key = key_of.get(&b.norm).map_or("?", String::as_str);
+            s.push_str(&format!("breach of {key} "));
+        }
         if let Some(w) = &t.when {
             show(w, &mut s);
         }
@@ -868,17 +911,31 @@ fn solve_group(
     opts: &CompareOptions,
 ) -> Vec<PairResult> {
     let p = &merged.program;
-    let mut involved = v_old.cluster(p, carriers);
-    involved.extend(v_new.cluster(p, carriers));
+    let (c_old, c_new) = (v_old.cluster(p, carriers), v_new.cluster(p, carriers));
+    let plans = (
+        Plan::new(p, &v_old.norms, &c_old, k),
+        Plan::new(p, &v_new.norms, &c_new, k),
+    );
+    let (plan_old, plan_new) = match plans {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(why), _) | (_, Err(why)) => {
+            return pairs
+                .iter()
+                .map(|_| PairResult::Undecided(why.clone()))
+                .collect()
+        }
+    };
+    let mut involved = c_old;
+    involved.extend(c_new);
+    involved.extend(&plan_old.norms);
+    involved.extend(&plan_new.norms);
     let actions = actions_for(p, &involved);
     let scen = Scenario::new(p, k, actions);
     let solver = solver_for(&scen, opts.timeout_ms);
-    let enc = Enc {
-        scen: &scen,
-        hypo: None,
-    };
-    let s_old: State = enc.state(v_old, carriers);
-    let s_new: State = enc.state(v_new, carriers);
+    let (t_old, u_old) = plan_old.tables(&scen);
+    let (t_new, u_new) = plan_new.tables(&scen);
+    let s_old: State = Enc::new(&scen, Some(&t_old)).state(v_old, carriers);
+    let s_new: State = Enc::new(&scen, Some(&t_new)).state(v_new, carriers);
     let conditions: Vec<Vec<(Change, Vec<Bool>)>> = pairs
         .iter()
         .map(|pair| {
@@ -908,6 +965,15 @@ fn solve_group(
             .iter()
             .map(|_| PairResult::Undecided(why.clone()))
             .collect();
+    }
+    let unsettled: Vec<Bool> = u_old.into_iter().chain(u_new).collect();
+    if !unsettled.is_empty() {
+        if let Some(why) = unsettled_in(&solver, &Bool::or(&unsettled), opts) {
+            return pairs
+                .iter()
+                .map(|_| PairResult::Undecided(why.clone()))
+                .collect();
+        }
     }
     pairs
         .iter()

@@ -14,7 +14,10 @@
 //!   distance is;
 //! - `known(e)` is the known-rail of `e`.
 //!
-//! `max_response` and set-valued facts never reach here (`support`).
+//! - `max_response(x)` reads the rung table of the version being judged
+//!   ([`super::judged`]), `?` in its first stratum as in the evaluator.
+//!
+//! Set-valued facts never reach here (`support`).
 //!
 //! While a duty's window is searched (§7.1), the hypothetical act's time
 //! is a fresh constant and every relation that reads it records where it
@@ -26,6 +29,7 @@ use z3::ast::{Ast, Bool, Int};
 
 use crate::model::{ActionId, ArithOp, CmpOp, Expr, ExprKind, Required, Timing, TimingKind, Ty};
 
+use super::judged::Tables;
 use super::logic::{Sym, Tri, Val};
 use super::scenario::Scenario;
 
@@ -52,12 +56,33 @@ impl Hypo {
     }
 }
 
-/// Where expressions are encoded: a scenario, and perhaps the
-/// hypothetical act of one duty.
+/// Where expressions are encoded: a scenario, perhaps the hypothetical
+/// act of one duty, and the breaches and `max_response` rungs of the
+/// version being judged (absent where no norm encoded reads them).
 #[derive(Clone, Copy)]
 pub(crate) struct Enc<'s, 'p> {
     pub scen: &'s Scenario<'p>,
     pub hypo: Option<&'s Hypo>,
+    pub tables: Option<&'s Tables>,
+}
+
+impl<'s, 'p> Enc<'s, 'p> {
+    /// Judging a scenario with these tables (no hypothetical act).
+    pub fn new(scen: &'s Scenario<'p>, tables: Option<&'s Tables>) -> Enc<'s, 'p> {
+        Enc {
+            scen,
+            hypo: None,
+            tables,
+        }
+    }
+
+    /// The same, with a duty's act at one instant of its window.
+    pub fn with_hypo(&self, hypo: &'s Hypo) -> Enc<'s, 'p> {
+        Enc {
+            hypo: Some(hypo),
+            ..*self
+        }
+    }
 }
 
 /// Three-valued equality of two values (`eval::expr::eq3`).
@@ -173,6 +198,11 @@ impl Enc<'_, '_> {
                 }
             }
             ExprKind::Exists(req, timing) => self.exists(req, timing.as_ref(), frame),
+            ExprKind::Known(x) if matches!(x.kind, ExprKind::MaxResponse(_)) => {
+                // A rung whenever the version has a ladder, even while it
+                // is being computed (the evaluator's `known`).
+                Tri::lit(self.has_ladder(&x.ty))
+            }
             ExprKind::Known(x) => Tri::exact(if x.ty == Ty::Bool {
                 self.truth(x, frame).is_known()
             } else {
@@ -295,7 +325,7 @@ impl Enc<'_, '_> {
             ExprKind::SetLit(xs) => {
                 Val::known(Sym::Set(xs.iter().map(|x| self.value(x, frame)).collect()))
             }
-            ExprKind::MaxResponse(_) => Val::unknown(),
+            ExprKind::MaxResponse(x) => self.max_response(&e.ty, &self.value(x, frame)),
             ExprKind::Not(_)
             | ExprKind::And(_)
             | ExprKind::Or(_)
@@ -345,6 +375,25 @@ impl Enc<'_, '_> {
         Val {
             known: Bool::and(&[&idx.known, &acc.known]),
             sym: acc.sym,
+        }
+    }
+
+    /// `max_response` of the event `idx`: its rung in the version's table
+    /// (`?` for the hypothetical act, which crosses nothing recorded).
+    fn max_response(&self, ty: &Ty, idx: &Val) -> Val {
+        match self.rungs(ty) {
+            Some(Some(table)) => self.choose(
+                idx,
+                |j| table.get(j).cloned(),
+                self.hypo.map(|_| Val::unknown()),
+            ),
+            Some(None) => Val::unknown(),
+            None => {
+                self.scen.inexact.borrow_mut().get_or_insert_with(|| {
+                    "internal: `max_response` was encoded without its table of rungs".into()
+                });
+                Val::unknown()
+            }
         }
     }
 

@@ -27,10 +27,11 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::model::{ExceptionTarget, Modality, ModuleId, NormId, Program};
 
 use super::compare::{
-    actions_for, check_within, find_conflicts, local, pair_tasks, reason_unknown, CompareOptions,
-    Conflict, ConflictKind, NotAnalysed,
+    actions_for, check_within, find_conflicts, local, pair_tasks, reason_unknown, unsettled_in,
+    CompareOptions, Conflict, ConflictKind, NotAnalysed,
 };
 use super::encode::Enc;
+use super::judged::Plan;
 use super::logic::{Tri, Val};
 use super::norms_in_force;
 use super::replay::Replayer;
@@ -55,18 +56,33 @@ enum Answer {
     Unknown(String),
 }
 
-/// Is there a scenario of at most `k` events where the condition that
-/// `build` encodes holds? One slot first (small formulas), then `k`.
+/// Is there a scenario of at most `k` events, with the norms `version`
+/// in force, where the condition that `build` encodes holds? One slot
+/// first (small formulas), then `k`.
 fn satisfiable(
     program: &Program,
+    version: &[NormId],
     norms: &[NormId],
     k: usize,
     opts: &CompareOptions,
     build: &dyn Fn(&Enc<'_, '_>) -> Bool,
 ) -> Answer {
-    let actions = actions_for(program, norms);
+    // The breaches and rungs the norms read, and the norms behind them.
+    let plan = match Plan::new(program, version, norms, k) {
+        Ok(plan) => plan,
+        Err(why) => return Answer::Unknown(why),
+    };
+    if let Some((n, why)) = plan.unsupported(program) {
+        return Answer::Unknown(format!(
+            "it reads the findings of `{}`, which {why}",
+            program.norm(n).qualified
+        ));
+    }
+    let mut all = norms.to_vec();
+    all.extend(&plan.norms);
+    let actions = actions_for(program, &all);
     // A norm that reads its own event alone needs no more than one.
-    let most = if local(program, norms) { 1 } else { k };
+    let most = if local(program, &all) { 1 } else { k };
     for slots in [1, most] {
         if slots > 1 && most == 1 {
             break;
@@ -75,10 +91,8 @@ fn satisfiable(
             return Answer::Unknown("the time budget ran out".into());
         }
         let scen = Scenario::new(program, slots, actions.clone());
-        let enc = Enc {
-            scen: &scen,
-            hypo: None,
-        };
+        let (tables, unsettled) = plan.tables(&scen);
+        let enc = Enc::new(&scen, Some(&tables));
         let phi = build(&enc);
         let side = scen.take_side();
         if let Some(why) = scen.inexact.borrow().clone() {
@@ -87,6 +101,9 @@ fn satisfiable(
         let answer = with_solver(|solver, limit| {
             for c in scen.base.iter().chain(&side) {
                 solver.assert(c);
+            }
+            if let Some(why) = unsettled.and_then(|u| unsettled_in(solver, &u, opts)) {
+                return Some(Answer::Unknown(why));
             }
             solver.assert(&phi);
             match check_within(solver, opts, limit) {
@@ -124,8 +141,9 @@ fn with_solver<R>(f: impl FnOnce(&Solver, &mut Option<u32>) -> R) -> R {
 }
 
 /// For every instance of `norm` in the scenario (its matched event and
-/// triggers, or a duty's trigger), the frame and its validity.
-fn each_instance(enc: &Enc<'_, '_>, norm: NormId) -> Vec<(Bool, Vec<Val>)> {
+/// triggers, or a duty's trigger), its validity, its trigger's gate (a
+/// breach, §4) and its frame.
+fn each_instance(enc: &Enc<'_, '_>, norm: NormId) -> Vec<(Bool, Tri, Vec<Val>)> {
     let def = enc.scen.program.norm(norm);
     let mut out = Vec::new();
     for i in 0..enc.scen.k {
@@ -134,13 +152,16 @@ fn each_instance(enc: &Enc<'_, '_>, norm: NormId) -> Vec<(Bool, Vec<Val>)> {
                 let is = enc.scen.is_action(i, m.action);
                 let ev = Ev::slot(enc, i);
                 for inst in enc.instances(norm, &ev) {
-                    out.push((Bool::and(&[&is, &inst.valid]), inst.frame));
+                    out.push((Bool::and(&[&is, &inst.valid]), inst.gate, inst.frame));
                 }
             }
             (None, Some(t)) => {
                 let is = enc.scen.is_action(i, t.pattern.action);
                 let duty = enc.duty(norm, i, def.within.unwrap_or(0));
-                out.push((is, duty.frame));
+                let gate = t
+                    .breach
+                    .map_or_else(|| Tri::lit(true), |b| enc.breach(b.norm, i).truth);
+                out.push((is, gate, duty.frame));
             }
             (None, None) => {}
         }
@@ -153,7 +174,7 @@ fn somewhere(enc: &Enc<'_, '_>, norm: NormId, cond: &dyn Fn(&[Val]) -> Tri) -> B
     Bool::or(
         &each_instance(enc, norm)
             .into_iter()
-            .map(|(valid, frame)| Bool::and(&[valid, cond(&frame).t]))
+            .map(|(valid, gate, frame)| Bool::and(&[valid, Tri::and(&[gate, cond(&frame)]).t]))
             .collect::<Vec<_>>(),
     )
 }
@@ -188,6 +209,21 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
     let entries = entry_modules(program);
     let k = opts.events.max(1);
     let in_entry = |m: ModuleId| entries.contains(&m);
+    // The norms in force for each file's text: what its norms are judged with.
+    let in_force: std::collections::HashMap<ModuleId, Vec<NormId>> = entries
+        .iter()
+        .map(|&m| (m, norms_in_force(program, &[m])))
+        .collect();
+    let in_force_for = |m: ModuleId| in_force.get(&m).map_or(&[][..], Vec::as_slice);
+    // What "no scenario" proves: for a norm that reads its own event
+    // alone, a contradiction; otherwise, only that K events do not do.
+    let because = |n: NormId| {
+        if local(program, &[n]) {
+            "its conditions contradict each other"
+        } else {
+            "they contradict each other, or it needs more events (try a larger `--events`)"
+        }
+    };
     let within = format!("with at most {k} event{}", if k == 1 { "" } else { "s" });
 
     // Each norm and each exception is its own question: asked in
@@ -206,7 +242,8 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                 out.undecided.push(format!("`{}` {why}", def.qualified));
                 return out;
             }
-            let applies = satisfiable(program, &[id], k, opts, &|enc| {
+            let version = in_force_for(def.module);
+            let applies = satisfiable(program, version, &[id], k, opts, &|enc| {
                 somewhere(enc, id, &|f| enc.applies(enc.scen.program.norm(id), f))
             });
             match applies {
@@ -219,15 +256,16 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                     )
                     .with_label_here("no scenario makes this norm apply")
                     .with_note(format!(
-                    "no scenario {within} satisfies its patterns, `when` and `unless` together: \
-                     its conditions contradict each other"
-                ))
+                        "no scenario {within} satisfies its patterns, `when` and `unless` \
+                         together: {}",
+                        because(id)
+                    ))
                     .with_note(
                         "rewrite the condition, or remove the norm if it is not meant to apply",
                     ),
                 ),
                 Answer::Sat if !def.exceptions.is_empty() => {
-                    let free = satisfiable(program, &[id], k, opts, &|enc| {
+                    let free = satisfiable(program, version, &[id], k, opts, &|enc| {
                         somewhere(enc, id, &|f| enc.in_force(id, f))
                     });
                     match free {
@@ -239,9 +277,15 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                             )
                             .with_label_here("every scenario where this norm applies defeats it")
                             .with_note(format!(
-                            "in every scenario {within} where it applies, one of its exceptions \
-                             holds; the norm never gives a violation"
-                        ))
+                                "in every scenario {within} where it applies, one of its \
+                                 exceptions holds{}",
+                                if local(program, &[id]) {
+                                    "; the norm never gives a violation"
+                                } else {
+                                    " (a scenario with more events may tell otherwise: try a \
+                                     larger `--events`)"
+                                }
+                            ))
                             .with_note("narrow the exceptions, or remove the norm"),
                         ),
                         Answer::Unknown(why) => {
@@ -280,7 +324,8 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                 chain.push(e.index());
                 target = program.exceptions[e.index()].target;
             }
-            let answer = satisfiable(program, &[root], k, opts, &|enc| {
+            let version = in_force_for(program.norm(root).module);
+            let answer = satisfiable(program, version, &[root], k, opts, &|enc| {
                 somewhere(enc, root, &|f| {
                     let mut all = vec![enc.applies(enc.scen.program.norm(root), f)];
                     all.extend(chain.iter().map(|&c| exception_applies(enc, c, f)));
@@ -308,8 +353,14 @@ pub fn deep(program: &Program, opts: &CompareOptions, replayer: &Replayer) -> De
                             "the norm it is an exception to",
                         )
                         .with_note(format!(
-                            "no scenario {within} satisfies both its conditions and its target's: \
-                         the exception excuses nothing"
+                            "no scenario {within} satisfies both its conditions and its \
+                             target's: {}",
+                            if local(program, &[root]) {
+                                "the exception excuses nothing"
+                            } else {
+                                "either they contradict each other, or they need more events \
+                                 (try a larger `--events`)"
+                            }
                         ))
                         .with_note("rewrite its condition, or remove it"),
                     )

@@ -34,6 +34,7 @@
 mod compare;
 pub mod diff;
 mod encode;
+mod judged;
 pub mod lint;
 mod logic;
 mod merge;

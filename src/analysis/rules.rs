@@ -2,7 +2,11 @@
 //! `eval/judge.rs` and `eval/duty.rs` apply them to a report:
 //! - an instance binds a norm's patterns to events: its matched event,
 //!   and for a norm with a trigger every slot of the trigger's action at
-//!   or before the matched event (the matched event itself included);
+//!   or before the matched event (the matched event itself included) —
+//!   for a trigger `on breach of NORM`, every slot on which NORM is
+//!   breached strictly before the matched event, the breach (T or U) the
+//!   instance's gate (§4); a breach-triggered duty's window opens at the
+//!   breach;
 //! - `applies = when(trigger) ∧ when ∧ ¬unless`, `defeated` over the
 //!   exception tree walked from the leaves (a loop, as in the evaluator),
 //!   `in_force = applies ∧ ¬defeated`;
@@ -58,6 +62,8 @@ impl Ev {
 /// The truth values of one instance.
 pub(crate) struct Instance {
     pub valid: Bool,
+    /// The trigger's own part of `applies`: its breach (§4), else true.
+    pub gate: Tri,
     pub frame: Vec<Val>,
 }
 
@@ -149,6 +155,7 @@ impl Enc<'_, '_> {
         let Some(trigger) = &def.trigger else {
             return vec![Instance {
                 valid: Bool::from_bool(true),
+                gate: Tri::lit(true),
                 frame: base,
             }];
         };
@@ -162,11 +169,27 @@ impl Enc<'_, '_> {
                 let mut frame = base.clone();
                 self.bind(&mut frame, &trigger.pattern, &t);
                 self.bind(&mut frame, matched, ev);
+                let (gate, since, timely) = match trigger.breach {
+                    None => (Tri::lit(true), self.scen.at[j].clone(), None),
+                    Some(b) => {
+                        // Strictly after the breach; never on its own event.
+                        let breach = self.breach(b.norm, j);
+                        let same = ev.slot == Some(j);
+                        let after = breach.at.lt(&ev.at);
+                        (
+                            breach.truth,
+                            breach.at,
+                            Some(Bool::and(&[after, Bool::from_bool(!same)])),
+                        )
+                    }
+                };
                 if ev.slot.is_none() {
-                    self.note_cut(&Int::sub(&[&self.scen.at[j], &ev.at]));
+                    self.note_cut(&Int::sub(&[&since, &ev.at]));
                 }
+                let timely = timely.unwrap_or_else(|| since.le(&ev.at));
                 Some(Instance {
-                    valid: Bool::and(&[is, self.scen.at[j].le(&ev.at)]),
+                    valid: Bool::and(&[is, timely]),
+                    gate,
                     frame,
                 })
             })
@@ -179,7 +202,9 @@ impl Enc<'_, '_> {
             &self
                 .instances(norm, ev)
                 .iter()
-                .map(|i| self.in_force(norm, &i.frame).guarded(&i.valid))
+                .map(|i| {
+                    Tri::and(&[i.gate.clone(), self.in_force(norm, &i.frame)]).guarded(&i.valid)
+                })
                 .collect::<Vec<_>>(),
         )
     }
@@ -216,7 +241,7 @@ impl Enc<'_, '_> {
                 .map(|j| self.scen.is_action(j, req.action))
                 .collect();
             let at = &self.scen.at;
-            let start = &at[t];
+            let start = &duty.start;
             let in_win =
                 |j: usize| Bool::and(&[&is[j], &at[j].ge(start), &at[j].le(&duty.deadline)]);
             let late = |j: usize| {
@@ -257,23 +282,33 @@ impl Enc<'_, '_> {
         Tri::or(&links)
     }
 
-    /// The duty of `oblige` whose trigger is slot `t`.
+    /// The duty of `oblige` whose trigger is slot `t`: its window opens at
+    /// the trigger, or at the breach it answers (§4), whose truth is then
+    /// part of `applies`.
     pub fn duty(&self, oblige: NormId, t: usize, within: i64) -> Duty {
         let def = self.program().norm(oblige);
         let mut frame = vec![Val::unknown(); def.vars.len()];
+        let mut gate = Tri::lit(true);
+        let mut start = self.scen.at[t].clone();
         if let Some(trigger) = &def.trigger {
             self.bind(&mut frame, &trigger.pattern, &Ev::slot(self, t));
+            if let Some(b) = trigger.breach {
+                let breach = self.breach(b.norm, t);
+                gate = breach.truth;
+                start = breach.at;
+            }
         }
-        let applies = self.applies(def, &frame);
+        let applies = Tri::and(&[gate, self.applies(def, &frame)]);
         let defeated = self.defeated(oblige, &frame);
         // The evaluator's deadline saturates at the largest time.
-        let sum = Int::add(&[&self.scen.at[t], &Int::from_i64(within)]);
+        let sum = Int::add(&[&start, &Int::from_i64(within)]);
         let max = Int::from_i64(i64::MAX);
         let deadline = sum.le(&max).ite(&sum, &max);
         Duty {
             frame,
             applies,
             defeated,
+            start,
             deadline,
         }
     }
@@ -324,15 +359,14 @@ impl Enc<'_, '_> {
         ])
     }
 
-    /// §7.1: the duty of `oblige` on trigger slot `t` and forbid `f`
-    /// conflict — its act, done at any instant of `[t.at, D]`, is a
-    /// violation of `f`, and so is every listed event that fulfils it in
-    /// the window. The instants are the trigger's time, the deadline and
+    /// §7.1: the duty `duty` of `oblige` and forbid `f` conflict — its
+    /// act, done at any instant of its window `[start, D]`, is a violation
+    /// of `f`, and so is every listed event that fulfils it in the
+    /// window. The instants are the window's start, the deadline and
     /// the cuts recorded while encoding `f` on the act at a fresh time.
     pub fn window_conflict(
         &self,
         oblige: NormId,
-        t: usize,
         duty: &Duty,
         f: NormId,
         permits: &[NormId],
@@ -340,13 +374,10 @@ impl Enc<'_, '_> {
         let Some(base) = self.hypothetical(oblige, duty) else {
             return Bool::from_bool(false);
         };
-        let start = &self.scen.at[t];
+        let start = &duty.start;
         let mut probe = base.at(Int::fresh_const("act_time"));
         probe.cuts = Some(std::cell::RefCell::new(Vec::new()));
-        let enc = Enc {
-            scen: self.scen,
-            hypo: Some(&probe),
-        };
+        let enc = self.with_hypo(&probe);
         let _ = enc.violated(f, &Ev::hypo(&enc, &probe), permits);
         let mut instants = vec![start.clone(), duty.deadline.clone()];
         instants.extend(probe.cuts.take().unwrap_or_default().into_inner());
@@ -357,10 +388,7 @@ impl Enc<'_, '_> {
                 continue;
             }
             let h = base.at(at.clone());
-            let eh = Enc {
-                scen: self.scen,
-                hypo: Some(&h),
-            };
+            let eh = self.with_hypo(&h);
             let inside = Bool::and(&[start.le(&at), at.le(&duty.deadline)]);
             all.push(inside.implies(eh.violated(f, &Ev::hypo(&eh, &h), permits)));
         }
@@ -390,5 +418,7 @@ pub(crate) struct Duty {
     pub frame: Vec<Val>,
     pub applies: Tri,
     pub defeated: Tri,
+    /// When its window opens: the trigger's time, or the breach's.
+    pub start: Int,
     pub deadline: Int,
 }

@@ -2,10 +2,11 @@
 //! uses a construct outside the encoding is *not analysed*: it is listed
 //! with the reason and left out of every claim, never approximated.
 //!
+//! `max_response` and `on breach of` triggers are encoded (`judged`):
+//! they read the findings of other norms, which must then be encodable
+//! too (the callers check the norms a [`super::judged::Plan`] reads).
+//!
 //! Outside the encoding:
-//! - `max_response(X)`: its value depends on every red line crossed in
-//!   the scenario, judged in two strata (the evaluator's `report`); the
-//!   engine does not encode that fixpoint.
 //! - values of type `Set` that are not written in the text (a set-valued
 //!   field or parameter), except a field read as `x in e.field` with
 //!   members that are enum members, Booleans or entities: that is a
@@ -13,8 +14,6 @@
 //! - event-valued record fields, and actions whose parameters a witness
 //!   could not write (a set-valued parameter).
 //! - a tree of more than [`MAX_EXCEPTIONS`] exceptions on one norm.
-//! - `on breach of NORM` triggers: a breach is a finding of another norm,
-//!   judged at an earlier time; the engine does not encode that chain yet.
 
 use std::collections::HashSet;
 
@@ -123,11 +122,6 @@ fn unsupported_expr(e: &Expr) -> Option<String> {
 /// The form of `e` itself (not its operands).
 fn unsupported_here(x: &Expr) -> Option<String> {
     match &x.kind {
-        ExprKind::MaxResponse(_) => Some(
-            "uses `max_response`, whose value depends on every red line crossed in a \
-             scenario; the analysis does not encode it"
-                .to_string(),
-        ),
         ExprKind::Var(_) | ExprKind::Field(..) | ExprKind::Param(..)
             if matches!(x.ty, Ty::Set(_)) =>
         {
@@ -178,12 +172,6 @@ fn ty_writable(program: &Program, ty: &Ty, seen: &mut HashSet<RecordId>) -> bool
 /// Why a norm (with its exceptions) is outside the encoding, if it is.
 pub(crate) fn unsupported(program: &Program, norm: NormId) -> Option<String> {
     let def = program.norm(norm);
-    if let Some(b) = def.trigger.as_ref().and_then(|t| t.breach) {
-        return Some(format!(
-            "is triggered by a breach of `{}`, which the analysis does not encode yet",
-            program.norm(b.norm).name
-        ));
-    }
     if exception_tree(program, def).len() > MAX_EXCEPTIONS {
         return Some(format!(
             "has more than {MAX_EXCEPTIONS} exceptions (with their own exceptions)"

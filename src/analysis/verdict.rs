@@ -171,6 +171,8 @@ struct DutyState {
     /// the whole window (§7.1).
     conflicts: Vec<(NormId, Bool)>,
     outcome: Kinds,
+    /// Its deadline (the time of its breach, §4).
+    deadline: z3::ast::Int,
     /// The forbid a `conflict` outcome names.
     conflict_with: Vec<(NormId, Bool)>,
 }
@@ -244,7 +246,8 @@ impl Enc<'_, '_> {
             .collect();
         let is: Vec<Bool> = (0..k).map(|j| self.scen.is_action(j, req.action)).collect();
         let at = &self.scen.at;
-        let in_win = |j: usize| Bool::and(&[&is[j], &at[j].ge(&at[t]), &at[j].le(&duty.deadline)]);
+        let in_win =
+            |j: usize| Bool::and(&[&is[j], &at[j].ge(&duty.start), &at[j].le(&duty.deadline)]);
         let late = |j: usize| {
             Bool::and(&[
                 &is[j],
@@ -287,7 +290,7 @@ impl Enc<'_, '_> {
         let permits = v.on(program, Modality::Permit, req.action);
         let conflicts: Vec<(NormId, Bool)> = forbids
             .iter()
-            .map(|&f| (f, self.window_conflict(d, t, &duty, f, &permits)))
+            .map(|&f| (f, self.window_conflict(d, &duty, f, &permits)))
             .collect();
         let suspending: Vec<(NormId, Bool)> = conflicts
             .iter()
@@ -358,6 +361,7 @@ impl Enc<'_, '_> {
             links,
             conflicts,
             outcome,
+            deadline: duty.deadline,
             conflict_with,
         })
     }
@@ -423,7 +427,7 @@ impl Enc<'_, '_> {
         // Per instance, the table of §7.1; the verdict is the most severe.
         let mut has = [(); 4].map(|_| Vec::<Bool>::new());
         for inst in self.instances(f, &ev) {
-            let applies = self.applies(def, &inst.frame);
+            let applies = Tri::and(&[inst.gate.clone(), self.applies(def, &inst.frame)]);
             let defeated = self.defeated(f, &inst.frame);
             let in_force = Tri::and(&[applies.clone(), defeated.not()]);
             let free = Tri::and(&[in_force, won.not()]);
@@ -476,13 +480,61 @@ impl Enc<'_, '_> {
     /// What version `v` records on every slot for the norms on `actions`.
     pub fn state(&self, v: &Version, actions: &[ActionId]) -> State {
         let program = self.scen.program;
+        let forbids: Vec<NormId> = actions
+            .iter()
+            .flat_map(|&a| v.on(program, Modality::Forbid, a))
+            .collect();
+        let duties: Vec<NormId> = actions
+            .iter()
+            .flat_map(|&a| v.obliging(program, a))
+            .collect();
+        self.build(v, actions, &forbids, &duties)
+    }
+
+    /// What version `v` records for the forbids and duties of `only`
+    /// alone (with every norm their findings depend on): the breaches
+    /// and crossed red lines other norms read (`judged`).
+    pub fn state_for(&self, v: &Version, only: &[NormId]) -> State {
+        let program = self.scen.program;
+        let mut actions = Vec::new();
+        let mut forbids = Vec::new();
         let mut duties = Vec::new();
-        for &a in actions {
-            for d in v.obliging(program, a) {
-                for t in 0..self.scen.k {
-                    if let Some(s) = self.duty_state(v, d, t) {
-                        duties.push(s);
+        for &n in only {
+            let def = program.norm(n);
+            match def.modality {
+                Modality::Forbid => {
+                    if let Some(a) = def.matched.as_ref().map(|p| p.action) {
+                        forbids.push(n);
+                        if !actions.contains(&a) {
+                            actions.push(a);
+                            // The duties to do it: their links reach the forbid.
+                            duties.extend(v.obliging(program, a));
+                        }
                     }
+                }
+                Modality::Oblige => duties.push(n),
+                Modality::Permit => {}
+            }
+        }
+        duties.sort();
+        duties.dedup();
+        self.build(v, &actions, &forbids, &duties)
+    }
+
+    /// The verdicts of `forbids` on `actions` and the outcomes of `duty_norms`.
+    fn build(
+        &self,
+        v: &Version,
+        actions: &[ActionId],
+        forbids: &[NormId],
+        duty_norms: &[NormId],
+    ) -> State {
+        let program = self.scen.program;
+        let mut duties = Vec::new();
+        for &d in duty_norms {
+            for t in 0..self.scen.k {
+                if let Some(s) = self.duty_state(v, d, t) {
+                    duties.push(s);
                 }
             }
         }
@@ -509,14 +561,15 @@ impl Enc<'_, '_> {
             }
         }
         let mut verdicts = Vec::new();
-        for &a in actions {
-            for f in v.on(program, Modality::Forbid, a) {
-                for i in 0..self.scen.k {
-                    if self.scen.is_action(i, a).as_bool() == Some(false) {
-                        continue;
-                    }
-                    verdicts.push(self.verdict(f, i, &duties, &permits));
+        for &f in forbids {
+            let Some(a) = program.norm(f).matched.as_ref().map(|p| p.action) else {
+                continue;
+            };
+            for i in 0..self.scen.k {
+                if self.scen.is_action(i, a).as_bool() == Some(false) {
+                    continue;
                 }
+                verdicts.push(self.verdict(f, i, &duties, &permits));
             }
         }
         State { verdicts, duties }
@@ -524,6 +577,35 @@ impl Enc<'_, '_> {
 }
 
 impl State {
+    /// The kinds of the findings recorded on `n` at slot `i` (a forbid's
+    /// verdict; a duty's outcome on its trigger), not those naming it.
+    pub fn own(&self, n: NormId, i: usize) -> Kinds {
+        let mut out = Kinds::none();
+        for v in self
+            .verdicts
+            .iter()
+            .filter(|v| v.slot == i && v.forbid == n)
+        {
+            for (k, b) in FindingKind::ALL.iter().zip(&v.kind.0) {
+                out.add(*k, b.clone());
+            }
+        }
+        for d in self.duties.iter().filter(|d| d.trigger == i && d.norm == n) {
+            for (k, b) in FindingKind::ALL.iter().zip(&d.outcome.0) {
+                out.add(*k, b.clone());
+            }
+        }
+        out
+    }
+
+    /// The deadline of the duty of `n` whose trigger is slot `t`.
+    pub fn deadline(&self, n: NormId, t: usize) -> Option<z3::ast::Int> {
+        self.duties
+            .iter()
+            .find(|d| d.trigger == t && d.norm == n)
+            .map(|d| d.deadline.clone())
+    }
+
     /// The kinds of the findings of `n` on slot `i`: those recorded on it
     /// (a forbid's verdict, a duty's outcome on its trigger) and the
     /// `conflict`/`excused` findings that name it as `other`.

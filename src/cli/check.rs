@@ -43,9 +43,13 @@ pub(super) fn replayer(inputs: &Inputs, s: &Session) -> Replayer {
 
 /// `--deep`: the lints W0006–W0009 of the analysis, added to the
 /// session's diagnostics; returns the lints it could not decide.
-fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
+fn deep_lints(inputs: &Inputs, s: &mut Session, events: usize) -> Vec<String> {
     let replayer = replayer(inputs, s);
-    let found = analysis::lint::deep(&s.program, &CompareOptions::default(), &replayer);
+    let opts = CompareOptions {
+        events,
+        ..CompareOptions::default()
+    };
+    let found = analysis::lint::deep(&s.program, &opts, &replayer);
     s.diagnostics.extend(found.diagnostics);
     diagnostics::sort(&mut s.diagnostics);
     found.undecided
@@ -54,28 +58,32 @@ fn deep_lints(inputs: &Inputs, s: &mut Session) -> Vec<String> {
 pub(super) fn check(
     inputs: &Inputs,
     format: CheckFormat,
-    deep: bool,
+    deep: Option<usize>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
+    let most = super::compare::MAX_EVENTS;
+    if deep.is_some_and(|k| !(1..=most).contains(&k)) {
+        let msg = format!("--events takes a number from 1 to {most}");
+        return output::failure(format.wanted(), FailureKind::Usage, &msg, out, err);
+    }
     let mut s = match session(inputs, format.wanted(), out, err) {
         Ok(s) => s,
         Err(code) => return code,
     };
     // A program with errors is not analysed (as it is not evaluated).
-    let undecided = if deep && !s.has_errors() {
-        Some(deep_lints(inputs, &mut s))
-    } else {
-        None
+    let undecided = match deep {
+        Some(k) if !s.has_errors() => Some((k, deep_lints(inputs, &mut s, k))),
+        _ => None,
     };
     let text = match format {
         CheckFormat::Human => {
             let mut text =
                 diagnostics::render_human(&s.sources, &s.diagnostics, inputs.color.enabled());
-            if let Some(undecided) = &undecided {
+            if let Some((k, undecided)) = &undecided {
                 text.push_str(&format!(
-                    "--deep: scenarios of at most {} events; {} lint{} undecided\n",
-                    CompareOptions::default().events,
+                    "--deep: scenarios of at most {k} event{}; {} lint{} undecided\n",
+                    if *k == 1 { "" } else { "s" },
                     undecided.len(),
                     if undecided.len() == 1 { "" } else { "s" }
                 ));
@@ -87,7 +95,7 @@ pub(super) fn check(
         }
         CheckFormat::Json => {
             let mut json = diagnostics::diagnostics_json(&s.sources, &s.diagnostics);
-            if let (Some(undecided), Some(obj)) = (&undecided, json.as_object_mut()) {
+            if let (Some((_, undecided)), Some(obj)) = (&undecided, json.as_object_mut()) {
                 obj.insert("undecided".into(), serde_json::json!(undecided));
             }
             format!("{json}\n")

@@ -193,6 +193,9 @@ pub enum Command {
         /// within a text (scenarios of at most 4 events, with a solver).
         #[arg(long)]
         deep: bool,
+        /// With `--deep`: the most events a scenario may have (1 to 12).
+        #[arg(long, value_name = "K", requires = "deep")]
+        events: Option<usize>,
     },
     /// Print the dependency graph of the declarations, grouped by module:
     /// norms, red lines, exceptions, reports, and the actions they name.
@@ -403,7 +406,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             inputs,
             format,
             deep,
-        } => check::check(&inputs, format, deep, out, err),
+            events,
+        } => check::check(
+            &inputs,
+            format,
+            deep.then(|| events.unwrap_or(crate::analysis::CompareOptions::default().events)),
+            out,
+            err,
+        ),
         Command::Graph {
             inputs,
             format,

@@ -64,6 +64,10 @@ pub use render_findings::{
 };
 pub use truth::Truth;
 
+/// Rounds the evaluator follows breaches before it reads one that still
+/// changes as unknown (§4); the static analysis mirrors it.
+pub const MAX_BREACH_ROUNDS: usize = breach::MAX_ROUNDS;
+
 /// Judge one report: every finding, by event time, then the norm's
 /// qualified name, then kind.
 pub fn evaluate(program: &Program, report: ReportId) -> ReportFindings {

@@ -86,6 +86,14 @@ pub enum Gen {
         template: usize,
         when: Option<String>,
     },
+    /// A forbid on `act` (`NAME_base`) and a norm triggered by its breach
+    /// (§4) by the acting party `t`: a permit (0) or a forbid (1) on a later
+    /// `tell`, perhaps narrowed, or a duty (2) on `t` to `tell` within 30
+    /// minutes of the breach.
+    Breached {
+        consequence: u8,
+        when: Option<String>,
+    },
 }
 
 /// Forbids on `tell(by: s, to: r)` that read the act's time: (trigger,
@@ -163,6 +171,31 @@ pub fn gen_timed_duty() -> impl Strategy<Value = Gen> {
             to_self,
             within,
         })
+}
+
+/// A breach-triggered norm with the forbid it answers ([`Gen::Breached`]).
+pub fn gen_breached() -> impl Strategy<Value = Gen> {
+    (0u8..3, prop::option::weighted(0.3, atom(On::Tell)))
+        .prop_map(|(consequence, when)| Gen::Breached { consequence, when })
+}
+
+/// A norm on `tell` a consequence of a breach may collide with: a forbid
+/// that reads the act's time, a plain forbid, or a permit.
+pub fn gen_tell_norm() -> impl Strategy<Value = Gen> {
+    prop_oneof![
+        2 => gen_timed_forbid(),
+        2 => prop::option::of(atom(On::Tell)).prop_map(|when| Gen::Forbid {
+            on: On::Tell,
+            when,
+            unless: None,
+            exception: None,
+        }),
+        1 => prop::option::of(atom(On::Tell)).prop_map(|when| Gen::Permit {
+            on: On::Tell,
+            when,
+            overrides: false,
+        }),
+    ]
 }
 
 /// Duties with windows of 30 minutes or an hour, forbids on their act
@@ -251,6 +284,21 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                 }
                 text.push_str("\n}\n");
             }
+            Gen::Breached { consequence, when } => {
+                text.push_str(&format!(
+                    "norm {name}_base {{\n  source \"t\"\n  forbid act(by: s, level: l) when l >= mid\n}}\n\
+                     norm {name} {{\n  source \"t\"\n  on breach of {name}_base act(by: t)\n"
+                ));
+                let when = when
+                    .as_ref()
+                    .map(|w| format!(" and {w}"))
+                    .unwrap_or_default();
+                text.push_str(&match consequence % 3 {
+                    0 => format!("  permit tell(by: s, to: r) when r == t{when}\n}}\n"),
+                    1 => format!("  forbid tell(by: s, to: r) when s == t{when}\n}}\n"),
+                    _ => "  oblige tell(by: t) within 30m\n}\n".to_string(),
+                });
+            }
             Gen::Oblige {
                 when,
                 to_self,
@@ -304,6 +352,8 @@ pub fn timed_scenarios() -> Vec<(Vec<String>, i64)> {
         .iter()
         .flat_map(|b| ["low", "mid", "high"].map(|l| (*b, l)))
         .collect();
+    // A tell to each acting party from another of its zone too: what a
+    // consequence of its breach (§4) may permit or forbid.
     let tells = [
         ("pn", "pn"),
         ("ps", "ps"),
@@ -311,6 +361,8 @@ pub fn timed_scenarios() -> Vec<(Vec<String>, i64)> {
         ("ps", "pn"),
         ("pn", "pn2"),
         ("ps", "ps2"),
+        ("pn2", "pn"),
+        ("ps2", "ps"),
     ];
     let at = |offset: i64| {
         let t = 1_735_689_600 + offset;
