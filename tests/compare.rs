@@ -210,6 +210,108 @@ fn the_answer_does_not_depend_on_the_working_folder() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// `norma` run from `cwd`: (exit code, stdout, stderr).
+fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_norma"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("norma runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn texts_whose_modules_share_a_name_are_a_usage_error() {
+    // `v1/text.norma` and `v2/text.norma` are both the module `text`: a
+    // witness's `use text;` could read either, so no answer is given —
+    // never "no conflict", never an empty list.
+    let root = std::env::temp_dir().join(format!("norma-samename-{}", std::process::id()));
+    let (empty, decoys, texts) = (root.join("empty"), root.join("decoys"), root.join("texts"));
+    for d in [&empty, &decoys, &texts.join("v1"), &texts.join("v2")] {
+        std::fs::create_dir_all(d).expect("folder");
+    }
+    for name in ["text", "a", "common"] {
+        std::fs::write(decoys.join(format!("{name}.norma")), "enum Decoy { x }\n").expect("write");
+    }
+    let here = std::env::current_dir().expect("cwd");
+    let dir = here.join("tests/compare");
+    let (v1, v2) = (texts.join("v1/text.norma"), texts.join("v2/text.norma"));
+    std::fs::copy(dir.join("duty/a.norma"), &v1).expect("copy");
+    std::fs::copy(dir.join("duty/b.norma"), &v2).expect("copy");
+    let (v1, v2, inc) = (
+        v1.to_str().unwrap(),
+        v2.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    );
+    let names_both = |msg: &str| {
+        msg.contains(&format!("`{v1}`"))
+            && msg.contains(&format!("`{v2}`"))
+            && msg.contains("module `text`")
+            && msg.contains("Rename one of the files")
+    };
+    for cwd in [&empty, &decoys] {
+        let where_ = cwd.display();
+        let (code, stdout, stderr) = run_in(cwd, &["compare", v1, v2, "-I", inc]);
+        assert_eq!(code, 2, "from {where_}: {stdout}{stderr}");
+        assert_eq!(stdout, "", "from {where_}");
+        assert!(names_both(&stderr), "from {where_}: {stderr}");
+        for command in [
+            &["compare", v1, v2, "-I", inc, "--format", "json"][..],
+            &[
+                "graph",
+                "--conflicts",
+                v1,
+                v2,
+                "-I",
+                inc,
+                "--format",
+                "json",
+            ][..],
+        ] {
+            let (code, stdout, stderr) = run_in(cwd, command);
+            assert_eq!(code, 2, "{command:?} from {where_}: {stdout}{stderr}");
+            let json: Json = serde_json::from_str(&stdout).expect("JSON");
+            assert_eq!(json["error"]["kind"], "usage", "{json}");
+            assert!(json.get("conflicts").is_none(), "{json}");
+            assert!(
+                names_both(json["error"]["message"].as_str().unwrap()),
+                "{json}"
+            );
+        }
+        let (code, _, stderr) = run_in(cwd, &["graph", "--conflicts", v1, v2, "-I", inc]);
+        assert_eq!(code, 2, "from {where_}");
+        assert!(names_both(&stderr), "from {where_}: {stderr}");
+        // Drawing them without conflicts asks nothing of a witness.
+        let (code, _, stderr) = run_in(cwd, &["graph", v1, v2, "-I", inc]);
+        assert_eq!(code, 0, "from {where_}: {stderr}");
+        // Renamed apart, the same texts compare, from either folder.
+        let v2b = texts.join("v2/text_v2.norma");
+        std::fs::copy(v2, &v2b).expect("copy");
+        let (code, stdout, _) = run_in(
+            cwd,
+            &[
+                "compare",
+                v1,
+                v2b.to_str().unwrap(),
+                "-I",
+                inc,
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code, 1, "from {where_}: {stdout}");
+        let json: Json = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(json["summary"]["conflicts"], 1, "{json}");
+        std::fs::remove_file(&v2b).expect("remove");
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn a_duty_conflicts_only_when_its_whole_window_is_forbidden() {
     // A 48-hour duty and "no notice more than 40 hours after": notifying

@@ -146,16 +146,212 @@ fn a_shorter_deadline_is_stricter() {
     assert!(w.iter().all(|(_, e)| e.ends_with("_detect")), "{w:?}");
 }
 
+/// A norm's entry in a diff's JSON.
+fn norm<'a>(json: &'a Json, name: &str) -> &'a Json {
+    json["norms"]
+        .as_array()
+        .expect("norms")
+        .iter()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no norm `{name}` in {json}"))
+}
+
 #[test]
-fn a_renamed_norm_is_removed_and_added() {
-    let (s, _) = case("rename");
+fn a_pure_rename_is_renamed() {
+    let (s, json) = case("rename");
+    // `leaks_b` behaves as `no_leaks` too, but each norm pairs once: the
+    // first added norm by name takes it.
     assert_eq!(
         s,
         expect(&[
-            ("no_harm", "removed"),
-            ("no_harm_to_critical_assets", "added")
+            ("leaks_a", "renamed"),
+            ("leaks_b", "added"),
+            ("no_harm_to_critical_assets", "renamed"),
+            ("no_spying_on_health", "renamed"),
         ])
     );
+    let n = norm(&json, "no_harm_to_critical_assets");
+    assert_eq!(n["from"], "no_harm", "{n}");
+    assert_eq!(n["witnesses"], serde_json::json!([]));
+    assert!(n.get("attributes").is_none(), "{n}");
+    assert_eq!(norm(&json, "leaks_a")["from"], "no_leaks");
+    assert!(norm(&json, "leaks_b").get("from").is_none());
+    // Renamed, and its severity given: no `severity` was `medium`.
+    let n = norm(&json, "no_spying_on_health");
+    assert_eq!(n["from"], "no_spying", "{n}");
+    assert_eq!(
+        n["attributes"],
+        serde_json::json!({"severity": ["low", "medium"]})
+    );
+    let (code, text, _) = common::norma(&[
+        "diff",
+        "tests/diff/rename/old/text.norma",
+        "tests/diff/rename/new/text.norma",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("renamed    no_spying_on_health (from no_spying; severity low → medium)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 unchanged, 1 added, 0 removed, 3 renamed (scenarios of at most 4 events"),
+        "{text}"
+    );
+    let (code, page, _) = common::norma(&[
+        "diff",
+        "tests/diff/rename/old/text.norma",
+        "tests/diff/rename/new/text.norma",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, 0);
+    assert!(page.contains("label renamed"), "{page}");
+    assert!(
+        page.contains("Renamed from <code>no_spying</code>"),
+        "{page}"
+    );
+    assert!(page.contains("severity low → medium"), "{page}");
+}
+
+#[test]
+fn a_rename_that_changes_behaviour_is_removed_and_added() {
+    // A threshold raised and a deadline shortened under new names: some
+    // scenario tells each pair apart.
+    let (s, _) = case("rename_changed");
+    assert_eq!(
+        s,
+        expect(&[
+            ("no_damage", "added"),
+            ("no_harm", "removed"),
+            ("notify_owner", "added"),
+            ("tell_owner", "removed"),
+        ])
+    );
+}
+
+#[test]
+fn a_rename_the_analysis_cannot_decide_is_said_so() {
+    // `probe` is declared differently in the two versions: whether
+    // `no_probing` is `no_probe` renamed cannot be asked, so the two stay
+    // removed and added, and the reason is given.
+    let tmp = std::env::temp_dir().join(format!("norma-diff-unasked-{}", std::process::id()));
+    for v in ["old", "new"] {
+        std::fs::create_dir_all(tmp.join(v)).expect("folder");
+        let text = std::fs::read_to_string(format!("tests/diff/vocabulary/{v}/text.norma"))
+            .expect("fixture");
+        let text = if v == "new" {
+            text.replace("norm no_probe ", "norm no_probing ")
+        } else {
+            text
+        };
+        std::fs::write(tmp.join(v).join("text.norma"), text).expect("write");
+    }
+    let (old, new) = (tmp.join("old/text.norma"), tmp.join("new/text.norma"));
+    let json = diff_json(old.to_str().unwrap(), new.to_str().unwrap());
+    let _ = std::fs::remove_dir_all(&tmp);
+    let s = statuses(&json);
+    assert_eq!(
+        s.get("no_probe").map(String::as_str),
+        Some("removed"),
+        "{json}"
+    );
+    assert_eq!(
+        s.get("no_probing").map(String::as_str),
+        Some("added"),
+        "{json}"
+    );
+    let na = json["not_analysed"].as_array().unwrap();
+    assert_eq!(na.len(), 1, "{json}");
+    assert_eq!(na[0]["norm"], "text::no_probing");
+    let reason = na[0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("may be `no_probe` renamed"), "{reason}");
+    assert!(
+        reason.contains("`probe`, which is declared differently in the two versions"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn severity_and_response_are_attributes_beside_the_status() {
+    let (s, json) = case("attributes");
+    // The red lines cross on the same scenarios in both versions: only
+    // their attributes changed, so they are `changed`, without a witness.
+    assert_eq!(
+        s,
+        expect(&[
+            ("grid", "changed"),
+            ("no_harm", "looser"),
+            ("no_probe", "unchanged"),
+            ("water_supply", "changed"),
+        ])
+    );
+    let water = norm(&json, "water_supply");
+    assert_eq!(
+        water["attributes"],
+        serde_json::json!({"severity": ["high", "critical"], "response": ["countermeasures", "sanctions"]})
+    );
+    assert_eq!(water["witnesses"], serde_json::json!([]));
+    assert_eq!(
+        norm(&json, "grid")["attributes"],
+        serde_json::json!({"response": ["countermeasures", "retorsion"]})
+    );
+    // A status computed from findings stands; the attribute is beside it.
+    let harm = norm(&json, "no_harm");
+    assert_eq!(
+        harm["attributes"],
+        serde_json::json!({"severity": ["medium", "high"]})
+    );
+    assert_eq!(witnesses(&json, "no_harm").len(), 2, "{json}");
+    assert!(norm(&json, "no_probe").get("attributes").is_none());
+    let (code, text, _) = common::norma(&[
+        "diff",
+        "tests/diff/attributes/old/text.norma",
+        "tests/diff/attributes/new/text.norma",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        text.starts_with(
+            "changed    grid (response countermeasures → retorsion)\n\
+             looser     no_harm (severity medium → high)\n\
+             unchanged  no_probe\n\
+             changed    water_supply (severity high → critical, response countermeasures → sanctions)\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_scenario_is_printed_once_with_what_each_version_expects() {
+    let (code, text, _) = common::norma(&[
+        "diff",
+        "tests/diff/changed/old/text.norma",
+        "tests/diff/changed/new/text.norma",
+    ]);
+    assert_eq!(code, 0);
+    // Two scenarios (one per direction), each report printed once.
+    assert_eq!(text.matches("    report no_harm_").count(), 2, "{text}");
+    assert_eq!(text.matches("  the scenario (").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("  under the old version:\n").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("  under the new version:\n").count(),
+        2,
+        "{text}"
+    );
+    // No header comment of the per-version witnesses, and every `expect`
+    // line outside the report, under the version it holds for.
+    assert!(!text.contains("These expectations hold"), "{text}");
+    for block in text.split("  the scenario (").skip(1) {
+        let report = &block[..block.find("  under the old version:").expect("old")];
+        assert!(!report.contains("expect "), "{report}");
+        assert!(report.trim_end().ends_with('}'), "{report}");
+        let rest = &block[report.len()..];
+        let old = &rest[..rest.find("  under the new version").expect("new")];
+        assert!(old.contains("    expect "), "{old}");
+    }
 }
 
 #[test]
@@ -305,7 +501,20 @@ fn the_amended_sharing_pact() {
         "{text}"
     );
     assert!(text.contains("use sharing_pact_2027;"), "{text}");
-    assert!(text.contains("1 stricter, 1 looser, 0 changed, 0 unchanged, 0 added, 0 removed (scenarios of at most 4 events"), "{text}");
+    assert!(text.contains("1 stricter, 1 looser, 0 changed, 0 unchanged, 0 added, 0 removed, 0 renamed (scenarios of at most 4 events"), "{text}");
+    // Each version is its own module: the scenario is printed once, with
+    // the `use` line the new version's replay needs instead.
+    assert_eq!(
+        text.matches("report share_with_victim_").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  under the new version (with `use sharing_pact_2027;` in place of `use sharing_pact;`):\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -330,6 +539,52 @@ fn identical_texts_are_unchanged_without_a_query() {
             assert_eq!(json["not_analysed"], serde_json::json!([]), "{m}");
         }
     }
+}
+
+#[test]
+fn versions_that_share_a_file_name_diff_from_any_folder() {
+    // Each version is its own program: `old/text.norma` and
+    // `new/text.norma` are both `text`, and modules named like them in
+    // the working folder are never read.
+    let root = std::env::temp_dir().join(format!("norma-diff-cwd-{}", std::process::id()));
+    let (empty, decoys) = (root.join("empty"), root.join("decoys"));
+    std::fs::create_dir_all(&empty).expect("folder");
+    std::fs::create_dir_all(&decoys).expect("folder");
+    for name in ["text", "a"] {
+        std::fs::write(decoys.join(format!("{name}.norma")), "enum Decoy { x }\n").expect("write");
+    }
+    let here = std::env::current_dir().expect("cwd");
+    let case = here.join("tests/diff/threshold");
+    let (old, new) = (case.join("old/text.norma"), case.join("new/text.norma"));
+    for cwd in [&empty, &decoys] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_norma"))
+            .args([
+                "diff",
+                old.to_str().unwrap(),
+                new.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .current_dir(cwd)
+            .output()
+            .expect("norma runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "from {}: {stdout}",
+            cwd.display()
+        );
+        let json: Json = serde_json::from_str(&stdout).expect("JSON");
+        assert_eq!(statuses(&json), expect(&[("no_harm", "looser")]), "{json}");
+        replay(
+            &json,
+            case.join("old").to_str().unwrap(),
+            case.join("new").to_str().unwrap(),
+            "cwd",
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
@@ -716,6 +971,15 @@ fn a_norm_reading_max_response_is_compared_like_any_other() {
         Some("stricter"),
         "{json}"
     );
+    // The red line itself is crossed as before: `changed`, its lowered
+    // response beside the status, with no witness (none can show it).
+    let water = norm(&json, "water");
+    assert_eq!(water["status"], "changed", "{json}");
+    assert_eq!(
+        water["attributes"],
+        serde_json::json!({"response": ["countermeasures", "sanctions"]})
+    );
+    assert_eq!(water["witnesses"], serde_json::json!([]));
     assert_eq!(json["not_analysed"], serde_json::json!([]));
     let texts: Vec<&str> = json["norms"]
         .as_array()

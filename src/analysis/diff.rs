@@ -16,6 +16,12 @@
 //! actions, in the same order) are the same in both versions is
 //! `unchanged` without a query: its findings are computed from the same
 //! definitions on every scenario.
+//!
+//! Severity and a red line's response are compared beside the findings
+//! ([`pairing`]): a norm whose attributes differ is never `unchanged`.
+//! A removed and an added norm that may be one norm renamed are asked one
+//! question on the same solver — does any scenario tell their findings
+//! apart? — and those that agree are paired, each once, in name order.
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +39,8 @@ use super::deciding::{self, Decided, DecidingFact};
 use super::encode::Enc;
 use super::judged::Plan;
 use super::merge::{merge, Merged};
+use super::pairing;
+pub use super::pairing::Attribute;
 use super::replay::Replayer;
 use super::scenario::{EntityFact, EventFact, FactVal, Facts, Scenario};
 use super::support;
@@ -48,6 +56,9 @@ pub enum Status {
     Unchanged,
     Added,
     Removed,
+    /// A removed norm and an added one whose findings agree on every
+    /// scenario of at most K events.
+    Renamed,
 }
 
 impl Status {
@@ -59,6 +70,7 @@ impl Status {
             Status::Unchanged => "unchanged",
             Status::Added => "added",
             Status::Removed => "removed",
+            Status::Renamed => "renamed",
         }
     }
 }
@@ -77,6 +89,15 @@ impl Change {
             Change::Stricter => "stricter",
             Change::Looser => "looser",
             Change::Other => "other",
+        }
+    }
+
+    /// What the change makes the norm, in a sentence.
+    fn phrase(self) -> &'static str {
+        match self {
+            Change::Stricter => "stricter",
+            Change::Looser => "looser",
+            Change::Other => "judged differently",
         }
     }
 }
@@ -108,6 +129,14 @@ pub struct DiffWitness {
     pub findings: Vec<String>,
     /// The witness's facts that decide it (its comments name them too).
     pub deciding: Vec<DecidingFact>,
+    /// Those comments (`//` lines), the end of `witness`: what decides
+    /// it under this version.
+    pub comments: String,
+    /// The report without its header comment and its `expect` lines: the
+    /// scenario, which the other version's witness shares.
+    pub report: String,
+    /// The `expect` lines that hold under this version.
+    pub expects: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,8 +144,12 @@ pub struct NormDiff {
     /// The unqualified name (qualified where it is not unique).
     pub name: String,
     pub status: Status,
+    /// The old version's name of a renamed norm.
+    pub from: Option<String>,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// Severity and response where they differ between the versions.
+    pub attributes: Vec<Attribute>,
     pub witnesses: Vec<DiffWitness>,
 }
 
@@ -124,6 +157,8 @@ pub struct NormDiff {
 pub struct DiffNotAnalysed {
     pub norm: String,
     pub reason: String,
+    /// Severity and response where they differ: known without a query.
+    pub attributes: Vec<Attribute>,
 }
 
 #[derive(Debug, Default)]
@@ -179,6 +214,9 @@ struct Pair {
     name: String,
     old: NormId,
     new: NormId,
+    /// A removed and an added norm that may be one norm renamed: only
+    /// whether any scenario tells them apart is asked.
+    probe: bool,
 }
 
 /// Compare two versions of a text.
@@ -208,33 +246,27 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         .collect();
     let old_keys: HashSet<&str> = ko.iter().map(String::as_str).collect();
     let mut pairs = Vec::new();
+    // Norms in one version only, by key: (key, index in its version).
+    let mut removed: Vec<(&String, usize)> = Vec::new();
     for (i, key) in ko.iter().enumerate() {
         match new_index.get(key.as_str()) {
             Some(&j) => pairs.push(Pair {
                 name: key.clone(),
                 old: merged.old_norms[i],
                 new: merged.new_norms[j],
+                probe: false,
             }),
-            None => out.norms.push(NormDiff {
-                name: key.clone(),
-                status: Status::Removed,
-                old: Some(old.program.norms[i].qualified.clone()),
-                new: None,
-                witnesses: Vec::new(),
-            }),
+            None => removed.push((key, i)),
         }
     }
-    for (j, key) in kn.iter().enumerate() {
-        if !old_keys.contains(key.as_str()) {
-            out.norms.push(NormDiff {
-                name: key.clone(),
-                status: Status::Added,
-                old: None,
-                new: Some(new.program.norms[j].qualified.clone()),
-                witnesses: Vec::new(),
-            });
-        }
-    }
+    let mut added: Vec<(&String, usize)> = kn
+        .iter()
+        .enumerate()
+        .filter(|(_, key)| !old_keys.contains(key.as_str()))
+        .map(|(j, key)| (key, j))
+        .collect();
+    removed.sort();
+    added.sort();
     let exc = |prog: &Program, entries: &[ModuleId]| -> Vec<(String, String)> {
         prog.exceptions
             .iter()
@@ -270,12 +302,14 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             Plan::new(p, &merged.old_norms, &c_old, k),
             Plan::new(p, &merged.new_norms, &c_new, k),
         );
+        let attributes = pairing::attributes(p, pair.old, pair.new);
         let (plan_old, plan_new) = match plans {
             (Ok(a), Ok(b)) => (a, b),
             (Err(why), _) | (_, Err(why)) => {
                 out.not_analysed.push(DiffNotAnalysed {
                     norm: p.norm(pair.new).qualified.clone(),
                     reason: why,
+                    attributes,
                 });
                 continue;
             }
@@ -290,9 +324,15 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
         if same_definitions(p, &key_of, &d_old, &d_new) {
             out.norms.push(NormDiff {
                 name: pair.name.clone(),
-                status: Status::Unchanged,
+                status: if attributes.is_empty() {
+                    Status::Unchanged
+                } else {
+                    Status::Changed
+                },
+                from: None,
                 old: Some(p.norm(pair.old).qualified.clone()),
                 new: Some(p.norm(pair.new).qualified.clone()),
+                attributes,
                 witnesses: Vec::new(),
             });
             continue;
@@ -311,8 +351,58 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             Some(reason) => out.not_analysed.push(DiffNotAnalysed {
                 norm: p.norm(pair.new).qualified.clone(),
                 reason,
+                attributes,
             }),
             None => todo.push((pair, actions)),
+        }
+    }
+    // A removed and an added norm that may be one norm renamed, by their
+    // places in `removed` and `added`: the solver is asked whether any
+    // scenario tells them apart. One that cannot be encoded (or decided)
+    // stays removed and added, and says why.
+    let mut probes: HashMap<usize, (usize, usize)> = HashMap::new();
+    let mut unasked: Vec<((usize, usize), String)> = Vec::new();
+    for (r, &(_, i)) in removed.iter().enumerate() {
+        for (a, &(key, j)) in added.iter().enumerate() {
+            let (o, n) = (merged.old_norms[i], merged.new_norms[j]);
+            if !pairing::may_be_renamed(p, o, n) {
+                continue;
+            }
+            let actions = carriers(p, &[o, n]);
+            let (c_old, c_new) = (v_old.cluster(p, &actions), v_new.cluster(p, &actions));
+            let plans = (
+                Plan::new(p, &merged.old_norms, &c_old, k),
+                Plan::new(p, &merged.new_norms, &c_new, k),
+            );
+            let why = match plans {
+                (Ok(plan_old), Ok(plan_new)) => why_not(
+                    &merged,
+                    c_old
+                        .iter()
+                        .chain(&c_new)
+                        .chain(&plan_old.norms)
+                        .chain(&plan_new.norms)
+                        .copied(),
+                    o,
+                    n,
+                ),
+                (Err(why), _) | (_, Err(why)) => Some(why),
+            };
+            match why {
+                Some(why) => unasked.push(((r, a), why)),
+                None => {
+                    probes.insert(todo.len(), (r, a));
+                    todo.push((
+                        Pair {
+                            name: key.clone(),
+                            old: o,
+                            new: n,
+                            probe: true,
+                        },
+                        actions,
+                    ));
+                }
+            }
         }
     }
 
@@ -351,20 +441,42 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
     results.sort_by_key(|r| r.0);
     // Every scenario found, by (norm's place in `out.norms`, change).
     let mut jobs: Vec<Job> = Vec::new();
+    let mut agree: HashSet<(usize, usize)> = HashSet::new();
     for (i, r) in results {
         let pair = &todo[i].0;
+        if pair.probe {
+            match (r, probes.get(&i)) {
+                (PairResult::Found(found), Some(&ra)) if found.is_empty() => {
+                    agree.insert(ra);
+                }
+                (PairResult::Undecided(why) | PairResult::Failed(why), Some(&ra)) => {
+                    unasked.push((ra, why))
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let attributes = pairing::attributes(p, pair.old, pair.new);
         match r {
             PairResult::Undecided(why) => out.not_analysed.push(DiffNotAnalysed {
                 norm: p.norm(pair.new).qualified.clone(),
                 reason: why,
+                attributes,
             }),
             PairResult::Failed(why) => out.failures.push(why),
+            PairResult::Differs => {}
             PairResult::Found(found) => {
+                let status = match status(&found) {
+                    Status::Unchanged if !attributes.is_empty() => Status::Changed,
+                    s => s,
+                };
                 let nd = NormDiff {
                     name: pair.name.clone(),
-                    status: status(&found),
+                    status,
+                    from: None,
                     old: Some(p.norm(pair.old).qualified.clone()),
                     new: Some(p.norm(pair.new).qualified.clone()),
+                    attributes,
                     witnesses: Vec::new(),
                 };
                 for (change, facts, slot) in found {
@@ -380,6 +492,27 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
             }
         }
     }
+    let renamed = pairing::pick(removed.len(), added.len(), |r, a| agree.contains(&(r, a)));
+    // An added norm left unpaired that may be a removed one renamed, had
+    // the analysis been able to say: never a silent "not renamed".
+    unasked.sort_by_key(|u| u.0);
+    let mut noted: HashSet<usize> = HashSet::new();
+    for ((r, a), why) in unasked {
+        let paired = renamed.iter().any(|x| x.0 == r || x.1 == a);
+        if !paired && noted.insert(a) {
+            out.not_analysed.push(DiffNotAnalysed {
+                norm: p.norm(merged.new_norms[added[a].1]).qualified.clone(),
+                reason: format!(
+                    "may be `{}` renamed, but whether their findings agree is not decided ({why})",
+                    removed[r].0
+                ),
+                attributes: Vec::new(),
+            });
+        }
+    }
+    out.norms.extend(one_version_only(
+        &merged, old, new, &removed, &added, &renamed,
+    ));
     let pairs: Vec<&Pair> = todo.iter().map(|t| &t.0).collect();
     for (job, result) in jobs
         .iter()
@@ -393,6 +526,60 @@ pub fn diff(old: &VersionInput<'_>, new: &VersionInput<'_>, opts: &CompareOption
     out.norms.sort_by(|a, b| a.name.cmp(&b.name));
     out.not_analysed.sort_by(|a, b| a.norm.cmp(&b.norm));
     out.not_analysed.dedup();
+    out
+}
+
+/// The entries of the norms found in one version only: the pairs in
+/// `renamed` (places in `removed` and `added`) as one `renamed` entry
+/// each, the others `removed` or `added`.
+fn one_version_only(
+    merged: &Merged,
+    old: &VersionInput<'_>,
+    new: &VersionInput<'_>,
+    removed: &[(&String, usize)],
+    added: &[(&String, usize)],
+    renamed: &[(usize, usize)],
+) -> Vec<NormDiff> {
+    let p = &merged.program;
+    let mut out = Vec::new();
+    for &(r, a) in renamed {
+        let (o, n) = (merged.old_norms[removed[r].1], merged.new_norms[added[a].1]);
+        out.push(NormDiff {
+            name: added[a].0.clone(),
+            status: Status::Renamed,
+            from: Some(removed[r].0.clone()),
+            old: Some(p.norm(o).qualified.clone()),
+            new: Some(p.norm(n).qualified.clone()),
+            attributes: pairing::attributes(p, o, n),
+            witnesses: Vec::new(),
+        });
+    }
+    for (r, &(key, i)) in removed.iter().enumerate() {
+        if !renamed.iter().any(|x| x.0 == r) {
+            out.push(NormDiff {
+                name: key.clone(),
+                status: Status::Removed,
+                from: None,
+                old: Some(old.program.norms[i].qualified.clone()),
+                new: None,
+                attributes: Vec::new(),
+                witnesses: Vec::new(),
+            });
+        }
+    }
+    for (a, &(key, j)) in added.iter().enumerate() {
+        if !renamed.iter().any(|x| x.1 == a) {
+            out.push(NormDiff {
+                name: key.clone(),
+                status: Status::Added,
+                from: None,
+                old: None,
+                new: Some(new.program.norms[j].qualified.clone()),
+                attributes: Vec::new(),
+                witnesses: Vec::new(),
+            });
+        }
+    }
     out
 }
 
@@ -712,6 +899,8 @@ fn show(e: &Expr, s: &mut String) {
 
 enum PairResult {
     Found(Vec<(Change, Facts, usize)>),
+    /// A probe ([`Pair::probe`]) that some scenario tells apart.
+    Differs,
     Undecided(String),
     Failed(String),
 }
@@ -814,6 +1003,7 @@ fn solve_group(
                         why.unwrap_or_else(|| "no answer in time".into())
                     ))
                 }
+                SatResult::Sat if pair.probe => return PairResult::Differs,
                 SatResult::Sat => {}
             }
             let mut found = Vec::new();
@@ -1095,10 +1285,10 @@ fn write_witnesses(
         let mut two: [Option<Side1>; 2] = [None, None];
         let old_facts = to_old(merged, &job.facts);
         let inputs = [
-            (Side::Old, old, old_facts.as_ref(), old_norm),
-            (Side::New, new, Some(&job.facts), pair.new),
+            (old, old_facts.as_ref(), old_norm),
+            (new, Some(&job.facts), pair.new),
         ];
-        for (idx, (side, input, facts, norm)) in inputs.into_iter().enumerate() {
+        for (idx, (input, facts, norm)) in inputs.into_iter().enumerate() {
             let Some(facts) = facts else {
                 results[n] = Err(format!(
                     "the scenario for `{}` uses a declaration the old version does not have",
@@ -1106,9 +1296,15 @@ fn write_witnesses(
                 ));
                 continue;
             };
+            // One title for both versions: the human output prints the
+            // scenario once.
             let spec = witness::ReportSpec {
                 report: report_of(job),
-                title: format!("{} under the {} version", pair.name, side.as_str()),
+                title: format!(
+                    "{} is {} in the new version",
+                    pair.name,
+                    job.change.phrase()
+                ),
                 header: String::new(),
                 uses: input.entries.to_vec(),
                 also: vec![norm],
@@ -1170,6 +1366,7 @@ fn write_witnesses(
     }
     // The expectations, then the replay.
     let mut texts: Vec<[String; 2]> = vec![[String::new(), String::new()]; jobs.len()];
+    let mut written: Vec<[Vec<String>; 2]> = vec![[Vec::new(), Vec::new()]; jobs.len()];
     for (n, job) in jobs.iter().enumerate() {
         if results[n].is_err() {
             continue;
@@ -1221,11 +1418,7 @@ fn write_witnesses(
             let header = format!(
                 "// A scenario where `{}` is {} in the new version (the smallest found among\n// scenarios of at most {k} events). These expectations hold under the {} version.\n",
                 pair.name,
-                match job.change {
-                    Change::Stricter => "stricter",
-                    Change::Looser => "looser",
-                    Change::Other => "judged differently",
-                },
+                job.change.phrase(),
                 which.as_str()
             );
             let comments = side
@@ -1233,6 +1426,7 @@ fn write_witnesses(
                 .as_ref()
                 .map_or_else(String::new, |d| format!("\n{}", d.comments));
             texts[n][idx] = format!("{header}\n{}{comments}", side.body.text_with(&expects));
+            written[n][idx] = expects;
         }
     }
     for (idx, input) in [old, new].into_iter().enumerate() {
@@ -1278,6 +1472,13 @@ fn write_witnesses(
                         .as_ref()
                         .map(|d| d.facts.clone())
                         .unwrap_or_default(),
+                    comments: s
+                        .decided
+                        .as_ref()
+                        .map(|d| d.comments.clone())
+                        .unwrap_or_default(),
+                    report: s.body.text_with(&[]),
+                    expects: written[n][idx].clone(),
                 });
             }
             Ok(out)

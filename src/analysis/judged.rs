@@ -16,6 +16,13 @@
 //!   enough, and the caller asks the solver whether one more round would
 //!   change anything: a scenario where it would is undecided, never
 //!   guessed.
+//!   Where every breach depends only on strictly earlier ones — no
+//!   `max_response` among what the breaches read (it may look at a later
+//!   event), every breach-triggered duty with a window longer than zero,
+//!   none of them performed by an event a breached forbid judges — the
+//!   evaluator's table is the one fixpoint of a round, by induction on
+//!   time: the breaches are then fresh terms held equal to one round
+//!   judged with them, one round's encoding instead of many.
 //! - `max_response` is stratified as in the evaluator: each round's rung
 //!   table counts the red lines crossed while every `max_response` reads
 //!   `?`, with that round's breaches.
@@ -119,6 +126,9 @@ pub(crate) struct Plan {
     /// The breaches may depend on each other: ask whether one more round
     /// changes them.
     settle: bool,
+    /// Every breach depends on strictly earlier ones only: the table is
+    /// the fixpoint of one round.
+    fixpoint: bool,
     /// Every norm whose definition the tables read (beyond those the
     /// caller encodes itself).
     pub norms: Vec<NormId>,
@@ -216,6 +226,27 @@ impl Plan {
         involved: &[NormId],
         k: usize,
     ) -> Result<Plan, String> {
+        // The common case, checked without sorting the version: nothing
+        // encoded reads another norm's findings.
+        let reads = |n: &NormId| {
+            program
+                .norm(*n)
+                .trigger
+                .as_ref()
+                .is_some_and(|t| t.breach.is_some())
+                || !ladders_read(program, *n).is_empty()
+        };
+        if !involved.iter().any(reads) {
+            return Ok(Plan {
+                version: Vec::new(),
+                breached: Vec::new(),
+                ladders: Vec::new(),
+                rounds: 0,
+                settle: false,
+                fixpoint: false,
+                norms: Vec::new(),
+            });
+        }
         let v = Version::new(program, version);
         let all = reach(program, &v, involved);
         let in_force: HashSet<NormId> = v.norms.iter().copied().collect();
@@ -242,6 +273,7 @@ impl Plan {
             Some(d) => (d, false),
             None => (judged.len() * k.max(1) + 1, true),
         };
+        let fixpoint = rounds > 1 && strictly_earlier(program, &v, &judged);
         let max = crate::eval::MAX_BREACH_ROUNDS;
         if rounds + usize::from(settle) >= max {
             return Err(format!(
@@ -257,6 +289,7 @@ impl Plan {
             ladders,
             rounds,
             settle,
+            fixpoint,
             norms: all.norms,
         })
     }
@@ -279,6 +312,10 @@ impl Plan {
             rungs: None,
             ladders,
         };
+        if self.fixpoint {
+            self.fix(scen, &v, &mut cur);
+            return (cur, None);
+        }
         for _ in 0..self.rounds {
             self.set_rungs(scen, &v, &mut cur);
             let next = self.read(scen, &v, &cur);
@@ -302,6 +339,36 @@ impl Plan {
             Bool::or(&differs)
         });
         (cur, unsettled)
+    }
+
+    /// The breaches as fresh terms held equal to one round judged with
+    /// them (the only fixpoint where each breach reads earlier ones).
+    fn fix(&self, scen: &Scenario<'_>, v: &Version, cur: &mut Tables) {
+        let in_force: HashSet<NormId> = v.norms.iter().copied().collect();
+        for &n in self.breached.iter().filter(|n| in_force.contains(n)) {
+            for i in 0..scen.k {
+                let b = Breach {
+                    truth: Tri {
+                        t: Bool::fresh_const("breach_t"),
+                        f: Bool::fresh_const("breach_f"),
+                    },
+                    at: Int::fresh_const("breach_at"),
+                };
+                cur.breaches.insert((n, i), b);
+            }
+        }
+        self.set_rungs(scen, v, cur);
+        let next = self.read(scen, v, cur);
+        for (key, b) in next {
+            if let Some(var) = cur.breaches.get(&key) {
+                scen.assume(Bool::and(&[
+                    var.truth.t.iff(&b.truth.t),
+                    var.truth.f.iff(&b.truth.f),
+                    var.at.eq(&b.at),
+                ]));
+            }
+        }
+        self.set_rungs(scen, v, cur);
     }
 
     /// The rung table with `cur`'s breaches, every `max_response` `?`.
@@ -388,6 +455,42 @@ impl Plan {
         }
         out
     }
+}
+
+/// Does every breach of `judged` read only strictly earlier breaches?
+/// Not where `max_response` is read on their way (it may read a later
+/// event), where a breach-triggered duty's window is empty (its breach is
+/// at the very time of the one it answers), or where such a duty is
+/// performed by an event a breached forbid judges (its window opens at
+/// the breach, inclusive, so its link may read a breach of that instant).
+fn strictly_earlier(program: &Program, v: &Version, judged: &[NormId]) -> bool {
+    let start: Vec<NormId> = judged
+        .iter()
+        .flat_map(|&n| cluster_of(program, v, n))
+        .collect();
+    let r = reach(program, v, &start);
+    if !r.ladders.is_empty() {
+        return false;
+    }
+    let forbidden: HashSet<_> = judged
+        .iter()
+        .filter_map(|&n| {
+            let d = program.norm(n);
+            (d.modality == Modality::Forbid)
+                .then(|| d.matched.as_ref().map(|p| p.action))
+                .flatten()
+        })
+        .collect();
+    v.norms.iter().all(|&n| {
+        let d = program.norm(n);
+        let breach_duty = d.modality == Modality::Oblige
+            && d.trigger.as_ref().is_some_and(|t| t.breach.is_some());
+        !breach_duty
+            || (d.within.is_some_and(|w| w > 0)
+                && d.required
+                    .as_ref()
+                    .is_none_or(|r| !forbidden.contains(&r.action)))
+    })
 }
 
 /// The longest chain of `deps` among `nodes` (a node alone is 1; a chain

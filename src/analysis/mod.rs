@@ -40,6 +40,7 @@ mod judged;
 pub mod lint;
 mod logic;
 mod merge;
+mod pairing;
 pub mod render;
 pub mod replay;
 mod rules;

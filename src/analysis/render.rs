@@ -9,7 +9,7 @@ use crate::model::Program;
 use crate::span::SourceMap;
 
 use super::compare::{Comparison, ConflictKind};
-use super::diff::{Diff, DiffWitness, Status};
+use super::diff::{Attribute, Diff, DiffWitness, Status};
 
 pub fn comparison_json(program: &Program, c: &Comparison) -> serde_json::Value {
     json!({
@@ -135,40 +135,141 @@ pub fn comparison_human(
 }
 
 /// A diff as JSON, as §10 lays it out, with the exceptions added and
-/// removed beside it.
+/// removed beside it. `from` (a renamed norm's old name) and `attributes`
+/// appear only where they say something.
 pub fn diff_json(d: &Diff) -> serde_json::Value {
     json!({
         "schema_version": 1,
         "events": d.events,
-        "norms": d.norms.iter().map(|n| json!({
-            "name": n.name,
-            "status": n.status.as_str(),
-            "witnesses": n.witnesses.iter().map(|w| json!({
-                "holds_under": w.holds_under.as_str(),
-                "event": w.event,
-                "witness": w.witness,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "norms": d.norms.iter().map(|n| {
+            let mut v = json!({
+                "name": n.name,
+                "status": n.status.as_str(),
+                "witnesses": n.witnesses.iter().map(|w| json!({
+                    "holds_under": w.holds_under.as_str(),
+                    "event": w.event,
+                    "witness": w.witness,
+                })).collect::<Vec<_>>(),
+            });
+            if let Some(from) = &n.from {
+                v["from"] = json!(from);
+            }
+            if !n.attributes.is_empty() {
+                v["attributes"] = attributes_json(&n.attributes);
+            }
+            v
+        }).collect::<Vec<_>>(),
         "exceptions": {
             "added": d.exceptions_added,
             "removed": d.exceptions_removed,
         },
-        "not_analysed": d.not_analysed.iter().map(|n| json!({
-            "norm": n.norm,
-            "reason": n.reason,
-        })).collect::<Vec<_>>(),
+        "not_analysed": d.not_analysed.iter().map(|n| {
+            let mut v = json!({
+                "norm": n.norm,
+                "reason": n.reason,
+            });
+            if !n.attributes.is_empty() {
+                v["attributes"] = attributes_json(&n.attributes);
+            }
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 
-/// A diff for a person: a line per norm with its status, then, for each
-/// norm that changed, the findings of both versions side by side at the
-/// event that tells them apart, and the witnesses.
+/// `{"severity": [OLD, NEW], "response": [OLD, NEW]}`, the keys that differ.
+fn attributes_json(attrs: &[Attribute]) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for a in attrs {
+        map.insert(a.key.to_string(), json!([a.old, a.new]));
+    }
+    serde_json::Value::Object(map)
+}
+
+/// What a norm's status line adds after its name: where a renamed norm
+/// comes from, and the attributes that changed.
+fn status_note(from: Option<&str>, attrs: &[Attribute]) -> String {
+    let mut parts = Vec::new();
+    if let Some(from) = from {
+        parts.push(format!("from {from}"));
+    }
+    if !attrs.is_empty() {
+        let each: Vec<String> = attrs.iter().map(Attribute::describe).collect();
+        parts.push(each.join(", "));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join("; "))
+    }
+}
+
+fn indented(text: &mut String, block: &str) {
+    for line in block.lines() {
+        if line.is_empty() {
+            text.push('\n');
+        } else {
+            text.push_str(&format!("    {line}\n"));
+        }
+    }
+}
+
+/// One scenario, told apart by the two versions: the report once, then
+/// the `expect` lines that hold under each version. Where the new
+/// version's report is written differently (it `use`s its own module),
+/// say how, or print it too.
+fn scenario_once(old: &DiffWitness, new: &DiffWitness, text: &mut String) {
+    text.push_str(
+        "  the scenario (each version's `expect` lines below go before its closing `}`):\n",
+    );
+    indented(text, &old.report);
+    let (a, b): (Vec<&str>, Vec<&str>) =
+        (old.report.lines().collect(), new.report.lines().collect());
+    let swaps: Option<Vec<String>> = (a.len() == b.len())
+        .then(|| {
+            a.iter()
+                .zip(&b)
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| {
+                    (x.starts_with("use ") && y.starts_with("use "))
+                        .then(|| format!("`{y}` in place of `{x}`"))
+                })
+                .collect()
+        })
+        .flatten();
+    text.push_str("  under the old version:\n");
+    indented(text, &old.expects.join("\n"));
+    indented(text, &old.comments);
+    match swaps {
+        Some(s) if s.is_empty() => text.push_str("  under the new version:\n"),
+        Some(s) => text.push_str(&format!(
+            "  under the new version (with {}):\n",
+            s.join(", ")
+        )),
+        None => {
+            text.push_str("  under the new version, whose report reads:\n");
+            indented(text, &new.report);
+            text.push_str("  and:\n");
+        }
+    }
+    indented(text, &new.expects.join("\n"));
+    indented(text, &new.comments);
+}
+
+/// A diff for a person: a line per norm with its status (and what else
+/// changed), then, for each norm that changed, the findings of both
+/// versions side by side at the event that tells them apart, and the
+/// scenario, printed once with what it shows under each version.
 pub fn diff_human(d: &Diff) -> String {
     let k = d.events;
     let events = if k == 1 { "event" } else { "events" };
     let mut text = String::new();
     for n in &d.norms {
-        text.push_str(&format!("{:<10} {}\n", n.status.as_str(), n.name));
+        text.push_str(&format!(
+            "{:<10} {}{}\n",
+            n.status.as_str(),
+            n.name,
+            status_note(n.from.as_deref(), &n.attributes)
+        ));
     }
     if !d.exceptions_added.is_empty() {
         text.push_str(&format!(
@@ -184,7 +285,7 @@ pub fn diff_human(d: &Diff) -> String {
     }
     for n in d.norms.iter().filter(|n| !n.witnesses.is_empty()) {
         text.push_str(&format!("\n{} is {}:\n", n.name, n.status.as_str()));
-        for pair in n.witnesses.chunks(2) {
+        for (i, pair) in n.witnesses.chunks(2).enumerate() {
             let show = |w: &DiffWitness| {
                 if w.findings.is_empty() {
                     "no finding".to_string()
@@ -192,41 +293,36 @@ pub fn diff_human(d: &Diff) -> String {
                     w.findings.join(", ")
                 }
             };
-            let (old, new) = match pair {
-                [a, b] => (show(a), show(b)),
-                _ => continue,
-            };
-            text.push_str(&format!(
-                "  {} change at `{}`:\n    old version: {old}\n    new version: {new}\n",
-                pair[0].change.as_str(),
-                pair[0].event,
-            ));
-            for w in pair {
-                text.push_str(&format!(
-                    "  witness, replayed under the {} version:\n",
-                    w.holds_under.as_str()
-                ));
-                for line in w.witness.lines() {
-                    if line.is_empty() {
-                        text.push('\n');
-                    } else {
-                        text.push_str(&format!("    {line}\n"));
-                    }
-                }
+            let [old, new] = pair else { continue };
+            if i > 0 {
+                text.push('\n');
             }
+            text.push_str(&format!(
+                "  {} change at `{}`:\n    old version: {}\n    new version: {}\n",
+                old.change.as_str(),
+                old.event,
+                show(old),
+                show(new),
+            ));
+            scenario_once(old, new, &mut text);
         }
     }
     if !d.not_analysed.is_empty() {
         text.push('\n');
     }
     for n in &d.not_analysed {
-        text.push_str(&format!("not analysed: `{}` {}\n", n.norm, n.reason));
+        text.push_str(&format!(
+            "not analysed: `{}` {}{}\n",
+            n.norm,
+            n.reason,
+            status_note(None, &n.attributes)
+        ));
     }
     let count = |s: Status| d.norms.iter().filter(|n| n.status == s).count();
     let matched = d
         .norms
         .iter()
-        .filter(|n| !matches!(n.status, Status::Added | Status::Removed))
+        .filter(|n| !matches!(n.status, Status::Added | Status::Removed | Status::Renamed))
         .count();
     if matched > 0 && count(Status::Unchanged) == matched {
         text.push_str(&format!(
@@ -235,7 +331,7 @@ pub fn diff_human(d: &Diff) -> String {
         ));
     }
     text.push_str(&format!(
-        "\n{} stricter, {} looser, {} changed, {} unchanged, {} added, {} removed \
+        "\n{} stricter, {} looser, {} changed, {} unchanged, {} added, {} removed, {} renamed \
          (scenarios of at most {k} {events}; each witness replayed by the evaluator)\n",
         count(Status::Stricter),
         count(Status::Looser),
@@ -243,6 +339,7 @@ pub fn diff_human(d: &Diff) -> String {
         count(Status::Unchanged),
         count(Status::Added),
         count(Status::Removed),
+        count(Status::Renamed),
     ));
     text
 }

@@ -387,6 +387,12 @@ impl<'p> Scenario<'p> {
     }
 
     /// The domain constraints created since the last call.
+    /// A constraint every scenario of this encoding satisfies, asserted
+    /// with the formulas (the breach table's fixpoint, `judged`).
+    pub fn assume(&self, b: Bool) {
+        self.side.borrow_mut().push(b);
+    }
+
     pub fn take_side(&self) -> Vec<Bool> {
         std::mem::take(&mut *self.side.borrow_mut())
     }

@@ -95,6 +95,34 @@ pub(super) fn entries(s: &Session, arg: &TextArg, synthetic: &str) -> Vec<Module
     }
 }
 
+/// Two modules of one run with the same name — `v1/text.norma` and
+/// `v2/text.norma` are both `text` — cannot be told apart in a witness
+/// (`use text;` reads one of them), so no answer about both can be
+/// shown: the message that refuses them, naming both files and the way
+/// out. `None` when every module's name is its own.
+pub(super) fn same_named_modules(s: &Session) -> Option<String> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for m in &s.program.modules {
+        let file = s.sources.get(m.file).name.as_str();
+        match seen.get(m.name.as_str()) {
+            Some(&first) if first != file => {
+                return Some(format!(
+                    "`{first}` and `{file}` are both the module `{name}`: a witness's \
+                     `use {name};` cannot tell them apart. Rename one of the files (a file's \
+                     module is its name), or put one of the texts under another module name; \
+                     `norma diff OLD NEW` compares two versions of one text, each read on its own",
+                    name = m.name
+                ));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(&m.name, file);
+            }
+        }
+    }
+    None
+}
+
 /// A usage or I/O failure, in the format asked for (exit 2).
 pub(super) fn fail(
     format: Format,
@@ -173,6 +201,9 @@ pub fn compare(args: &CompareArgs<'_>, out: &mut dyn Write, err: &mut dyn Write)
         };
         let _ = out.write_all(text.as_bytes());
         return 1;
+    }
+    if let Some(msg) = same_named_modules(&session) {
+        return fail(args.format, out, err, FailureKind::Usage, &msg);
     }
     let (ea, eb) = (
         entries(&session, &a, synthetic[0]),

@@ -42,6 +42,9 @@ pub(super) fn graph(
     };
     let mut not_analysed = Vec::new();
     if args.conflicts {
+        if let Some(msg) = super::compare::same_named_modules(&s) {
+            return output::failure(format.wanted(), output::FailureKind::Usage, &msg, out, err);
+        }
         let texts: Vec<ModuleId> = program
             .modules
             .iter()

@@ -275,8 +275,10 @@ pub enum Command {
     },
     /// What does a new version of a text change? Each norm (matched by
     /// name) is stricter, looser, changed or unchanged for every scenario of
-    /// at most K events, or added or removed; each difference comes with a
-    /// witness report per version, replayed by the evaluator.
+    /// at most K events, or added, removed or renamed (same findings, new
+    /// name); a changed severity or response is shown beside the status;
+    /// each difference comes with a scenario replayed by the evaluator
+    /// under each version.
     Diff {
         /// The old version: a file, a folder, or a module path.
         old: String,

@@ -193,6 +193,11 @@ pub fn diff_page(
         @for (i, n) in result.norms.iter().enumerate() {
             section.normdiff id=(format!("diff-{}", n.name)) {
                 h2 { code { (n.name) } " " span.(format!("label {}", n.status.as_str())) { (n.status.as_str()) } }
+                @if let Some(from) = &n.from { p { "Renamed from " code { (from) } "; its findings are the same on every scenario of at most " (result.events) " events." } }
+                @if !n.attributes.is_empty() {
+                    p { "Changed beside its findings: "
+                        (n.attributes.iter().map(|a| a.describe()).collect::<Vec<_>>().join(", ")) "." }
+                }
                 @let none = (None, None);
                 @match texts.get(i).unwrap_or(&none) {
                     (Some(o), Some(nw)) => {

@@ -63,7 +63,7 @@ blockquote { border-left: 4px solid var(--line); margin: 1rem 0; padding: 0 1rem
 .label { display: inline-block; border-radius: 3px; padding: 0 0.4em; font-weight: 600; background: #e8eaf0; }
 .label.stricter, .label.violation, .label.possible_violation, .label.removed { background: #ffd6d6; color: #7f1010; }
 .label.looser, .label.added, .label.compliant, .label.excused { background: #e6f4ea; color: #14532d; }
-.label.other, .label.changed, .label.conflict { background: #fff4cc; color: #5c4400; }
+.label.other, .label.changed, .label.renamed, .label.conflict { background: #fff4cc; color: #5c4400; }
 ol.timeline { list-style: none; padding-left: 1rem; border-left: 3px solid #5b8def; }
 ol.timeline li { margin: 0.5rem 0; }
 ol.timeline time { font-weight: 600; margin-right: 0.5rem; }

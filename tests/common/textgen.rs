@@ -88,8 +88,12 @@ pub enum Gen {
     },
     /// A forbid on `act` (`NAME_base`) and a norm triggered by its breach
     /// (§4) by the acting party `t`: a permit (0) or a forbid (1) on a later
-    /// `tell`, perhaps narrowed, or a duty (2) on `t` to `tell` within 30
-    /// minutes of the breach.
+    /// `tell`, perhaps narrowed, a duty (2) on `t` to `tell` within 30
+    /// minutes of the breach, or (3) a permit to answer with an `act` of
+    /// one's own that overrides the forbid whose breach started it (a
+    /// countermeasure: the breaches then depend on each other), or (4) a
+    /// duty on `t` to make amends with a low `act` within 30 minutes — an
+    /// event the forbid judges too, at the breach's very instant possibly.
     Breached {
         consequence: u8,
         when: Option<String>,
@@ -175,12 +179,13 @@ pub fn gen_timed_duty() -> impl Strategy<Value = Gen> {
 
 /// A breach-triggered norm with the forbid it answers ([`Gen::Breached`]).
 pub fn gen_breached() -> impl Strategy<Value = Gen> {
-    (0u8..3, prop::option::weighted(0.3, atom(On::Tell)))
+    (0u8..5, prop::option::weighted(0.3, atom(On::Tell)))
         .prop_map(|(consequence, when)| Gen::Breached { consequence, when })
 }
 
-/// A norm on `tell` a consequence of a breach may collide with: a forbid
-/// that reads the act's time, a plain forbid, or a permit.
+/// A norm a consequence of a breach may collide with: on `tell`, a forbid
+/// that reads the act's time, a plain forbid, or a permit; on `act`, a
+/// forbid (against a countermeasure).
 pub fn gen_tell_norm() -> impl Strategy<Value = Gen> {
     prop_oneof![
         2 => gen_timed_forbid(),
@@ -194,6 +199,12 @@ pub fn gen_tell_norm() -> impl Strategy<Value = Gen> {
             on: On::Tell,
             when,
             overrides: false,
+        }),
+        1 => prop::option::of(atom(On::Act)).prop_map(|when| Gen::Forbid {
+            on: On::Act,
+            when,
+            unless: None,
+            exception: None,
         }),
     ]
 }
@@ -285,18 +296,25 @@ pub fn write_text(prefix: &str, norms: &[Gen]) -> String {
                 text.push_str("\n}\n");
             }
             Gen::Breached { consequence, when } => {
+                let over = if consequence % 5 == 3 {
+                    format!(" overrides {name}_base")
+                } else {
+                    String::new()
+                };
                 text.push_str(&format!(
                     "norm {name}_base {{\n  source \"t\"\n  forbid act(by: s, level: l) when l >= mid\n}}\n\
-                     norm {name} {{\n  source \"t\"\n  on breach of {name}_base act(by: t)\n"
+                     norm {name}{over} {{\n  source \"t\"\n  on breach of {name}_base act(by: t)\n"
                 ));
                 let when = when
                     .as_ref()
                     .map(|w| format!(" and {w}"))
                     .unwrap_or_default();
-                text.push_str(&match consequence % 3 {
+                text.push_str(&match consequence % 5 {
                     0 => format!("  permit tell(by: s, to: r) when r == t{when}\n}}\n"),
                     1 => format!("  forbid tell(by: s, to: r) when s == t{when}\n}}\n"),
-                    _ => "  oblige tell(by: t) within 30m\n}\n".to_string(),
+                    2 => "  oblige tell(by: t) within 30m\n}\n".to_string(),
+                    3 => "  permit act(by: s) when s != t\n}\n".to_string(),
+                    _ => "  oblige act(by: t, level: low) within 30m\n}\n".to_string(),
                 });
             }
             Gen::Oblige {
