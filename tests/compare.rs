@@ -869,14 +869,8 @@ proptest! {
         a in (gen_timed_duty(), prop::collection::vec(gen_timed_norm(), 0..2)),
         b in (gen_timed_forbid(), prop::collection::vec(gen_timed_norm(), 0..2)),
     ) {
-        let a: Vec<Gen> = std::iter::once(a.0).chain(a.1).collect();
-        let b: Vec<Gen> = std::iter::once(b.0).chain(b.1).collect();
-        differential(&a, &b, 2)?;
+        differential(&one_then(a), &one_then(b), 2)?;
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
 
     /// Norms triggered by the breach of a forbid (§4) — a permit, a
     /// forbid or a duty that arises only after a breach — against norms
@@ -887,10 +881,13 @@ proptest! {
         a in (gen_breached(), prop::collection::vec(gen_timed_norm(), 0..2)),
         b in (gen_tell_norm(), prop::collection::vec(gen_tell_norm(), 0..2)),
     ) {
-        let a: Vec<Gen> = std::iter::once(a.0).chain(a.1).collect();
-        let b: Vec<Gen> = std::iter::once(b.0).chain(b.1).collect();
-        differential(&a, &b, 2)?;
+        differential(&one_then(a), &one_then(b), 2)?;
     }
+}
+
+/// A text's norms: the one generated first, then the others.
+fn one_then((first, rest): (Gen, Vec<Gen>)) -> Vec<Gen> {
+    std::iter::once(first).chain(rest).collect()
 }
 
 #[test]
