@@ -167,6 +167,11 @@ fn a_conflict_that_needs_a_breach_first() {
         witness.contains("expect conflict spare_health at event_2_operate;"),
         "{witness}"
     );
+    // Under it, the breach is shown where it happened: the wrongful act.
+    let breach = witness
+        .find("// forbid wrongful::no_attack on event_1_operate")
+        .expect("the breach's block");
+    assert!(witness[breach..].contains("//   => violation"), "{witness}");
 }
 
 #[test]

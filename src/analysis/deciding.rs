@@ -74,8 +74,27 @@ pub(crate) fn explain(
     let mut ids: Vec<NormId> = norms.iter().filter_map(|n| id(n)).collect();
     let x = eval::explain_norms(p, rid, eid, &ids);
     let mut more: Vec<NormId> = Vec::new();
+    // A breach is decided on the event that breached (the answer's
+    // trigger), which need not be this one.
+    let mut elsewhere: Vec<(NormId, EventId)> = Vec::new();
     for t in &x.instances {
-        more.extend(t.breach.as_ref().and_then(|b| id(&b.0)));
+        let breached = t.breach.as_ref().and_then(|b| id(&b.0));
+        let on = t.trigger.as_ref().and_then(|tr| {
+            p.reports[rid.index()]
+                .events
+                .iter()
+                .position(|e| e.name == *tr)
+                .map(|i| EventId(i as u32))
+        });
+        match (breached, on) {
+            (Some(b), Some(on)) if on != eid => {
+                if !elsewhere.contains(&(b, on)) {
+                    elsewhere.push((b, on));
+                }
+            }
+            (Some(b), _) => more.push(b),
+            _ => {}
+        }
         if norms.len() == 1 {
             more.extend(t.collisions.iter().map(|c| c.other));
         }
@@ -87,12 +106,26 @@ pub(crate) fn explain(
         new
     });
     more.truncate(MAX_INSTANCES);
-    let x = if more.is_empty() {
+    let mut x = if more.is_empty() {
         x
     } else {
         ids.extend(more);
         eval::explain_norms(p, rid, eid, &ids)
     };
+    elsewhere.truncate(MAX_INSTANCES);
+    for (b, on) in elsewhere {
+        let y = eval::explain_norms(p, rid, on, &[b]);
+        let breaching = |t: &InstanceTrace| {
+            t.norm == b
+                && match t.role {
+                    Role::Matched => t.matched.is_some(),
+                    Role::Trigger => t.duty.is_some(),
+                    Role::Performs => false,
+                }
+        };
+        x.instances
+            .extend(y.instances.into_iter().filter(|t| breaching(t)));
+    }
     Some(Explained {
         report: rid.index(),
         x,
