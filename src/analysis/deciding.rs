@@ -87,11 +87,10 @@ pub(crate) fn explain(
                 .map(|i| EventId(i as u32))
         });
         match (breached, on) {
-            (Some(b), Some(on)) if on != eid => {
-                if !elsewhere.contains(&(b, on)) {
-                    elsewhere.push((b, on));
-                }
+            (Some(b), Some(on)) if on != eid && !elsewhere.contains(&(b, on)) => {
+                elsewhere.push((b, on));
             }
+            (Some(_), Some(on)) if on != eid => {}
             (Some(b), _) => more.push(b),
             _ => {}
         }
