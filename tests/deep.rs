@@ -183,3 +183,38 @@ fn a_deadline_cuts_the_lints_short_and_says_so() {
     let codes: Vec<&str> = whole.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["W0009"]);
 }
+
+#[test]
+fn two_files_that_are_one_module_say_why_a_lint_is_undecided() {
+    // `a/text.norma` and `b/text.norma` are both `text`: a witness's
+    // `use text;` reads one of them, so the other's W0009 cannot be shown.
+    let (code, stdout, _) = common::norma(&[
+        "check",
+        "--deep",
+        "tests/deep/twins/a/text.norma",
+        "tests/deep/twins/b/text.norma",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let undecided = json["undecided"].as_array().expect("undecided");
+    assert_eq!(undecided.len(), 1, "{json}");
+    assert!(
+        undecided[0]
+            .as_str()
+            .is_some_and(|u| u.contains("also the module `text`") && !u.contains("E0")),
+        "{json}"
+    );
+    // One file alone is decided.
+    let (_, stdout, _) = common::norma(&[
+        "check",
+        "--deep",
+        "tests/deep/twins/b/text.norma",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(deep_codes(&json), vec!["W0009".to_string()], "{json}");
+    assert_eq!(json["undecided"], serde_json::json!([]), "{json}");
+}

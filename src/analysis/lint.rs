@@ -473,7 +473,22 @@ pub fn conflicts_within(
         }
         let found = find_conflicts(program, &all, &tasks, vec![m], opts, replayer);
         out.not_analysed.extend(found.not_analysed);
-        out.failures.extend(found.failures);
+        // Two files checked together that are one module: a witness's
+        // `use` reads one of them, so the other's witnesses cannot replay.
+        // Say that, once, rather than each replay's errors.
+        let name = &program.modules[m.index()].name;
+        let twin = entries
+            .iter()
+            .any(|&o| o != m && program.modules[o.index()].name == *name);
+        if twin && !found.failures.is_empty() {
+            out.failures.push(format!(
+                "the conflicts within `{name}`: another file checked with it is also the \
+                 module `{name}`, and a witness's `use {name};` reads only one of them; \
+                 check each on its own (or rename one) for its W0009"
+            ));
+        } else {
+            out.failures.extend(found.failures);
+        }
         for c in found.conflicts {
             reported.insert((c.first, c.other));
             out.conflicts.push((m, c));
