@@ -5,46 +5,37 @@
 use super::{Checker, Env};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::*;
-use crate::resolve::DeclKind;
+use crate::resolve::{DeclKind, LookupError};
+use crate::span::Span;
 use crate::syntax::ast;
 
 impl Checker<'_> {
+    /// What `p` names, recorded as a reference: as a target when it is a
+    /// norm, red line or exception (`None` for another declaration), with
+    /// the declaration's kind and name.
+    pub(super) fn norm_or_exception(
+        &mut self,
+        p: &ast::Path,
+    ) -> Result<(Option<ExceptionTarget>, DeclKind, Span), LookupError> {
+        let id = self.scopes.lookup_path(self.env.module, p)?;
+        let d = self.scopes.decl(id).clone();
+        self.refer(p.span, d.name_span);
+        let target = match d.kind {
+            DeclKind::Norm | DeclKind::Redline => Some(ExceptionTarget::Norm(NormId(d.index))),
+            DeclKind::Exception => Some(ExceptionTarget::Exception(ExceptionId(d.index))),
+            _ => None,
+        };
+        Ok((target, d.kind, d.name_span))
+    }
+
     /// Resolve an exception or override target (E0201 / E0401).
     pub(super) fn resolve_norm_target(
         &mut self,
         p: &ast::Path,
         allow_exception: bool,
     ) -> Option<ExceptionTarget> {
-        match self.scopes.lookup_path(self.env.module, p) {
-            Ok(id) => {
-                let d = self.scopes.decl(id).clone();
-                self.refer(p.span, d.name_span);
-                match d.kind {
-                    DeclKind::Norm | DeclKind::Redline => {
-                        Some(ExceptionTarget::Norm(NormId(d.index)))
-                    }
-                    DeclKind::Exception if allow_exception => {
-                        Some(ExceptionTarget::Exception(ExceptionId(d.index)))
-                    }
-                    kind => {
-                        let what = if allow_exception {
-                            "an exception's target must be a norm, red line or exception"
-                        } else {
-                            "only a norm or red line can be overridden"
-                        };
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::E0401,
-                                p.span,
-                                format!("`{}` is {}: {what}", p.to_text(), kind.describe()),
-                            )
-                            .with_label_here("not a norm")
-                            .with_label(d.name_span, "declared here"),
-                        );
-                        None
-                    }
-                }
-            }
+        let (target, kind, name_span) = match self.norm_or_exception(p) {
+            Ok(found) => found,
             Err(err) => {
                 let d = self
                     .scopes
@@ -52,6 +43,26 @@ impl Checker<'_> {
                         matches!(k, DeclKind::Norm | DeclKind::Redline | DeclKind::Exception)
                     });
                 self.diags.push(d);
+                return None;
+            }
+        };
+        match target {
+            Some(t) if allow_exception || matches!(t, ExceptionTarget::Norm(_)) => Some(t),
+            _ => {
+                let what = if allow_exception {
+                    "an exception's target must be a norm, red line or exception"
+                } else {
+                    "only a norm or red line can be overridden"
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0401,
+                        p.span,
+                        format!("`{}` is {}: {what}", p.to_text(), kind.describe()),
+                    )
+                    .with_label_here("not a norm")
+                    .with_label(name_span, "declared here"),
+                );
                 None
             }
         }

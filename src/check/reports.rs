@@ -711,32 +711,23 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        match self.scopes.lookup_path(self.env.module, p) {
-            Ok(id) => {
-                let d = self.scopes.decl(id).clone();
-                self.refer(p.span, d.name_span);
-                match d.kind {
-                    DeclKind::Norm | DeclKind::Redline => {
-                        Some(ExceptionTarget::Norm(NormId(d.index)))
-                    }
-                    DeclKind::Exception => Some(ExceptionTarget::Exception(ExceptionId(d.index))),
-                    kind => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::E0502,
-                                p.span,
-                                format!(
-                                    "`{}` is {}: only an exception, a permit or a duty excuses",
-                                    p.to_text(),
-                                    kind.describe()
-                                ),
-                            )
-                            .with_label_here("cannot excuse")
-                            .with_label(d.name_span, "declared here"),
-                        );
-                        None
-                    }
-                }
+        match self.norm_or_exception(p) {
+            Ok((Some(target), _, _)) => Some(target),
+            Ok((None, kind, name_span)) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::E0502,
+                        p.span,
+                        format!(
+                            "`{}` is {}: only an exception, a permit or a duty excuses",
+                            p.to_text(),
+                            kind.describe()
+                        ),
+                    )
+                    .with_label_here("cannot excuse")
+                    .with_label(name_span, "declared here"),
+                );
+                None
             }
             Err(err) => {
                 let mut d =
