@@ -150,20 +150,24 @@ pub(super) fn test(
     u8::from(results.iter().any(|r| !r.passed))
 }
 
-pub(super) fn explain(
+/// The checked session and the explanation of one event of one report
+/// (`norma explain`), or the exit code of the failure (already written).
+pub(super) fn explained(
     inputs: &Inputs,
     report: &str,
     event: &str,
     format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> u8 {
-    let s = match checked(inputs, format, out, err) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+) -> Result<(Session, eval::Explanation), u8> {
+    let s = checked(inputs, format, out, err)?;
     let Some(rid) = find_report(&s, report) else {
-        return usage(format, &format!("no report named `{report}`"), out, err);
+        return Err(usage(
+            format,
+            &format!("no report named `{report}`"),
+            out,
+            err,
+        ));
     };
     let Some(eid) = s
         .program
@@ -173,9 +177,24 @@ pub(super) fn explain(
         .position(|e| e.name == event)
     else {
         let message = format!("report `{report}` has no event `{event}`");
-        return usage(format, &message, out, err);
+        return Err(usage(format, &message, out, err));
     };
     let x = eval::explain(&s.program, rid, EventId(eid as u32));
+    Ok((s, x))
+}
+
+pub(super) fn explain(
+    inputs: &Inputs,
+    report: &str,
+    event: &str,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let (s, x) = match explained(inputs, report, event, format, out, err) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
     let text = match format {
         Format::Human => {
             eval::render_explain_human(&s.program, &s.sources, &x, inputs.color.enabled())

@@ -5,12 +5,11 @@
 
 use std::io::Write;
 
-use super::eval::{checked, entry_reports, find_report, usage};
+use super::eval::{checked, entry_reports, explained, find_report, usage};
 use super::{Format, Inputs};
 use crate::analysis::replay::Replayer;
 use crate::driver::{self, Session};
 use crate::eval;
-use crate::model::EventId;
 
 fn write(out: &mut dyn Write, text: &str) -> u8 {
     if out.write_all(text.as_bytes()).is_err() {
@@ -60,29 +59,10 @@ pub(super) fn explain(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let s = match checked(inputs, Format::Human, out, err) {
-        Ok(s) => s,
+    let (s, x) = match explained(inputs, report, event, Format::Human, out, err) {
+        Ok(found) => found,
         Err(code) => return code,
     };
-    let Some(rid) = find_report(&s, report) else {
-        return usage(
-            Format::Human,
-            &format!("no report named `{report}`"),
-            out,
-            err,
-        );
-    };
-    let Some(eid) = s
-        .program
-        .report(rid)
-        .events
-        .iter()
-        .position(|e| e.name == event)
-    else {
-        let message = format!("report `{report}` has no event `{event}`");
-        return usage(Format::Human, &message, out, err);
-    };
-    let x = eval::explain(&s.program, rid, EventId(eid as u32));
     write(out, &crate::html::explain_page(&s, &x))
 }
 
