@@ -531,7 +531,7 @@ pub enum ExprKind {
 impl Expr {
     /// Call `f` on the nodes of this expression, parents first; where `f`
     /// returns false, the node's operands are not visited.
-    pub fn visit(&self, f: &mut dyn FnMut(&Expr) -> bool) {
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr) -> bool) {
         if !f(self) {
             return;
         }

@@ -8,11 +8,20 @@ mod common;
 use serde_json::Value as Json;
 
 fn deep_json(paths: &[&str]) -> Json {
-    let mut args = vec!["check", "--deep", "--format", "json"];
-    args.extend_from_slice(paths);
-    let (code, stdout, stderr) = common::norma(&args);
-    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+    let (code, json) = deep_run(paths);
+    assert!(code == 0 || code == 1, "exit {code}: {json}");
+    json
+}
+
+/// `norma check --deep --format json` with these further arguments: the
+/// exit code and the JSON.
+fn deep_run(args: &[&str]) -> (i32, Json) {
+    let mut all = vec!["check", "--deep", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = common::norma(&all);
+    let json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\nstderr: {stderr}"));
+    (code, json)
 }
 
 fn deep_codes(json: &Json) -> Vec<String> {
@@ -76,17 +85,9 @@ fn a_norm_that_needs_more_events_is_shown_with_more() {
     // Four events are not enough (a warning that says so, not that the
     // conditions contradict each other); five show it applies.
     let run = |events: &str| {
-        let (code, stdout, stderr) = common::norma(&[
-            "check",
-            "--deep",
-            "--events",
-            events,
-            "tests/deep/five_events.norma",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(code, 0, "{stdout}{stderr}");
-        serde_json::from_str::<serde_json::Value>(&stdout).expect("JSON")
+        let (code, json) = deep_run(&["--events", events, "tests/deep/five_events.norma"]);
+        assert_eq!(code, 0, "{json}");
+        json
     };
     let four = run("4");
     assert_eq!(deep_codes(&four), vec!["W0006".to_string()], "{four}");
@@ -120,15 +121,8 @@ fn events_needs_deep_and_a_number_in_range() {
 fn a_consequence_of_a_breach_is_linted_like_any_norm() {
     // A permit that arises on a breach of a forbid, but only for an
     // operation the forbid never catches: it can never apply.
-    let (code, stdout, _) = common::norma(&[
-        "check",
-        "--deep",
-        "tests/deep/consequence.norma",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{stdout}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let (code, json) = deep_run(&["tests/deep/consequence.norma"]);
+    assert_eq!(code, 0, "{json}");
     assert_eq!(deep_codes(&json), vec!["W0006".to_string()], "{json}");
     assert!(
         json.to_string()
@@ -188,16 +182,11 @@ fn a_deadline_cuts_the_lints_short_and_says_so() {
 fn two_files_that_are_one_module_say_why_a_lint_is_undecided() {
     // `a/text.norma` and `b/text.norma` are both `text`: a witness's
     // `use text;` reads one of them, so the other's W0009 cannot be shown.
-    let (code, stdout, _) = common::norma(&[
-        "check",
-        "--deep",
+    let (code, json) = deep_run(&[
         "tests/deep/twins/a/text.norma",
         "tests/deep/twins/b/text.norma",
-        "--format",
-        "json",
     ]);
-    assert_eq!(code, 0, "{stdout}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(code, 0, "{json}");
     let undecided = json["undecided"].as_array().expect("undecided");
     assert_eq!(undecided.len(), 1, "{json}");
     assert!(
@@ -207,14 +196,7 @@ fn two_files_that_are_one_module_say_why_a_lint_is_undecided() {
         "{json}"
     );
     // One file alone is decided.
-    let (_, stdout, _) = common::norma(&[
-        "check",
-        "--deep",
-        "tests/deep/twins/b/text.norma",
-        "--format",
-        "json",
-    ]);
-    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let (_, json) = deep_run(&["tests/deep/twins/b/text.norma"]);
     assert_eq!(deep_codes(&json), vec!["W0009".to_string()], "{json}");
     assert_eq!(json["undecided"], serde_json::json!([]), "{json}");
 }

@@ -345,35 +345,12 @@ fn is_path(e: &Expr) -> bool {
 /// The reads of an expression that are not part of a longer read
 /// (`x.against.owner`, not `x.against`), in source order.
 fn outermost_paths<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-    if is_path(e) {
-        out.push(e);
-        return;
-    }
-    match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Var(_) => {}
-        ExprKind::Field(x, _)
-        | ExprKind::Param(x, _)
-        | ExprKind::At(x)
-        | ExprKind::Not(x)
-        | ExprKind::Known(x)
-        | ExprKind::MaxResponse(x) => outermost_paths(x, out),
-        ExprKind::And(xs) | ExprKind::Or(xs) | ExprKind::SetLit(xs) => {
-            xs.iter().for_each(|x| outermost_paths(x, out))
+    e.visit(&mut |x| {
+        if is_path(x) {
+            out.push(x);
         }
-        ExprKind::Cmp(_, a, b) | ExprKind::Arith(_, a, b) | ExprKind::In(a, b) => {
-            outermost_paths(a, out);
-            outermost_paths(b, out);
-        }
-        ExprKind::Exists(req, timing) => {
-            req.args.iter().for_each(|(_, x)| outermost_paths(x, out));
-            if let Some(t) = timing {
-                outermost_paths(&t.anchor, out);
-                if let Some(w) = &t.within {
-                    outermost_paths(w, out);
-                }
-            }
-        }
-    }
+        !is_path(x)
+    });
 }
 
 impl Writer<'_> {

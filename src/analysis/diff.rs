@@ -554,30 +554,26 @@ fn one_version_only(
             witnesses: Vec::new(),
         });
     }
+    // A norm of one version: its qualified name there, none in the other.
+    let alone = |key: &String, status: Status, old: Option<String>, new: Option<String>| NormDiff {
+        name: key.clone(),
+        status,
+        from: None,
+        old,
+        new,
+        attributes: Vec::new(),
+        witnesses: Vec::new(),
+    };
     for (r, &(key, i)) in removed.iter().enumerate() {
         if !renamed.iter().any(|x| x.0 == r) {
-            out.push(NormDiff {
-                name: key.clone(),
-                status: Status::Removed,
-                from: None,
-                old: Some(old.program.norms[i].qualified.clone()),
-                new: None,
-                attributes: Vec::new(),
-                witnesses: Vec::new(),
-            });
+            let name = old.program.norms[i].qualified.clone();
+            out.push(alone(key, Status::Removed, Some(name), None));
         }
     }
     for (a, &(key, j)) in added.iter().enumerate() {
         if !renamed.iter().any(|x| x.1 == a) {
-            out.push(NormDiff {
-                name: key.clone(),
-                status: Status::Added,
-                from: None,
-                old: None,
-                new: Some(new.program.norms[j].qualified.clone()),
-                attributes: Vec::new(),
-                witnesses: Vec::new(),
-            });
+            let name = new.program.norms[j].qualified.clone();
+            out.push(alone(key, Status::Added, None, Some(name)));
         }
     }
     out

@@ -120,6 +120,8 @@ pub(crate) struct Plan {
     version: Vec<NormId>,
     /// The norms some trigger reads the breaches of (in force or not).
     breached: Vec<NormId>,
+    /// Those of them in force: the norms whose findings each round reads.
+    judged: Vec<NormId>,
     /// Ladders some `max_response` reads.
     ladders: Vec<EnumId>,
     rounds: usize,
@@ -240,6 +242,7 @@ impl Plan {
             return Ok(Plan {
                 version: Vec::new(),
                 breached: Vec::new(),
+                judged: Vec::new(),
                 ladders: Vec::new(),
                 rounds: 0,
                 settle: false,
@@ -286,6 +289,7 @@ impl Plan {
         Ok(Plan {
             version: v.norms,
             breached: all.breached.into_iter().collect(),
+            judged,
             ladders,
             rounds,
             settle,
@@ -344,8 +348,7 @@ impl Plan {
     /// The breaches as fresh terms held equal to one round judged with
     /// them (the only fixpoint where each breach reads earlier ones).
     fn fix(&self, scen: &Scenario<'_>, v: &Version, cur: &mut Tables) {
-        let in_force: HashSet<NormId> = v.norms.iter().copied().collect();
-        for &n in self.breached.iter().filter(|n| in_force.contains(n)) {
+        for &n in &self.judged {
             for i in 0..scen.k {
                 let b = Breach {
                     truth: Tri {
@@ -415,17 +418,10 @@ impl Plan {
         cur: &Tables,
     ) -> HashMap<(NormId, usize), Breach> {
         let program = scen.program;
-        let in_force: HashSet<NormId> = v.norms.iter().copied().collect();
-        let judged: Vec<NormId> = self
-            .breached
-            .iter()
-            .copied()
-            .filter(|n| in_force.contains(n))
-            .collect();
         let enc = Enc::new(scen, Some(cur));
-        let state = enc.state_for(v, &judged);
+        let state = enc.state_for(v, &self.judged);
         let mut out = HashMap::new();
-        for &n in &judged {
+        for &n in &self.judged {
             let duty = program.norm(n).modality == Modality::Oblige;
             for i in 0..scen.k {
                 let kinds = state.own(n, i);

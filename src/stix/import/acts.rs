@@ -471,6 +471,8 @@ impl<'b> Import<'b> {
 /// all (external and monetary impacts do not).
 fn impact_effect(i: &Impact) -> (String, Option<Effect>, bool) {
     let x = &i.extensions;
+    // `integrity alteration-kind`: the extension and its (clipped) value.
+    let label = |kind: &str, v: Option<&str>| format!("{kind} {}", clip(v.unwrap_or("?"), 40));
     if let Some(a) = &x.availability {
         let p = a.availability_impact.map_or("?".into(), |p| p.to_string());
         return (
@@ -480,44 +482,23 @@ fn impact_effect(i: &Impact) -> (String, Option<Effect>, bool) {
         );
     }
     if let Some(a) = &x.integrity {
-        return (
-            format!(
-                "integrity {}",
-                clip(a.alteration.as_deref().unwrap_or("?"), 40)
-            ),
-            mapping::integrity(a.alteration.as_deref()),
-            true,
-        );
+        let v = a.alteration.as_deref();
+        return (label("integrity", v), mapping::integrity(v), true);
     }
     if let Some(a) = &x.confidentiality {
+        let v = a.loss_type.as_deref();
         return (
-            format!(
-                "confidentiality {}",
-                clip(a.loss_type.as_deref().unwrap_or("?"), 40)
-            ),
-            mapping::confidentiality(a.loss_type.as_deref()),
+            label("confidentiality", v),
+            mapping::confidentiality(v),
             true,
         );
     }
     if let Some(a) = &x.physical {
-        return (
-            format!(
-                "physical {}",
-                clip(a.impact_type.as_deref().unwrap_or("?"), 40)
-            ),
-            mapping::physical(a.impact_type.as_deref()),
-            true,
-        );
+        let v = a.impact_type.as_deref();
+        return (label("physical", v), mapping::physical(v), true);
     }
     if let Some(a) = &x.external {
-        return (
-            format!(
-                "external {}",
-                clip(a.impact_type.as_deref().unwrap_or("?"), 40)
-            ),
-            None,
-            false,
-        );
+        return (label("external", a.impact_type.as_deref()), None, false);
     }
     let cat = i.impact_category.as_deref().unwrap_or("?");
     (clip(cat, 40), None, false)
